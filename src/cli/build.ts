@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as astroBuild } from 'astro';
+import { readSamples } from '../history/store.ts';
+import { upkeepSite } from '../site/integration.ts';
+import { buildViewModel, DAY } from '../site/view-model.ts';
+import { loadOrFail } from './config.ts';
+import type { Io } from './io.ts';
+
+/** The Astro project (pages, layouts, config) ships with Upkeep itself. */
+export const siteRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export type BuildOptions = {
+  checks: string;
+  history: string;
+  out: string;
+  env: Record<string, string | undefined>;
+  now: () => Date;
+  vars?: Record<string, string>;
+};
+
+export async function build(opts: BuildOptions, io: Io): Promise<void> {
+  const started = performance.now();
+  const config = await loadOrFail(opts.checks, { env: opts.env, vars: opts.vars, requireEnv: false }, io);
+  const now = opts.now();
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const { samples, warnings } = await readSamples(opts.history, day(now.getTime() - 91 * DAY), day(now.getTime()));
+  for (const w of warnings) io.err(`warning: ${w}`);
+  const view = buildViewModel({ config, samples, now });
+  const outDir = resolve(opts.out);
+  // A status page build must not phone home (and CI has no network to do it with).
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  await astroBuild({
+    root: siteRoot,
+    outDir,
+    logLevel: 'error',
+    base: config.site.base_path,
+    ...(config.site.url ? { site: config.site.url } : {}),
+    integrations: [upkeepSite(view)],
+  });
+  io.out(`built ${opts.out} from ${samples.length} samples of ${config.checks.length} checks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}

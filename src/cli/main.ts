@@ -1,0 +1,126 @@
+/** The `upkeep` command: the only place that reads argv and the environment. */
+import { parseArgs } from 'node:util';
+import { build } from './build.ts';
+import { clockFrom } from './clock.ts';
+import { InputError, UsageError } from './errors.ts';
+import type { Io } from './io.ts';
+import { probe } from './probe.ts';
+import { validate } from './validate.ts';
+
+const USAGE = `Usage: upkeep <command> [options]
+
+Commands:
+  validate  [--checks DIR]                        check the YAML; exit 1 with file:line:col errors
+  probe     [--checks DIR] [--history DIR] [--only ID,...] [--region NAME] [--shard I/N]
+            [--dry-run] [--json] [--concurrency N]
+  build     [--checks DIR] [--history DIR] [--out DIR]
+  demo      [--port N] [--days N]                 a sample CRM, real probes, the built page, served
+
+Defaults: --checks checks, --history history, --out dist, --region default.
+UPKEEP_NOW (ISO 8601) replaces the clock for probe and build.
+Exit codes: 0 ok (a check being down is not an error), 1 invalid input, 2 usage, >2 internal error.`;
+
+const options = {
+  checks: { type: 'string', default: 'checks' },
+  history: { type: 'string', default: 'history' },
+  out: { type: 'string', default: 'dist' },
+  only: { type: 'string' },
+  region: { type: 'string', default: 'default' },
+  shard: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  concurrency: { type: 'string', default: '32' },
+  port: { type: 'string' },
+  days: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const allowed: Record<string, (keyof typeof options)[]> = {
+  validate: ['checks'],
+  probe: ['checks', 'history', 'only', 'region', 'shard', 'dry-run', 'json', 'concurrency'],
+  build: ['checks', 'history', 'out'],
+  demo: ['port', 'days'],
+};
+
+export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+  try {
+    return await run(argv, env, io);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof UsageError) {
+      io.err(`upkeep: ${error.message}`);
+      if (error instanceof UsageError) io.err('Run "upkeep --help" for usage.');
+      return error.exitCode;
+    }
+    io.err(`upkeep: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 3;
+  }
+}
+
+async function run(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    io.out(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  if (!allowed[command]) throw new UsageError(`unknown command "${command}"`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  for (const name of Object.keys(values) as (keyof typeof options)[]) {
+    const given = argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (given && name !== 'help' && !allowed[command].includes(name)) throw new UsageError(`${command} does not take --${name}`);
+  }
+
+  switch (command) {
+    case 'validate':
+      await validate({ checks: values.checks, env }, io);
+      return 0;
+    case 'probe':
+      await probe(
+        {
+          checks: values.checks,
+          history: values.history,
+          only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+          region: regionName(values.region),
+          shard: values.shard ? parseShard(values.shard) : undefined,
+          dryRun: values['dry-run'],
+          json: values.json,
+          concurrency: positiveInt('--concurrency', values.concurrency),
+          env,
+          now: clockFrom(env),
+        },
+        io,
+      );
+      return 0;
+    case 'build':
+      await build({ checks: values.checks, history: values.history, out: values.out, env, now: clockFrom(env) }, io);
+      return 0;
+    case 'demo': {
+      const { demo } = await import('../demo/run.ts');
+      await demo({ port: values.port ? positiveInt('--port', values.port) : 4321, days: values.days ? positiveInt('--days', values.days) : 90 }, io);
+      return 0;
+    }
+  }
+  return 2;
+}
+
+function positiveInt(name: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} must be a positive whole number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function regionName(text: string): string {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(text)) throw new UsageError(`--region must be a lowercase name like "eu-west", got ${JSON.stringify(text)}`);
+  return text;
+}
+
+function parseShard(text: string) {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4, got ${JSON.stringify(text)}`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}

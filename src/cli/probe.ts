@@ -1,0 +1,88 @@
+import type { Dispatcher } from 'undici';
+import type { Config } from '../config/load.ts';
+import type { Check } from '../config/schema.ts';
+import { didYouMean } from '../config/errors.ts';
+import { appendSamples, readDay, type Shard } from '../history/store.ts';
+import { probeChecks } from '../probes/run.ts';
+import type { Sample } from '../status/sample.ts';
+import { loadOrFail } from './config.ts';
+import { UsageError } from './errors.ts';
+import { table, type Io } from './io.ts';
+
+export type ProbeOptions = {
+  checks: string;
+  history: string;
+  only?: string[];
+  region: string;
+  shard?: Shard;
+  dryRun: boolean;
+  json: boolean;
+  concurrency: number;
+  env: Record<string, string | undefined>;
+  now: () => Date;
+  wait?: (ms: number) => Promise<void>;
+  vars?: Record<string, string>;
+  dispatcher?: Dispatcher;
+};
+
+export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
+  const config = await loadOrFail(opts.checks, { env: opts.env, vars: opts.vars }, io);
+  const selected = await select(config, opts);
+  const { samples } = await probeChecks(config, selected, {
+    now: opts.now,
+    wait: opts.wait ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    env: opts.env,
+    region: opts.region,
+    concurrency: opts.concurrency,
+    dispatcher: opts.dispatcher,
+  });
+  if (!opts.dryRun && samples.length > 0) await appendSamples(opts.history, samples, opts.shard);
+  if (opts.json) io.out(JSON.stringify(samples, null, 2));
+  else if (samples.length === 0) io.out('no check is due');
+  else io.out(summary(samples));
+  return samples;
+}
+
+/** `--only`, the shard, and `every: N` (a check is due when its last sample is old enough). */
+async function select(config: Config, opts: ProbeOptions): Promise<Check[]> {
+  let checks = config.checks;
+  if (opts.only) {
+    const ids = config.checks.map((c) => c.id);
+    for (const id of opts.only) if (!ids.includes(id)) throw new UsageError(`--only: no check "${id}"${didYouMean(id, ids)}`);
+    return checks.filter((c) => opts.only!.includes(c.id));
+  }
+  if (opts.shard) checks = checks.filter((c) => shardOf(c.id, opts.shard!.count) === opts.shard!.index - 1);
+  if (!checks.some((c) => c.every > 1)) return checks;
+  const last = await lastSampleTimes(opts.history, opts.now(), opts.region);
+  const now = opts.now().getTime();
+  return checks.filter((c) => {
+    const t = last.get(c.id);
+    // Half an interval of slack, so a run that starts a little early still counts.
+    return t === undefined || now - t >= (c.every - 0.5) * config.defaults.interval;
+  });
+}
+
+/** A stable shard for a check id (FNV-1a), so adding a check does not reshuffle the others. */
+export function shardOf(id: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (const ch of id) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h % count;
+}
+
+async function lastSampleTimes(history: string, now: Date, region: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const offset of [1, 0]) {
+    const day = new Date(now.getTime() - offset * 86_400_000).toISOString().slice(0, 10);
+    for (const s of (await readDay(history, day)).samples) if (s.region === region) out.set(s.check, Date.parse(s.time));
+  }
+  return out;
+}
+
+function summary(samples: Sample[]): string {
+  const rows = [['check', 'outcome', 'latency', 'attempts', 'reason']];
+  for (const s of samples) {
+    rows.push([s.check, s.outcome, s.latencyMs === undefined ? '-' : `${s.latencyMs} ms`, String(s.attempts), s.reason ? `${s.reason}: ${s.message ?? ''}` : '']);
+  }
+  const down = samples.filter((s) => s.outcome === 'down').length;
+  return `${table(rows)}\n${samples.length} probed, ${down} down`;
+}

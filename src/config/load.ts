@@ -1,0 +1,239 @@
+/**
+ * Reads `checks/`: every YAML file, every error at once, each with file:line:col.
+ * Returns results, never throws for bad input (the CLI picks the exit code).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from './errors.ts';
+import { check, checksFile, siteFile, type Check, type SiteFile } from './schema.ts';
+import { references } from './template.ts';
+
+export type Source = { file: string; line: number; col: number };
+
+export type Config = SiteFile & {
+  checks: Check[];
+  /** Where each check is defined, by id (for messages and `--changed-since`). */
+  sources: Record<string, Source>;
+  /** The checks directory this was read from. */
+  dir: string;
+};
+
+export type LoadResult = { config?: Config; errors: ConfigError[]; warnings: string[] };
+
+export type LoadOptions = {
+  /** Environment for `${{ env.NAME }}` references; missing names are errors. */
+  env?: Record<string, string | undefined>;
+  /** Overrides for `vars` in site.yml (the demo points the checks at its own server this way). */
+  vars?: Record<string, string>;
+  /** Whether a missing `${{ env.NAME }}` is an error (building the site needs no secrets). Default true. */
+  requireEnv?: boolean;
+};
+
+const SITE = 'site.yml';
+
+type Parsed = { file: string; doc: Document; lines: LineCounter; data: unknown };
+
+export async function loadConfig(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const errors: ConfigError[] = [];
+  const warnings: string[] = [];
+  let names: string[];
+  try {
+    names = await yamlFiles(dir);
+  } catch {
+    return { errors: [{ file: dir, line: 1, col: 1, path: '', message: `no such directory; pass --checks DIR or create ${dir}/${SITE}` }], warnings };
+  }
+  if (!names.includes(SITE)) {
+    errors.push({
+      file: join(dir, SITE),
+      line: 1,
+      col: 1,
+      path: '',
+      message: 'missing: every status page needs checks/site.yml with `site:` (title, vendor) and `components:`',
+    });
+  }
+
+  const parsed: Parsed[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const text = await readFile(file, 'utf8');
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) errors.push(yamlError(file, e, lines));
+      continue;
+    }
+    for (const w of doc.warnings) {
+      const pos = lines.linePos(w.pos[0]);
+      warnings.push(`${file}:${pos.line}:${pos.col}  ${firstLine(w.message)}`);
+    }
+    parsed.push({ file, doc, lines, data: doc.toJS({ maxAliasCount: 100 }) });
+  }
+
+  let site: SiteFile | undefined;
+  let siteParsed: Parsed | undefined;
+  const checks: { check: Check; at: Parsed; index: number }[] = [];
+  for (const p of parsed) {
+    const isSite = relative(dir, p.file) === SITE;
+    if (p.data === null || p.data === undefined) {
+      errors.push({ file: p.file, line: 1, col: 1, path: '', message: isSite ? 'the file is empty; it needs `site:` and `components:`' : 'the file is empty; start it with `checks:` or delete it' });
+      continue;
+    }
+    const schema = isSite ? siteFile : checksFile;
+    const result = schema.safeParse(p.data);
+    if (!result.success) {
+      errors.push(...schemaErrors(p, schema, result.error.issues));
+      // Checks that are fine on their own still get the cross-file checks, so one run reports everything.
+      const items = (p.data as { checks?: unknown }).checks;
+      if (!isSite && Array.isArray(items)) {
+        items.forEach((item, index) => {
+          const one = check.safeParse(item);
+          if (one.success) checks.push({ check: one.data, at: p, index });
+        });
+      }
+      continue;
+    }
+    if (isSite) {
+      site = result.data as SiteFile;
+      siteParsed = p;
+    } else {
+      (result.data as z.output<typeof checksFile>).checks.forEach((check, index) => checks.push({ check, at: p, index }));
+    }
+  }
+
+  if (site && siteParsed) errors.push(...siteErrors(site, siteParsed));
+  if (site) {
+    const vars = { ...site.vars, ...options.vars };
+    errors.push(...crossErrors(site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
+    for (const c of errors.length > 0 ? [] : site.components) {
+      if (!checks.some((x) => x.check.component === c.id)) warnings.push(`component "${c.id}" has no checks: the page will show it as "no data"`);
+    }
+  }
+  if (errors.length > 0 || !site) return { errors: sortErrors(errors), warnings };
+
+  const sources: Record<string, Source> = {};
+  for (const { check, at, index } of checks) sources[check.id] = { file: at.file, ...locate(at.doc, at.lines, ['checks', index]) };
+  return {
+    config: { ...site, vars: { ...site.vars, ...options.vars }, checks: checks.map((c) => c.check), sources, dir },
+    errors: [],
+    warnings,
+  };
+}
+
+async function yamlFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+const messageHints: [RegExp, string][] = [
+  [/without - indicator/, 'this line is indented differently from the lines above it; keys of one item line up'],
+  [/Implicit keys need to be on a single line|Implicit map keys need to be followed by map values/, 'a key is missing its ":", or a value with ": " needs quotes'],
+  [/Missing closing .?quote/, 'a quoted string is not closed'],
+  [/Tabs are not allowed|tab characters/i, 'YAML indents with spaces, not tabs'],
+];
+
+const yamlHints: Record<string, string> = {
+  BAD_INDENT: 'indent nested keys with spaces, the same amount for every key at one level',
+  TAB_AS_INDENT: 'YAML indents with spaces, not tabs',
+  DUPLICATE_KEY: 'each key may appear once per mapping; remove or rename one',
+  BLOCK_AS_IMPLICIT_KEY: 'a key is missing its ":" or the line above is mis-indented',
+  MULTILINE_IMPLICIT_KEY: 'a key is missing its ":" or a string needs quotes',
+  UNEXPECTED_TOKEN: 'quote values that contain ": " or start with "{", "[", "*" or "&"',
+};
+
+function yamlError(file: string, e: { code: string; message: string; pos: [number, number] }, lines: LineCounter): ConfigError {
+  const pos = lines.linePos(e.pos[0]);
+  const hint = messageHints.find(([re]) => re.test(e.message))?.[1] ?? yamlHints[e.code];
+  return { file, line: pos.line, col: pos.col, path: '', message: `YAML: ${firstLine(e.message)}${hint ? ` — ${hint}` : ''}` };
+}
+
+function schemaErrors(p: Parsed, schema: z.ZodType, issues: z.core.$ZodIssue[]): ConfigError[] {
+  return issues.flatMap((issue) =>
+    describeIssue(issue, schema, p.data).map(({ path, message, atKey }) => ({
+      file: p.file,
+      ...locate(p.doc, p.lines, path, atKey),
+      path: formatPath(path),
+      message,
+    })),
+  );
+}
+
+function siteErrors(site: SiteFile, p: Parsed): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const at = (path: PropertyKey[], message: string) => errors.push({ file: p.file, ...locate(p.doc, p.lines, path), path: formatPath(path), message });
+  const seen = new Map<string, number>();
+  site.components.forEach((c, i) => {
+    if (seen.has(c.id)) at(['components', i, 'id'], `duplicate component id "${c.id}" (also components[${seen.get(c.id)}])`);
+    seen.set(c.id, i);
+    const groupIds = site.groups.map((g) => g.id);
+    if (c.group && !groupIds.includes(c.group)) {
+      at(['components', i, 'group'], `unknown group "${c.group}"${didYouMean(c.group, groupIds)}; declare it under \`groups:\``);
+    }
+  });
+  const groups = new Set<string>();
+  site.groups.forEach((g, i) => {
+    if (groups.has(g.id)) at(['groups', i, 'id'], `duplicate group id "${g.id}"`);
+    if (seen.has(g.id)) at(['groups', i, 'id'], `group id "${g.id}" is also a component id; ids must be unique`);
+    groups.add(g.id);
+  });
+  site.sla.credits.forEach((c, i) => {
+    const prev = site.sla.credits[i - 1];
+    if (prev && c.below >= prev.below) at(['sla', 'credits', i, 'below'], `list credits from the highest threshold down (${c.below} follows ${prev.below})`);
+  });
+  return errors;
+}
+
+function crossErrors(
+  site: SiteFile,
+  checks: { check: Check; at: Parsed; index: number }[],
+  vars: Record<string, string>,
+  env: Record<string, string | undefined>,
+  requireEnv: boolean,
+): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const componentIds = site.components.map((c) => c.id);
+  const firstSeen = new Map<string, string>();
+  for (const { check, at: p, index } of checks) {
+    const at = (path: PropertyKey[], message: string) => {
+      const full = ['checks', index, ...path];
+      errors.push({ file: p.file, ...locate(p.doc, p.lines, full), path: formatPath(full), message });
+    };
+    const here = locate(p.doc, p.lines, ['checks', index, 'id']);
+    const first = firstSeen.get(check.id);
+    if (first) at(['id'], `duplicate check id "${check.id}" (first defined at ${first})`);
+    else firstSeen.set(check.id, `${p.file}:${here.line}:${here.col}`);
+    if (!componentIds.includes(check.component)) {
+      at(['component'], `unknown component "${check.component}"${didYouMean(check.component, componentIds)}; components are declared in site.yml`);
+    }
+    for (const { path, text } of strings(check, [])) {
+      for (const ref of references(text)) {
+        if (ref.scope === 'vars' && vars[ref.name] === undefined) {
+          at(path, `${ref.text} is not defined${didYouMean(ref.name, Object.keys(vars))}; add it under \`vars:\` in site.yml`);
+        } else if (ref.scope === 'env' && requireEnv && env[ref.name] === undefined) {
+          at(path, `${ref.text} is not set in the environment; add a repository secret ${ref.name} and pass it to the probe step`);
+        } else if (ref.scope !== 'vars' && ref.scope !== 'env') {
+          at(path, `${ref.text} is not a reference Upkeep knows; use \${{ env.NAME }} for secrets or \${{ vars.NAME }} for site.yml values`);
+        }
+      }
+    }
+  }
+  return errors;
+}
+
+function* strings(value: unknown, path: PropertyKey[]): Generator<{ path: PropertyKey[]; text: string }> {
+  if (typeof value === 'string') yield { path, text: value };
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, [...path, i]);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
+}
+
+function sortErrors(errors: ConfigError[]): ConfigError[] {
+  return errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}

@@ -1,0 +1,216 @@
+/**
+ * The single source of truth for what a vendor may write in `checks/`.
+ * Types come from here (`z.output`), and so does the JSON Schema editors use (`npm run schema`).
+ */
+import { z } from 'zod';
+import { durationPattern, parseDuration } from './duration.ts';
+import { parseJsonAssertion } from './json-assertion.ts';
+
+const show = (v: unknown) => JSON.stringify(v) ?? String(v);
+
+/** Ids end up in file names and URLs, so they are kept to a safe alphabet. */
+export const id = z
+  .string({ error: (iss) => `expected an id such as "api-health", got ${show(iss.input)}` })
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, {
+    error: (iss) => `expected an id of lowercase letters, digits and dashes (e.g. "api-health"), got ${show(iss.input)}`,
+  });
+
+/** A duration: `30s`, `5m`, `1h`, `250ms`; stored as milliseconds. */
+export const duration = z
+  .string({ error: (iss) => `expected a duration such as "30s", "5m" or "1h", got ${show(iss.input)}` })
+  .regex(new RegExp(durationPattern), {
+    error: (iss) => `expected a duration such as "30s", "5m" or "1h", got ${show(iss.input)}`,
+  })
+  .transform((text) => parseDuration(text)!);
+
+const percent = z
+  .number({ error: (iss) => `expected a percentage between 0 and 100, got ${show(iss.input)}` })
+  .min(0, { error: (iss) => `expected a percentage between 0 and 100, got ${show(iss.input)}` })
+  .max(100, { error: (iss) => `expected a percentage between 0 and 100, got ${show(iss.input)}` });
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (iss) => `expected an IANA time zone such as "Europe/Prague" or "UTC", got ${show(iss.input)}` },
+);
+
+const httpStatus = z
+  .number({ error: (iss) => `expected a number 100–599, got ${show(iss.input)}` })
+  .int({ error: (iss) => `expected a number 100–599, got ${show(iss.input)}` })
+  .min(100, { error: (iss) => `expected a number 100–599, got ${show(iss.input)}` })
+  .max(599, { error: (iss) => `expected a number 100–599, got ${show(iss.input)}` });
+
+/** `200`, `"2xx"` or `"200-299"`. */
+const statusError = (iss: { input?: unknown }) => `expected a number 100–599, "2xx" or a range like "200-299", got ${show(iss.input)}`;
+const statusRange = z.union([httpStatus, z.string({ error: statusError }).regex(/^(?:[1-5]xx|[1-5]\d\d-[1-5]\d\d)$/, { error: statusError })], {
+  error: statusError,
+});
+
+export const site = z.strictObject({
+  /** Page title, e.g. "Acme CRM Status". */
+  title: z.string().min(1),
+  /** The vendor's name as customers know it. */
+  vendor: z.string().min(1),
+  /** One sentence under the title. */
+  description: z.string().optional(),
+  /** Public address of the status page, used in feeds and canonical links. @example "https://status.acme-crm.example" */
+  url: z.url().optional(),
+  /** Path prefix for GitHub project pages. @example "/status/" */
+  base_path: z.string().regex(/^\/(?:[A-Za-z0-9._-]+\/)*$/, { error: 'expected a path that starts and ends with "/", e.g. "/" or "/status/"' }).default('/'),
+  /** Time zone the page shows times in (stored times are always UTC). @example "Europe/Prague" */
+  time_zone: timeZone.default('UTC'),
+  /** Default language of the page. */
+  language: z.string().default('en'),
+  /** Accent colour (CSS hex). */
+  accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'expected a colour like "#2563eb"' }).optional(),
+  /** Links shown in the header: support, main site. */
+  links: z.array(z.strictObject({ label: z.string().min(1), url: z.url() })).default([]),
+});
+
+export const defaults = z.strictObject({
+  /** How often the scheduler probes; a sample covers at most twice this. */
+  interval: duration.prefault('5m'),
+  /** Per-attempt timeout. */
+  timeout: duration.prefault('10s'),
+  /** Re-probes of a failing check before it is recorded as down. */
+  retries: z.number().int().min(0).max(5).default(2),
+  /** Wait before the first re-probe; doubled for each further one. */
+  retry_backoff: duration.prefault('2s'),
+});
+
+export const group = z.strictObject({
+  id,
+  name: z.string().min(1),
+  description: z.string().optional(),
+});
+
+export const component = z.strictObject({
+  id,
+  /** What customers call it, e.g. "Email sync". */
+  name: z.string().min(1),
+  description: z.string().optional(),
+  /** Id of a group in `groups`. */
+  group: id.optional(),
+  /** Monthly SLA target in percent; the site's `sla.target` when absent. */
+  sla: percent.optional(),
+  /** Down when `any` critical check is down (default), or only when `all` are. */
+  down_when: z.enum(['any', 'all']).default('any'),
+});
+
+export const credit = z.strictObject({
+  /** Monthly uptime below this percentage… */
+  below: percent,
+  /** …earns this service credit, in percent of the monthly fee. */
+  credit: percent,
+});
+
+export const siteFile = z.strictObject({
+  site,
+  /** Values checks use as `${{ vars.NAME }}`, e.g. the CRM's base URL. Not secret. */
+  vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  defaults: defaults.prefault({}),
+  groups: z.array(group).default([]),
+  components: z.array(component).min(1, { error: 'add at least one component (what customers see, e.g. "API")' }),
+  sla: z
+    .strictObject({
+      target: percent.default(99.9),
+      /** Service credits, e.g. below 99.9 → 10, below 99 → 25. */
+      credits: z.array(credit).default([]),
+    })
+    .prefault({}),
+});
+
+const stringOrList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+const jsonAssertion = z.string().refine((text) => parseJsonAssertion(text) !== undefined, {
+  error: (iss) => `expected an assertion like '$.status == "ok"' or '$.queue.depth < 100', got ${show(iss.input)}`,
+});
+
+const httpExpect = z.strictObject({
+  /** Accepted statuses: `200`, `[200, 204]`, `"2xx"`, `"200-399"`. Default: 2xx. */
+  status: z.union([statusRange, z.array(statusRange).min(1)]).optional(),
+  /** Text the body must contain. */
+  body_contains: stringOrList.optional(),
+  /** Text the body must not contain. */
+  body_not_contains: stringOrList.optional(),
+  /** A regular expression the body must match. */
+  body_matches: z
+    .string()
+    .refine(
+      (p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: (iss) => `expected a valid regular expression, got ${show(iss.input)}` },
+    )
+    .optional(),
+  /** JSON assertions: `$.status == "ok"`, `$.queue.depth < 100`. */
+  json: z
+    .union([jsonAssertion, z.array(jsonAssertion)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
+  /** Response headers that must be present with these values (case-insensitive names). */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Slower than this is `degraded`. */
+  degraded_over_ms: z.number().int().positive().optional(),
+  /** Slower than this is `down`. */
+  down_over_ms: z.number().int().positive().optional(),
+});
+
+const checkBase = {
+  /** Stable id; renaming it starts a new history. */
+  id,
+  /** Shown on the page, e.g. "REST API health". */
+  name: z.string().min(1),
+  /** Id of the component this check belongs to. */
+  component: id,
+  description: z.string().optional(),
+  /** A critical check that is down puts its component in an outage; a non-critical one only degrades it. */
+  critical: z.boolean().default(true),
+  /** Probe every Nth cycle of `defaults.interval`. */
+  every: z.number().int().min(1).max(1_440).default(1),
+  timeout: duration.optional(),
+  retries: z.number().int().min(0).max(5).optional(),
+};
+
+export const httpCheck = z.strictObject({
+  ...checkBase,
+  kind: z.literal('http'),
+  /** `https://…`; may use `${{ vars.NAME }}` and `${{ env.SECRET }}`. */
+  url: z.string().min(1),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Request body: text, or an object sent as JSON. */
+  body: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  /** How many redirects to follow (0 to not follow). */
+  follow_redirects: z.number().int().min(0).max(20).default(5),
+  /** Bytes of body read at most; more is `too_large`. */
+  max_body_bytes: z.number().int().positive().default(1_048_576),
+  expect: httpExpect.prefault({}),
+});
+
+export const check = z.discriminatedUnion('kind', [httpCheck], {
+  error: (iss) => `expected kind "http", got ${show(iss.input)}`,
+});
+
+export const checksFile = z.strictObject({
+  checks: z.array(check).min(1, { error: 'add at least one check, or delete the file' }),
+});
+
+export type SiteFile = z.output<typeof siteFile>;
+export type Component = z.output<typeof component>;
+export type Group = z.output<typeof group>;
+export type Check = z.output<typeof check>;
+export type HttpCheck = z.output<typeof httpCheck>;
+export type CheckKind = Check['kind'];
+export type HttpExpect = z.output<typeof httpExpect>;

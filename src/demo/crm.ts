@@ -1,0 +1,123 @@
+/**
+ * A small sample CRM for `upkeep demo` and the tests: real HTTP on 127.0.0.1, with a scripted
+ * outage schedule that follows the clock it is given, so a backfill with a shifted clock meets the
+ * same outages a live run would have met at those times.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+export type Crm = { url: string; server: Server; setClock: (clock: () => number) => void; close: () => Promise<void> };
+
+/** FNV-1a over the text with murmur3's finaliser, so near-identical keys still get unrelated numbers. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A fraction in [0, 1) from the text. */
+const chance = (text: string) => hash(text) / 2 ** 32;
+
+type Window = { start: number; end: number };
+
+/** Is `t` inside a window that starts at `startMin` minutes past midnight UTC on days picked by `every`? */
+function scheduled(name: string, t: number, every: number, startMin: number, minutes: number): Window | undefined {
+  for (const dayStart of [Math.floor(t / DAY) * DAY, Math.floor(t / DAY) * DAY - DAY]) {
+    if (hash(`${name}:${dayStart / DAY}`) % every !== 0) continue;
+    const start = dayStart + startMin * MINUTE;
+    const end = start + minutes * MINUTE;
+    if (t >= start && t < end) return { start, end };
+  }
+  return undefined;
+}
+
+/** What is wrong with each part of the CRM at time `t` (pure; the server and tests share it). */
+export function crmConditions(t: number) {
+  const monthEnd = new Date(t + DAY).getUTCDate() === 1;
+  const hour = new Date(t).getUTCHours();
+  return {
+    apiDown: scheduled('api', t, 29, 2 * 60 + 10, 55),
+    emailBacklog: scheduled('email', t, 7, 13 * 60, 50),
+    emailDown: scheduled('email-down', t, 23, 21 * 60 + 30, 95),
+    webhooksFailing: scheduled('hooks', t, 13, 8 * 60, 90),
+    mobileDown: scheduled('mobile', t, 41, 17 * 60, 25),
+    reportsSlow: monthEnd && hour >= 6 && hour < 10,
+  };
+}
+
+export async function startCrm(options: { clock?: () => number; port?: number } = {}): Promise<Crm> {
+  let clock = options.clock ?? (() => Date.now());
+  const hits = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const t = clock();
+    const path = new URL(req.url ?? '/', 'http://crm').pathname;
+    // Flaky by nature: a few requests fail at random, as real systems do; a re-probe gets a fresh draw.
+    const key = `${path}:${Math.floor(t / 1000)}`;
+    const n = (hits.get(key) ?? 0) + 1;
+    hits.set(key, n);
+    if (hits.size > 10_000) hits.clear();
+    handle(req, res, path, t, chance(`${key}:${n}`)).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    setClock: (c) => (clock = c),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function html(res: ServerResponse, status: number, title: string, body: string) {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, path: string, t: number, roll: number) {
+  const c = crmConditions(t);
+  for await (const _ of req); // drain any request body
+  switch (`${req.method} ${path}`) {
+    case 'GET /api/v1/health':
+      return c.apiDown ? json(res, 503, { status: 'down' }) : json(res, 200, { status: 'ok', version: '2026.11' });
+    case 'GET /api/v1/contacts':
+      if (c.apiDown) return json(res, 503, { error: 'service unavailable' });
+      await sleep(10 + roll * 30);
+      return json(res, 200, { data: [{ id: 1, name: 'Ada Lovelace', stage: 'Qualified' }], next: null });
+    case 'GET /app':
+      return html(res, 200, 'Pipewell CRM', '<h1>Pipeline</h1><p>12 open deals</p>');
+    case 'GET /login':
+      return html(res, 200, 'Sign in · Pipewell CRM', '<h1>Sign in</h1><form method="post" action="/login"><label>Email <input name="email" type="email"></label><label>Password <input name="password" type="password"></label><button>Sign in</button></form>');
+    case 'GET /reports/health':
+      // The slow part of the CRM: always a few hundred ms, and past the degraded line at month end.
+      await sleep(c.reportsSlow ? 900 + roll * 400 : 60 + roll * 140);
+      return json(res, 200, { status: 'ok' });
+    case 'GET /sync/email/health':
+      if (c.emailDown || roll < 0.04) return json(res, 503, { status: 'unavailable' });
+      return json(res, 200, { status: 'ok', backlog: c.emailBacklog ? 4_200 : Math.floor(roll * 200) });
+    case 'POST /webhooks/test':
+      return c.webhooksFailing ? json(res, 500, { error: 'delivery queue stalled' }) : json(res, 202, { queued: true });
+    case 'GET /mobile/v2/sync/health':
+      return c.mobileDown ? json(res, 502, { error: 'bad gateway' }) : json(res, 200, { status: 'ok' });
+    default:
+      return json(res, 404, { error: 'not found' });
+  }
+}

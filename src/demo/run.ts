@@ -1,0 +1,122 @@
+/**
+ * `upkeep demo`: the sample CRM, real probes against it, a real history, the built page, served.
+ *
+ * To give the page past days to show, it backfills: it runs the real probes with a shifted clock,
+ * step by step, against CRM instances whose outage schedule follows that clock. Nothing is made up;
+ * every sample is the answer of a real HTTP request.
+ */
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { preview } from 'astro';
+import { parseDocument } from 'yaml';
+import { loadConfig } from '../config/load.ts';
+import { formatError } from '../config/errors.ts';
+import { appendSamples } from '../history/store.ts';
+import { mapLimit, probeChecks } from '../probes/run.ts';
+import { build, siteRoot } from '../cli/build.ts';
+import { InputError } from '../cli/errors.ts';
+import type { Io } from '../cli/io.ts';
+import { startCrm } from './crm.ts';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+export type DemoOptions = { port: number; days: number; dir?: string; live?: boolean };
+
+export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; stop: () => Promise<void> }> {
+  const started = performance.now();
+  const dir = resolve(opts.dir ?? '.demo');
+  const checks = join(dir, 'checks');
+  const history = join(dir, 'history');
+  const out = join(dir, 'dist');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const stepMs = 30 * MINUTE;
+  await copyExampleChecks(checks, stepMs);
+  io.out(`demo: working in ${dir} (the repository's history/ is not touched)`);
+
+  const now = Date.now();
+  const first = Math.floor((now - opts.days * DAY) / stepMs) * stepMs;
+  const steps: number[] = [];
+  for (let t = first; t < now - stepMs / 2; t += stepMs) steps.push(t);
+  io.out(`demo: backfilling ${opts.days} days — ${steps.length} real probe runs against the sample CRM, with a shifted clock…`);
+
+  // Each worker owns a CRM whose clock it sets to the step it is probing; steps run in parallel.
+  const workers = 32;
+  const crms = await Promise.all(Array.from({ length: workers }, () => startCrm()));
+  try {
+    const queue = [...steps];
+    let done = 0;
+    await mapLimit(crms, workers, async (crm) => {
+      const config = await configFor(checks, crm.url);
+      for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
+        const at = t;
+        crm.setClock(() => at);
+        const { samples } = await probeChecks(config, config.checks, {
+          now: () => new Date(at),
+          wait: async () => {},
+          env: {},
+          region: 'default',
+          concurrency: 16,
+        });
+        await appendSamples(history, samples);
+        if (++done % 500 === 0) io.out(`demo: ${done}/${steps.length} runs`);
+      }
+    });
+  } finally {
+    await Promise.all(crms.map((c) => c.close()));
+  }
+
+  const live = await startCrm();
+  const config = await configFor(checks, live.url);
+  const probeNow = async () => {
+    const { samples } = await probeChecks(config, config.checks, {
+      now: () => new Date(),
+      wait: (ms) => new Promise((r) => setTimeout(r, ms)),
+      env: {},
+      region: 'default',
+      concurrency: 16,
+    });
+    await appendSamples(history, samples);
+    await build({ checks, history, out, env: {}, now: () => new Date(), vars: { base_url: live.url } }, quiet(io));
+  };
+  await probeNow();
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: opts.port } });
+  const url = `http://127.0.0.1:${server.port}/`;
+  io.out(`demo: ready in ${((performance.now() - started) / 1000).toFixed(1)} s — open ${url}`);
+
+  let timer: NodeJS.Timeout | undefined;
+  if (opts.live !== false) {
+    io.out('demo: probing every minute and rebuilding; press Ctrl-C to stop');
+    timer = setInterval(() => {
+      probeNow().catch((e: unknown) => io.err(`demo: ${String(e)}`));
+    }, MINUTE);
+  }
+  return {
+    url,
+    stop: async () => {
+      clearInterval(timer);
+      await server.stop();
+      await live.close();
+    },
+  };
+}
+
+/** The repository's example checks, copied, probing every `stepMs` so backfilled samples cover their time. */
+async function copyExampleChecks(to: string, stepMs: number) {
+  await cp(join(siteRoot, 'checks'), to, { recursive: true });
+  const file = join(to, 'site.yml');
+  const doc = parseDocument(await readFile(file, 'utf8'));
+  doc.setIn(['defaults', 'interval'], `${stepMs / MINUTE}m`);
+  doc.setIn(['site', 'title'], `${String(doc.getIn(['site', 'title']))} (demo)`);
+  await writeFile(file, doc.toString());
+}
+
+async function configFor(checks: string, baseUrl: string) {
+  const { config, errors } = await loadConfig(checks, { vars: { base_url: baseUrl }, env: {} });
+  if (!config) throw new InputError(`the example checks do not load:\n${errors.map(formatError).join('\n')}`);
+  return config;
+}
+
+const quiet = (io: Io): Io => ({ out: () => {}, err: io.err });

@@ -1,0 +1,56 @@
+/**
+ * The sample line format (documented in history/README.md):
+ *
+ *   HH:MM:SS <TAB> check <TAB> outcome <TAB> latency_ms|- <TAB> attempts [<TAB> key=value]…
+ *
+ * keys: reason, status, t (phases dns/connect/tls/ttfb), msg (always last; tabs and newlines become spaces).
+ * The day comes from the file's path, so a line holds only the time of day.
+ */
+import type { Sample } from '../status/sample.ts';
+
+const OUTCOMES = new Set(['up', 'degraded', 'down']);
+const ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
+
+export function formatSampleLine(s: Sample): string {
+  const fields = [s.time.slice(11, 19), s.check, s.outcome, s.latencyMs === undefined ? '-' : String(Math.round(s.latencyMs)), String(s.attempts)];
+  if (s.reason) fields.push(`reason=${clean(s.reason)}`);
+  if (s.status !== undefined) fields.push(`status=${s.status}`);
+  if (s.phases) {
+    const p = s.phases;
+    fields.push(`t=${[p.dns, p.connect, p.tls, p.ttfb].map((v) => (v === undefined ? '' : String(v))).join('/')}`);
+  }
+  if (s.message) fields.push(`msg=${clean(s.message)}`);
+  return fields.join('\t');
+}
+
+/** A sample from one line of the file for `day` (YYYY-MM-DD) and `region`; undefined when the line is unreadable. */
+export function parseSampleLine(line: string, day: string, region: string): Sample | undefined {
+  const f = line.split('\t');
+  if (f.length < 5) return undefined;
+  const [time, check, outcome, latency, attempts] = f;
+  if (!/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(time) || !ID.test(check) || !OUTCOMES.has(outcome)) return undefined;
+  if (latency !== '-' && !/^\d+$/.test(latency)) return undefined;
+  if (!/^\d+$/.test(attempts)) return undefined;
+  const s: Sample = { time: `${day}T${time}Z`, check, region, outcome: outcome as Sample['outcome'], attempts: Number(attempts) };
+  if (latency !== '-') s.latencyMs = Number(latency);
+  for (const field of f.slice(5)) {
+    const eq = field.indexOf('=');
+    if (eq < 1) return undefined;
+    const key = field.slice(0, eq);
+    const value = field.slice(eq + 1);
+    if (key === 'reason') s.reason = value;
+    else if (key === 'status' && /^\d{3}$/.test(value)) s.status = Number(value);
+    else if (key === 't') {
+      const [dns, connect, tls, ttfb] = value.split('/').map((v) => (v === '' ? undefined : Number(v)));
+      s.phases = {};
+      if (dns !== undefined) s.phases.dns = dns;
+      if (connect !== undefined) s.phases.connect = connect;
+      if (tls !== undefined) s.phases.tls = tls;
+      if (ttfb !== undefined) s.phases.ttfb = ttfb;
+    } else if (key === 'msg') s.message = value;
+    // Unknown keys come from a newer Upkeep: keep reading.
+  }
+  return s;
+}

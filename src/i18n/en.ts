@@ -1,0 +1,31 @@
+/** English UI strings; every other language file has the same keys. */
+export const en = {
+  'skip': 'Skip to content',
+  'status.operational': 'Operational',
+  'status.degraded_performance': 'Degraded performance',
+  'status.partial_outage': 'Partial outage',
+  'status.major_outage': 'Major outage',
+  'status.under_maintenance': 'Under maintenance',
+  'status.nodata': 'No data',
+  'headline.operational': 'All systems operational',
+  'headline.degraded_performance': 'Degraded performance',
+  'headline.partial_outage': 'Partial outage',
+  'headline.major_outage': 'Major outage',
+  'headline.under_maintenance': 'Maintenance in progress',
+  'headline.nodata': 'No recent data',
+  'lastChecked': 'Last checked {time}',
+  'timesIn': 'Times are shown in {zone}.',
+  'components': 'Components',
+  'uptime': '{value} uptime',
+  'uptimeNone': 'No uptime figure yet',
+  'coverage': '{value} of the time observed',
+  'since': 'over {span}',
+  'otherComponents': 'Other components',
+  'poweredBy': 'Status page by Upkeep',
+  'check.last': 'Last result',
+  'outcome.up': 'up',
+  'outcome.degraded': 'degraded',
+  'outcome.down': 'down',
+} as const;
+
+export type MessageKey = keyof typeof en;

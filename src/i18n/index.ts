@@ -1,0 +1,27 @@
+import { en, type MessageKey } from './en.ts';
+
+export type Messages = Record<MessageKey, string>;
+
+const catalogs: Record<string, Messages> = { en };
+
+export const languages = Object.keys(catalogs);
+
+export type Translate = ((key: MessageKey, params?: Record<string, string>) => string) & {
+  /** The message split around one placeholder, so a page can put an element (a <time>) there. */
+  around: (key: MessageKey, name: string, params?: Record<string, string>) => [string, string];
+};
+
+/** `t('uptime', { value: '99.9 %' })` in the page language, English for anything missing. */
+export function translator(lang: string): Translate {
+  const messages = catalogs[lang] ?? catalogs[lang.split('-')[0]] ?? en;
+  const fill = (text: string, params: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_, n: string) => params[n] ?? `{${n}}`);
+  const t = ((key: MessageKey, params: Record<string, string> = {}) => fill(messages[key] ?? en[key], params)) as Translate;
+  t.around = (key, name, params = {}) => {
+    const [before, after = ''] = (messages[key] ?? en[key]).split(`{${name}}`);
+    return [fill(before, params), fill(after, params)];
+  };
+  return t;
+}
+
+/** Languages written right to left. */
+export const isRtl = (lang: string) => ['fa', 'ar', 'he', 'ur'].includes(lang.split('-')[0]);

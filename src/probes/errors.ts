@@ -1,0 +1,62 @@
+/** Network failures → short stable reason codes (the page, the API and incidents show these). */
+
+const codes: Record<string, string> = {
+  ECONNREFUSED: 'econnrefused',
+  ECONNRESET: 'econnreset',
+  EPIPE: 'econnreset',
+  ECONNABORTED: 'econnreset',
+  UND_ERR_SOCKET: 'econnreset',
+  UND_ERR_CLOSED: 'econnreset',
+  ENOTFOUND: 'dns_nxdomain',
+  EAI_NONAME: 'dns_nxdomain',
+  EAI_AGAIN: 'dns_timeout',
+  ENODATA: 'dns_nodata',
+  ETIMEDOUT: 'timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  EHOSTUNREACH: 'ehostunreach',
+  ENETUNREACH: 'enetunreach',
+  CERT_HAS_EXPIRED: 'tls_expired',
+  CERT_NOT_YET_VALID: 'tls_not_yet_valid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'tls_hostname',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'tls_untrusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'tls_untrusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'tls_untrusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'tls_untrusted',
+  CERT_UNTRUSTED: 'tls_untrusted',
+  CERT_REVOKED: 'tls_revoked',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'tls_handshake',
+  EPROTO: 'tls_handshake',
+  HPE_INVALID_CONSTANT: 'bad_response',
+  HPE_INVALID_STATUS: 'bad_response',
+  HPE_INVALID_HEADER_TOKEN: 'bad_response',
+  UND_ERR_RESPONSE_STATUS_CODE: 'bad_response',
+  UND_ERR_INFO: 'bad_response',
+  ERR_INVALID_URL: 'bad_url',
+  UND_ERR_INVALID_ARG: 'bad_url',
+};
+
+type ErrorLike = { name?: string; code?: string; message?: string; cause?: unknown; errors?: unknown[] };
+
+/** Walks `cause` and AggregateError members to the most specific known code. */
+export function reasonOf(error: unknown): { reason: string; message: string } {
+  const seen = new Set<unknown>();
+  let e: unknown = error;
+  let message = oneLine((error as ErrorLike)?.message ?? String(error));
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    const x = e as ErrorLike;
+    if (x.name === 'TimeoutError' || x.name === 'AbortError') return { reason: 'timeout', message: 'no complete answer within the timeout' };
+    if (x.code && codes[x.code]) return { reason: codes[x.code], message: oneLine(x.message ?? x.code) };
+    if (x.code?.startsWith('HPE_')) return { reason: 'bad_response', message: oneLine(x.message ?? x.code) };
+    if (x.message && x.message !== message) message = oneLine(x.message);
+    e = x.cause ?? x.errors?.[0];
+  }
+  return { reason: 'error', message };
+}
+
+export function oneLine(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,121 @@
+import { performance } from 'node:perf_hooks';
+import type { Socket } from 'node:net';
+import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import type { HttpCheck } from '../config/schema.ts';
+import { oneLine, reasonOf } from './errors.ts';
+import type { Probe, ProbeResult } from './types.ts';
+
+const USER_AGENT = 'Upkeep/0.1 (status probe; +https://github.com/upkeep-status/upkeep)';
+
+type Phases = NonNullable<ProbeResult['phases']>;
+
+/**
+ * One attempt: a fresh connection (so the figure includes DNS, connect and TLS as a new customer
+ * sees them), redirects followed by hand (so loops and limits get their own reasons), body read up
+ * to the cap. Latency runs from request start to the last body byte.
+ */
+export const http: Probe<'http'> = async (check, ctx) => {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const phases: Phases = {};
+  const own = ctx.dispatcher ? undefined : timedAgent(phases, ctx.timeoutMs);
+  const dispatcher = ctx.dispatcher ?? own!;
+  const signal = AbortSignal.timeout(ctx.timeoutMs);
+  try {
+    let url = check.url;
+    const visited = new Set<string>();
+    for (let redirects = 0; ; redirects++) {
+      visited.add(url);
+      const response = await send(check, url, dispatcher, signal, redirects > 0);
+      phases.ttfb ??= elapsed();
+      const location = response.headers.location;
+      if (isRedirect(response.statusCode) && typeof location === 'string' && check.follow_redirects > 0) {
+        await response.body.dump().catch(() => {});
+        const next = new URL(location, url).href;
+        if (visited.has(next)) return fail(elapsed(), phases, 'redirect_loop', `redirect loop: ${next} was already visited`);
+        if (redirects + 1 > check.follow_redirects) {
+          return fail(elapsed(), phases, 'too_many_redirects', `more than ${check.follow_redirects} redirects`);
+        }
+        url = next;
+        continue;
+      }
+      const body = await readCapped(response.body, check.max_body_bytes);
+      const latencyMs = elapsed();
+      if (body === undefined) return fail(latencyMs, phases, 'too_large', `body larger than ${check.max_body_bytes} bytes`);
+      return {
+        latencyMs,
+        phases,
+        http: { status: response.statusCode, headers: flatHeaders(response.headers), body, url, redirects },
+      };
+    }
+  } catch (error) {
+    const { reason, message } = signal.aborted ? { reason: 'timeout', message: `no complete answer within ${ctx.timeoutMs} ms` } : reasonOf(error);
+    return fail(elapsed(), phases, reason, message);
+  } finally {
+    own?.destroy().catch(() => {});
+  }
+};
+
+function send(check: HttpCheck, url: string, dispatcher: Dispatcher, signal: AbortSignal, redirected: boolean) {
+  // A 303, or any redirect after a POST, continues as GET without a body, as browsers do.
+  const keepMethod = !redirected || check.method === 'GET' || check.method === 'HEAD';
+  const method = keepMethod ? check.method : 'GET';
+  const json = check.body !== undefined && typeof check.body !== 'string';
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...(json ? { 'content-type': 'application/json' } : {}) };
+  for (const [k, v] of Object.entries(check.headers)) headers[k.toLowerCase()] = v;
+  const body = keepMethod && check.body !== undefined ? (json ? JSON.stringify(check.body) : (check.body as string)) : undefined;
+  return request(url, { method, headers, body, dispatcher, signal });
+}
+
+const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+
+/** The body as text, or undefined when it exceeds `max` bytes (reading stops there). */
+async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function fail(latencyMs: number, phases: Phases, reason: string, message: string): ProbeResult {
+  return { latencyMs, phases, error: { reason, message: oneLine(message) } };
+}
+
+/** An agent whose connector notes how long DNS, TCP connect and the TLS handshake took. */
+function timedAgent(phases: Phases, timeoutMs: number): Agent {
+  const connector = buildConnector({ timeout: timeoutMs });
+  return new Agent({
+    connections: 1,
+    pipelining: 0,
+    connect: (options, callback) => {
+      let mark = performance.now();
+      const lap = () => {
+        const now = performance.now();
+        const ms = Math.round(now - mark);
+        mark = now;
+        return ms;
+      };
+      const socket = connector(options, callback) as unknown as Socket;
+      socket.once('lookup', () => (phases.dns = lap()));
+      socket.once('connect', () => {
+        phases.dns ??= 0;
+        phases.connect = lap();
+      });
+      socket.once('secureConnect', () => (phases.tls = lap()));
+      return socket;
+    },
+  });
+}

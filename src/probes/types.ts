@@ -1,0 +1,32 @@
+import type { Dispatcher } from 'undici';
+import type { Check, CheckKind } from '../config/schema.ts';
+
+/** What a probe measured. Probes never judge up or down; `src/status/evaluate.ts` does. */
+export type ProbeResult = {
+  /** Request start to last byte (or to the failure). */
+  latencyMs: number;
+  /** The probe could not get an answer: a short stable code and a one-line message. */
+  error?: { reason: string; message: string };
+  /** Timing phases, where the transport exposes them. */
+  phases?: { dns?: number; connect?: number; tls?: number; ttfb?: number };
+  http?: {
+    status: number;
+    /** Lower-case header names. */
+    headers: Record<string, string>;
+    /** Decoded text, at most the check's `max_body_bytes`. */
+    body: string;
+    /** The final URL after redirects. */
+    url: string;
+    redirects: number;
+  };
+};
+
+export type ProbeContext = {
+  /** Per-attempt deadline. */
+  timeoutMs: number;
+  /** undici dispatcher (tests and the benchmark pass their own). */
+  dispatcher?: Dispatcher;
+};
+
+/** A check with its `${{ … }}` references already substituted. */
+export type Probe<K extends CheckKind = CheckKind> = (check: Extract<Check, { kind: K }>, ctx: ProbeContext) => Promise<ProbeResult>;

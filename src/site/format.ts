@@ -1,0 +1,36 @@
+/** Numbers and times as the page shows them, through Intl in the page's language and time zone. */
+import type { WindowStats } from '../status/component.ts';
+
+/** Uptime is truncated, never rounded up: 99.996 % shows as 99.99 %, and only a flawless window shows 100 %. */
+export function formatUptime(stats: Pick<WindowStats, 'uptime'>, lang: string): string | undefined {
+  if (stats.uptime === undefined) return undefined;
+  const floored = Math.floor(stats.uptime * 100) / 100;
+  const digits = floored === 100 ? 0 : 2;
+  return new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(floored / 100);
+}
+
+/** Coverage is informative, one decimal, rounded down too. */
+export function formatCoverage(stats: Pick<WindowStats, 'coverage'>, lang: string): string {
+  const floored = Math.floor(stats.coverage * 10) / 10;
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(floored / 100);
+}
+
+export function formatDateTime(iso: string, lang: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+}
+
+/** "Central European Standard Time" style name of the zone at that instant. */
+export function zoneName(iso: string, lang: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: 'long' }).formatToParts(new Date(iso));
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+export function formatSpan(ms: number, lang: string): string {
+  const minutes = Math.round(ms / 60_000);
+  const unit = (value: number, u: 'day' | 'hour' | 'minute') => new Intl.NumberFormat(lang, { style: 'unit', unit: u, unitDisplay: 'short' }).format(value);
+  if (minutes < 60) return unit(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return [unit(hours, 'hour'), minutes % 60 ? unit(minutes % 60, 'minute') : ''].filter(Boolean).join(' ');
+  const days = Math.floor(hours / 24);
+  return [unit(days, 'day'), hours % 24 ? unit(hours % 24, 'hour') : ''].filter(Boolean).join(' ');
+}

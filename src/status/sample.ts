@@ -1,0 +1,19 @@
+import type { Outcome } from './evaluate.ts';
+
+/** One result of one check at one time, as stored in history. */
+export type Sample = {
+  /** ISO 8601 UTC, whole seconds. */
+  time: string;
+  check: string;
+  region: string;
+  outcome: Outcome;
+  /** Total latency in ms; absent when no answer arrived. */
+  latencyMs?: number;
+  /** Probe attempts it took (1 = first try; more = confirmation re-probes). */
+  attempts: number;
+  reason?: string;
+  message?: string;
+  /** HTTP status, when there was one. */
+  status?: number;
+  phases?: { dns?: number; connect?: number; tls?: number; ttfb?: number };
+};

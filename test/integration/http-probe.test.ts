@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { check as checkSchema, type HttpCheck } from '../../src/config/schema.ts';
+import { http } from '../../src/probes/http.ts';
+import { evaluate } from '../../src/status/evaluate.ts';
+import { deadPort, httpServer } from '../helpers/servers.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function httpCheck(fields: Record<string, unknown>): HttpCheck {
+  return checkSchema.parse({ id: 'c', name: 'C', component: 'api', kind: 'http', ...fields }) as HttpCheck;
+}
+
+async function probe(fields: Record<string, unknown>, timeoutMs = 2_000) {
+  const check = httpCheck(fields);
+  const result = await http(check, { timeoutMs });
+  return { result, verdict: evaluate(check, result) };
+}
+
+describe('http probe against local servers', async () => {
+  const { url } = await httpServer(async (req, res) => {
+    const path = req.url ?? '/';
+    if (path === '/ok') return res.end('hello Pipeline');
+    if (path === '/json') {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify({ status: 'ok', queue: { depth: 3 } }));
+    }
+    if (path === '/unavailable') {
+      res.statusCode = 503;
+      return res.end('down for maintenance');
+    }
+    if (path === '/slow') {
+      await sleep(1_500);
+      return res.end('late');
+    }
+    if (path === '/delay-200') {
+      await sleep(200);
+      return res.end('done');
+    }
+    if (path === '/stall-body') {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial');
+      return; // never finishes
+    }
+    if (path === '/reset') return req.socket.destroy();
+    if (path === '/loop') {
+      res.writeHead(302, { location: '/loop' });
+      return res.end();
+    }
+    if (path === '/redirect') {
+      res.writeHead(301, { location: '/ok' });
+      return res.end();
+    }
+    if (path === '/big') {
+      res.writeHead(200);
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      for (let i = 0; i < 64 && !res.destroyed; i++) res.write(chunk);
+      return res.end();
+    }
+    if (path === '/echo' && req.method === 'POST') {
+      let body = '';
+      for await (const c of req) body += c;
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify({ method: req.method, type: req.headers['content-type'], body, auth: req.headers.authorization }));
+    }
+    res.statusCode = 404;
+    res.end();
+  });
+
+  const scenarios: { name: string; fields: Record<string, unknown>; timeoutMs?: number; outcome: string; reason?: string; message?: RegExp }[] = [
+    { name: '200 is up', fields: { url: `${url}/ok` }, outcome: 'up' },
+    { name: '503 is down with status_503', fields: { url: `${url}/unavailable` }, outcome: 'down', reason: 'status_503', message: /^HTTP 503, expected 2xx$/ },
+    { name: '503 is up when 503 is expected', fields: { url: `${url}/unavailable`, expect: { status: 503 } }, outcome: 'up' },
+    { name: 'a slow answer past the timeout is a timeout', fields: { url: `${url}/slow` }, timeoutMs: 300, outcome: 'down', reason: 'timeout' },
+    { name: 'headers then a stalled body is a timeout', fields: { url: `${url}/stall-body` }, timeoutMs: 300, outcome: 'down', reason: 'timeout' },
+    { name: 'a reset connection is econnreset', fields: { url: `${url}/reset` }, outcome: 'down', reason: 'econnreset' },
+    { name: 'an endless redirect is redirect_loop', fields: { url: `${url}/loop` }, outcome: 'down', reason: 'redirect_loop' },
+    { name: 'a redirect is followed', fields: { url: `${url}/redirect`, expect: { body_contains: 'Pipeline' } }, outcome: 'up' },
+    { name: 'redirects can be turned off', fields: { url: `${url}/redirect`, follow_redirects: 0 }, outcome: 'down', reason: 'status_301' },
+    { name: 'a body over the cap is too_large', fields: { url: `${url}/big`, max_body_bytes: 100_000 }, outcome: 'down', reason: 'too_large' },
+    { name: 'missing body text is assert_body', fields: { url: `${url}/ok`, expect: { body_contains: 'Dashboard' } }, outcome: 'down', reason: 'assert_body', message: /does not contain "Dashboard"/ },
+    { name: 'a JSON assertion that holds', fields: { url: `${url}/json`, expect: { json: ['$.status == "ok"', '$.queue.depth < 10'] } }, outcome: 'up' },
+    { name: 'a JSON assertion that fails', fields: { url: `${url}/json`, expect: { json: '$.queue.depth < 2' } }, outcome: 'down', reason: 'assert_json', message: /\$\.queue\.depth is 3, expected < 2/ },
+    { name: 'a JSON assertion on a non-JSON body', fields: { url: `${url}/ok`, expect: { json: '$.status == "ok"' } }, outcome: 'down', reason: 'assert_json', message: /not JSON/ },
+    { name: 'slower than degraded_over_ms is degraded', fields: { url: `${url}/delay-200`, expect: { degraded_over_ms: 100 } }, outcome: 'degraded', reason: 'slow' },
+    { name: 'slower than down_over_ms is down', fields: { url: `${url}/delay-200`, expect: { degraded_over_ms: 50, down_over_ms: 100 } }, outcome: 'down', reason: 'slow' },
+  ];
+
+  for (const s of scenarios) {
+    it(s.name, async () => {
+      const { verdict } = await probe(s.fields, s.timeoutMs);
+      assert.equal(verdict.outcome, s.outcome, JSON.stringify(verdict));
+      if (s.reason) assert.equal(verdict.reason, s.reason);
+      if (s.message) assert.match(verdict.message ?? '', s.message);
+    });
+  }
+
+  it('refused connections are econnrefused', async () => {
+    const { verdict } = await probe({ url: `http://127.0.0.1:${await deadPort()}/` });
+    assert.equal(verdict.outcome, 'down');
+    assert.equal(verdict.reason, 'econnrefused');
+  });
+
+  it('a timeout returns close to the timeout, not later', async () => {
+    const { result } = await probe({ url: `${url}/slow` }, 300);
+    assert.ok(result.latencyMs >= 290 && result.latencyMs < 1_200, `latency ${result.latencyMs}`);
+  });
+
+  it('measures latency to the last body byte, with phases', async () => {
+    const { result } = await probe({ url: `${url}/delay-200` });
+    assert.ok(result.latencyMs >= 195, `latency ${result.latencyMs}`);
+    assert.ok(result.phases?.ttfb !== undefined && result.phases.ttfb >= 195);
+    assert.equal(result.phases?.dns, 0); // an IP address needs no lookup
+    assert.ok(result.phases?.connect !== undefined);
+  });
+
+  it('sends method, JSON body and headers', async () => {
+    const { result } = await probe({ url: `${url}/echo`, method: 'POST', body: { event: 'ping' }, headers: { Authorization: 'Bearer x' } });
+    assert.deepEqual(JSON.parse(result.http!.body), { method: 'POST', type: 'application/json', body: '{"event":"ping"}', auth: 'Bearer x' });
+  });
+});
