@@ -1,6 +1,5 @@
 /** The `upkeep` command: the only place that reads argv and the environment. */
 import { parseArgs } from 'node:util';
-import { build } from './build.ts';
 import { clockFrom } from './clock.ts';
 import { InputError, UsageError } from './errors.ts';
 import type { Io } from './io.ts';
@@ -11,8 +10,8 @@ const USAGE = `Usage: upkeep <command> [options]
 
 Commands:
   validate  [--checks DIR]                        check the YAML; exit 1 with file:line:col errors
-  probe     [--checks DIR] [--history DIR] [--only ID,...] [--region NAME] [--shard I/N]
-            [--dry-run] [--json] [--concurrency N]
+  probe     [--checks DIR] [--history DIR] [--only ID,...] [--changed-since GIT_REF]
+            [--region NAME] [--shard I/N] [--dry-run] [--json] [--concurrency N]
   build     [--checks DIR] [--history DIR] [--out DIR]
   demo      [--port N] [--days N]                 a sample CRM, real probes, the built page, served
 
@@ -25,6 +24,7 @@ const options = {
   history: { type: 'string', default: 'history' },
   out: { type: 'string', default: 'dist' },
   only: { type: 'string' },
+  'changed-since': { type: 'string' },
   region: { type: 'string', default: 'default' },
   shard: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
@@ -37,7 +37,7 @@ const options = {
 
 const allowed: Record<string, (keyof typeof options)[]> = {
   validate: ['checks'],
-  probe: ['checks', 'history', 'only', 'region', 'shard', 'dry-run', 'json', 'concurrency'],
+  probe: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency'],
   build: ['checks', 'history', 'out'],
   demo: ['port', 'days'],
 };
@@ -86,6 +86,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
           checks: values.checks,
           history: values.history,
           only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+          changedSince: values['changed-since'],
           region: regionName(values.region),
           shard: values.shard ? parseShard(values.shard) : undefined,
           dryRun: values['dry-run'],
@@ -97,9 +98,12 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
         io,
       );
       return 0;
-    case 'build':
+    case 'build': {
+      // Astro and Vite are heavy; only the commands that build load them.
+      const { build } = await import('./build.ts');
       await build({ checks: values.checks, history: values.history, out: values.out, env, now: clockFrom(env) }, io);
       return 0;
+    }
     case 'demo': {
       const { demo } = await import('../demo/run.ts');
       await demo({ port: values.port ? positiveInt('--port', values.port) : 4321, days: values.days ? positiveInt('--days', values.days) : 90 }, io);

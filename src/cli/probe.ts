@@ -5,6 +5,7 @@ import { didYouMean } from '../config/errors.ts';
 import { appendSamples, readDay, type Shard } from '../history/store.ts';
 import { probeChecks } from '../probes/run.ts';
 import type { Sample } from '../status/sample.ts';
+import { changedCheckIds } from './changed.ts';
 import { loadOrFail } from './config.ts';
 import { UsageError } from './errors.ts';
 import { table, type Io } from './io.ts';
@@ -13,6 +14,8 @@ export type ProbeOptions = {
   checks: string;
   history: string;
   only?: string[];
+  /** A git ref: probe only checks added or changed since then. */
+  changedSince?: string;
   region: string;
   shard?: Shard;
   dryRun: boolean;
@@ -38,7 +41,7 @@ export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
   });
   if (!opts.dryRun && samples.length > 0) await appendSamples(opts.history, samples, opts.shard);
   if (opts.json) io.out(JSON.stringify(samples, null, 2));
-  else if (samples.length === 0) io.out('no check is due');
+  else if (samples.length === 0) io.out(opts.changedSince ? `no check changed since ${opts.changedSince}` : 'no check is due');
   else io.out(summary(samples));
   return samples;
 }
@@ -46,10 +49,11 @@ export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
 /** `--only`, the shard, and `every: N` (a check is due when its last sample is old enough). */
 async function select(config: Config, opts: ProbeOptions): Promise<Check[]> {
   let checks = config.checks;
-  if (opts.only) {
+  if (opts.only || opts.changedSince) {
     const ids = config.checks.map((c) => c.id);
-    for (const id of opts.only) if (!ids.includes(id)) throw new UsageError(`--only: no check "${id}"${didYouMean(id, ids)}`);
-    return checks.filter((c) => opts.only!.includes(c.id));
+    for (const id of opts.only ?? []) if (!ids.includes(id)) throw new UsageError(`--only: no check "${id}"${didYouMean(id, ids)}`);
+    const changed = opts.changedSince ? await changedCheckIds(config, opts.changedSince) : undefined;
+    return checks.filter((c) => (!opts.only || opts.only.includes(c.id)) && (!changed || changed.includes(c.id)));
   }
   if (opts.shard) checks = checks.filter((c) => shardOf(c.id, opts.shard!.count) === opts.shard!.index - 1);
   if (!checks.some((c) => c.every > 1)) return checks;

@@ -213,6 +213,13 @@ function crossErrors(
     if (!componentIds.includes(check.component)) {
       at(['component'], `unknown component "${check.component}"${didYouMean(check.component, componentIds)}; components are declared in site.yml`);
     }
+    if ((check.kind === 'tcp' || check.kind === 'tls') && typeof check.port === 'string') {
+      const name = /vars\.([A-Za-z_]\w*)/.exec(check.port)?.[1] ?? '';
+      const value = vars[name];
+      if (value !== undefined && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65_535)) {
+        at(['port'], `${check.port} is ${JSON.stringify(value)}, not a port number 1–65535`);
+      }
+    }
     for (const { path, text } of strings(check, [])) {
       for (const ref of references(text)) {
         if (ref.scope === 'vars' && vars[ref.name] === undefined) {

@@ -132,6 +132,24 @@ const jsonAssertion = z.string().refine((text) => parseJsonAssertion(text) !== u
   error: (iss) => `expected an assertion like '$.status == "ok"' or '$.queue.depth < 100', got ${show(iss.input)}`,
 });
 
+const latency = {
+  /** Slower than this is `degraded`. */
+  degraded_over_ms: z.number().int().positive().optional(),
+  /** Slower than this is `down`. */
+  down_over_ms: z.number().int().positive().optional(),
+};
+
+const hostname = z
+  .string()
+  .min(1)
+  .refine((h) => !/[\s/]/.test(h.replace(/\$\{\{[^}]*\}\}/g, 'x')) && !h.includes('://'), { error: (iss) => `expected a host name or address without scheme or path, e.g. "mail.example.com", got ${show(iss.input)}` });
+
+const port = z
+  .number({ error: (iss) => `expected a port number 1–65535, got ${show(iss.input)}` })
+  .int({ error: (iss) => `expected a port number 1–65535, got ${show(iss.input)}` })
+  .min(1, { error: (iss) => `expected a port number 1–65535, got ${show(iss.input)}` })
+  .max(65_535, { error: (iss) => `expected a port number 1–65535, got ${show(iss.input)}` });
+
 const httpExpect = z.strictObject({
   /** Accepted statuses: `200`, `[200, 204]`, `"2xx"`, `"200-399"`. Default: 2xx. */
   status: z.union([statusRange, z.array(statusRange).min(1)]).optional(),
@@ -161,10 +179,7 @@ const httpExpect = z.strictObject({
     .optional(),
   /** Response headers that must be present with these values (case-insensitive names). */
   headers: z.record(z.string(), z.string()).optional(),
-  /** Slower than this is `degraded`. */
-  degraded_over_ms: z.number().int().positive().optional(),
-  /** Slower than this is `down`. */
-  down_over_ms: z.number().int().positive().optional(),
+  ...latency,
 });
 
 const checkBase = {
@@ -199,8 +214,83 @@ export const httpCheck = z.strictObject({
   expect: httpExpect.prefault({}),
 });
 
-export const check = z.discriminatedUnion('kind', [httpCheck], {
-  error: (iss) => `expected kind "http", got ${show(iss.input)}`,
+/** A port, or a `${{ vars.NAME }}` reference to one (checked once vars are known). */
+const portOrVar = z.union([port, z.string().regex(/^\$\{\{\s*vars\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/)], {
+  error: (iss) => `expected a port number 1–65535 or "\${{ vars.NAME }}", got ${show(iss.input)}`,
+});
+
+export const tcpCheck = z.strictObject({
+  ...checkBase,
+  kind: z.literal('tcp'),
+  /** Host name or address, e.g. the CRM's SMTP or IMAP server. */
+  host: hostname,
+  port: portOrVar,
+  /** Wrap the connection in TLS (SMTPS 465, IMAPS 993). */
+  tls: z.boolean().default(false),
+  /** A line to send after connecting (CRLF added when missing). */
+  send: z.string().optional(),
+  expect: z
+    .strictObject({
+      /** The first line the server sends must start with this, e.g. "220" for SMTP, "* OK" for IMAP. */
+      reply_prefix: z.string().optional(),
+      ...latency,
+    })
+    .prefault({}),
+});
+
+export const dnsRecordTypes = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'] as const;
+export const dnsRcodes = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED'] as const;
+
+export const dnsCheck = z.strictObject({
+  ...checkBase,
+  kind: z.literal('dns'),
+  /** The name to resolve, e.g. "api.pipewell.example". */
+  query: hostname,
+  record: z.enum(dnsRecordTypes).default('A'),
+  /** A resolver to ask, "host" or "host:port"; the system's resolvers when absent. */
+  server: z
+    .string()
+    .regex(/^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/, { error: (iss) => `expected "host" or "host:port", e.g. "1.1.1.1" or "127.0.0.1:5353", got ${show(iss.input)}` })
+    .optional(),
+  expect: z
+    .strictObject({
+      /** The answer code; NOERROR unless you expect a name not to exist. */
+      rcode: z.enum(dnsRcodes).default('NOERROR'),
+      /** Records that must be in the answer (A/AAAA addresses, names, "10 mx.example.com" for MX, TXT text). */
+      records: stringOrList.optional(),
+      ...latency,
+    })
+    .prefault({}),
+});
+
+export const tlsCheck = z.strictObject({
+  ...checkBase,
+  kind: z.literal('tls'),
+  host: hostname,
+  port: portOrVar.default(443),
+  /** The name to ask for and match the certificate against; `host` when absent. */
+  servername: hostname.optional(),
+  /** Extra trusted CA certificates (PEM file, relative to the checks folder) for a private CA. */
+  ca_file: z.string().min(1).optional(),
+  expect: z
+    .strictObject({
+      /** Fewer days than this until the certificate expires is `degraded`. */
+      degraded_under_days: z.number().min(0).default(14),
+      /** Fewer days than this is `down` (an expired certificate is always down). */
+      down_under_days: z.number().min(0).default(0),
+      /** The certificate must name the host. */
+      hostname: z.boolean().default(true),
+      /** The chain must lead to a trusted root. */
+      chain: z.boolean().default(true),
+      ...latency,
+    })
+    .prefault({}),
+});
+
+export const checkKinds = ['http', 'tcp', 'dns', 'tls'] as const;
+
+export const check = z.discriminatedUnion('kind', [httpCheck, tcpCheck, dnsCheck, tlsCheck], {
+  error: (iss) => `expected kind one of ${checkKinds.map((k) => `"${k}"`).join(', ')}, got ${show(iss.input)}`,
 });
 
 export const checksFile = z.strictObject({
@@ -212,5 +302,8 @@ export type Component = z.output<typeof component>;
 export type Group = z.output<typeof group>;
 export type Check = z.output<typeof check>;
 export type HttpCheck = z.output<typeof httpCheck>;
+export type TcpCheck = z.output<typeof tcpCheck>;
+export type DnsCheck = z.output<typeof dnsCheck>;
+export type TlsCheck = z.output<typeof tlsCheck>;
 export type CheckKind = Check['kind'];
 export type HttpExpect = z.output<typeof httpExpect>;

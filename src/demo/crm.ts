@@ -4,12 +4,19 @@
  * same outages a live run would have met at those times.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
-export type Crm = { url: string; server: Server; setClock: (clock: () => number) => void; close: () => Promise<void> };
+export type Crm = {
+  url: string;
+  /** An IMAP-style banner port for the email sync's TCP check. */
+  imapPort: number;
+  server: Server;
+  setClock: (clock: () => number) => void;
+  close: () => Promise<void>;
+};
 
 /** FNV-1a over the text with murmur3's finaliser, so near-identical keys still get unrelated numbers. */
 function hash(text: string): number {
@@ -68,15 +75,20 @@ export async function startCrm(options: { clock?: () => number; port?: number } 
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const imap = createNetServer((socket) => {
+    socket.on('error', () => {});
+    socket.end(crmConditions(clock()).emailDown ? '* BYE mail store unavailable\r\n' : '* OK [CAPABILITY IMAP4rev1] Pipewell mail ready\r\n');
+  });
+  await new Promise<void>((resolve) => imap.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${port}`,
+    imapPort: (imap.address() as AddressInfo).port,
     server,
     setClock: (c) => (clock = c),
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      server.closeAllConnections();
+      await Promise.all([new Promise((resolve) => server.close(resolve)), new Promise((resolve) => imap.close(resolve))]);
+    },
   };
 }
 

@@ -16,7 +16,9 @@ import { mapLimit, probeChecks } from '../probes/run.ts';
 import { build, siteRoot } from '../cli/build.ts';
 import { InputError } from '../cli/errors.ts';
 import type { Io } from '../cli/io.ts';
-import { startCrm } from './crm.ts';
+import { startCrm, type Crm } from './crm.ts';
+
+const crmVars = (crm: Crm) => ({ base_url: crm.url, mail_host: '127.0.0.1', imap_port: String(crm.imapPort) });
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -48,7 +50,7 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
     const queue = [...steps];
     let done = 0;
     await mapLimit(crms, workers, async (crm) => {
-      const config = await configFor(checks, crm.url);
+      const config = await configFor(checks, crm);
       for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
         const at = t;
         crm.setClock(() => at);
@@ -68,7 +70,7 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
   }
 
   const live = await startCrm();
-  const config = await configFor(checks, live.url);
+  const config = await configFor(checks, live);
   const probeNow = async () => {
     const { samples } = await probeChecks(config, config.checks, {
       now: () => new Date(),
@@ -78,7 +80,7 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
       concurrency: 16,
     });
     await appendSamples(history, samples);
-    await build({ checks, history, out, env: {}, now: () => new Date(), vars: { base_url: live.url } }, quiet(io));
+    await build({ checks, history, out, env: {}, now: () => new Date(), vars: crmVars(live) }, quiet(io));
   };
   await probeNow();
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -113,8 +115,9 @@ async function copyExampleChecks(to: string, stepMs: number) {
   await writeFile(file, doc.toString());
 }
 
-async function configFor(checks: string, baseUrl: string) {
-  const { config, errors } = await loadConfig(checks, { vars: { base_url: baseUrl }, env: {} });
+/** The example checks, pointed at one sample CRM. */
+async function configFor(checks: string, crm: Crm) {
+  const { config, errors } = await loadConfig(checks, { vars: crmVars(crm), env: {} });
   if (!config) throw new InputError(`the example checks do not load:\n${errors.map(formatError).join('\n')}`);
   return config;
 }

@@ -7,6 +7,8 @@ const codes: Record<string, string> = {
   ECONNABORTED: 'econnreset',
   UND_ERR_SOCKET: 'econnreset',
   UND_ERR_CLOSED: 'econnreset',
+  // The connection closed before the promised body arrived: a reset mid-body.
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'econnreset',
   ENOTFOUND: 'dns_nxdomain',
   EAI_NONAME: 'dns_nxdomain',
   EAI_AGAIN: 'dns_timeout',
@@ -33,6 +35,10 @@ const codes: Record<string, string> = {
   HPE_INVALID_HEADER_TOKEN: 'bad_response',
   UND_ERR_RESPONSE_STATUS_CODE: 'bad_response',
   UND_ERR_INFO: 'bad_response',
+  Z_DATA_ERROR: 'bad_encoding',
+  Z_BUF_ERROR: 'bad_encoding',
+  ERR_PADDING_1: 'bad_encoding',
+  ERR__ERROR_FORMAT_PADDING_1: 'bad_encoding',
   ERR_INVALID_URL: 'bad_url',
   UND_ERR_INVALID_ARG: 'bad_url',
 };

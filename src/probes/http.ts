@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import type { HttpCheck } from '../config/schema.ts';
 import { oneLine, reasonOf } from './errors.ts';
@@ -39,7 +41,7 @@ export const http: Probe<'http'> = async (check, ctx) => {
         url = next;
         continue;
       }
-      const body = await readCapped(response.body, check.max_body_bytes);
+      const body = await readCapped(response.body, check.max_body_bytes, String(response.headers['content-encoding'] ?? ''));
       const latencyMs = elapsed();
       if (body === undefined) return fail(latencyMs, phases, 'too_large', `body larger than ${check.max_body_bytes} bytes`);
       return {
@@ -61,7 +63,12 @@ function send(check: HttpCheck, url: string, dispatcher: Dispatcher, signal: Abo
   const keepMethod = !redirected || check.method === 'GET' || check.method === 'HEAD';
   const method = keepMethod ? check.method : 'GET';
   const json = check.body !== undefined && typeof check.body !== 'string';
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...(json ? { 'content-type': 'application/json' } : {}) };
+  const headers: Record<string, string> = {
+    'user-agent': USER_AGENT,
+    // Ask for compression as browsers do, so the probe measures what customers get.
+    'accept-encoding': 'gzip, deflate, br',
+    ...(json ? { 'content-type': 'application/json' } : {}),
+  };
   for (const [k, v] of Object.entries(check.headers)) headers[k.toLowerCase()] = v;
   const body = keepMethod && check.body !== undefined ? (json ? JSON.stringify(check.body) : (check.body as string)) : undefined;
   return request(url, { method, headers, body, dispatcher, signal });
@@ -69,17 +76,26 @@ function send(check: HttpCheck, url: string, dispatcher: Dispatcher, signal: Abo
 
 const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 
-/** The body as text, or undefined when it exceeds `max` bytes (reading stops there). */
-async function readCapped(body: Dispatcher.ResponseData['body'], max: number): Promise<string | undefined> {
+const decoders: Record<string, () => Transform> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+
+/**
+ * The body as text, decompressed, or undefined when it exceeds `max` bytes (reading stops there):
+ * the cap applies after decompression, so a gzip bomb stops at the cap too.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], max: number, encoding: string): Promise<string | undefined> {
+  const decoder = decoders[encoding.trim().toLowerCase()]?.();
+  const stream: AsyncIterable<Buffer> = decoder ? body.pipe(decoder) : body;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      body.destroy();
-      return undefined;
+  try {
+    for await (const chunk of stream) {
+      size += chunk.length;
+      if (size > max) return undefined;
+      chunks.push(chunk);
     }
-    chunks.push(chunk as Buffer);
+  } finally {
+    decoder?.destroy();
+    body.destroy();
   }
   return new TextDecoder().decode(Buffer.concat(chunks));
 }

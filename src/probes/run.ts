@@ -39,12 +39,12 @@ async function probeOne(check: Check, config: Config, options: RunOptions, secre
   let verdict: Verdict;
   for (;;) {
     attempts++;
-    result = await probe(check, { timeoutMs, dispatcher: options.dispatcher }).catch((error: unknown) => ({
+    result = await probe(check, { timeoutMs, dispatcher: options.dispatcher, checksDir: config.dir }).catch((error: unknown) => ({
       // A probe must not throw; if one does, that is our bug, not the target's outage.
       latencyMs: 0,
       error: { reason: 'probe_error', message: String(error) },
     }));
-    verdict = evaluate(check, result);
+    verdict = evaluate(check, result, options.now());
     if (verdict.outcome === 'up' || attempts > retries) break;
     await options.wait(config.defaults.retry_backoff * 2 ** (attempts - 1));
   }

@@ -19,11 +19,34 @@ export type ProbeResult = {
     url: string;
     redirects: number;
   };
+  tcp?: {
+    /** The first line the server sent (at most 1 KiB), when `send` or `reply_prefix` asked for one. */
+    reply?: string;
+  };
+  dns?: {
+    rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
+    /** Answers as text: addresses, names, "10 mx.example.com" for MX, joined strings for TXT. */
+    records: string[];
+  };
+  tls?: {
+    /** ISO time the leaf certificate expires. */
+    validTo: string;
+    validFrom: string;
+    /** Node's verification error code (CERT_HAS_EXPIRED, SELF_SIGNED_CERT_IN_CHAIN…), if the chain did not verify. */
+    chainError?: string;
+    /** Why the certificate does not name the host, if it does not. */
+    hostnameError?: string;
+    subject?: string;
+    issuer?: string;
+    protocol?: string;
+  };
 };
 
 export type ProbeContext = {
   /** Per-attempt deadline. */
   timeoutMs: number;
+  /** The checks folder, for files a check names (a private CA). */
+  checksDir?: string;
   /** undici dispatcher (tests and the benchmark pass their own). */
   dispatcher?: Dispatcher;
 };

@@ -1,5 +1,5 @@
 /** Judges what a probe measured against the check's expectations. Pure. */
-import type { Check, HttpCheck } from '../config/schema.ts';
+import type { Check, DnsCheck, HttpCheck, TcpCheck, TlsCheck } from '../config/schema.ts';
 import type { ProbeResult } from '../probes/types.ts';
 import { parseJsonAssertion } from '../config/json-assertion.ts';
 
@@ -7,12 +7,83 @@ export type Outcome = 'up' | 'degraded' | 'down';
 
 export type Verdict = { outcome: Outcome; reason?: string; message?: string };
 
-export function evaluate(check: Check, result: ProbeResult): Verdict {
+/** `now` is the run's clock (certificate expiry is judged against it, so UPKEEP_NOW runs are reproducible). */
+export function evaluate(check: Check, result: ProbeResult, now: Date = new Date()): Verdict {
   if (result.error) return { outcome: 'down', reason: result.error.reason, message: result.error.message };
+  const verdict = judge(check, result, now);
+  if (verdict.outcome !== 'up') return verdict;
+  return judgeLatency(check.expect, result.latencyMs) ?? verdict;
+}
+
+function judge(check: Check, result: ProbeResult, now: Date): Verdict {
   switch (check.kind) {
     case 'http':
       return evaluateHttp(check, result);
+    case 'tcp':
+      return evaluateTcp(check, result);
+    case 'dns':
+      return evaluateDns(check, result);
+    case 'tls':
+      return evaluateTls(check, result, now);
   }
+}
+
+function judgeLatency(e: { degraded_over_ms?: number; down_over_ms?: number }, latencyMs: number): Verdict | undefined {
+  if (e.down_over_ms !== undefined && latencyMs > e.down_over_ms) {
+    return { outcome: 'down', reason: 'slow', message: `took ${latencyMs} ms, limit ${e.down_over_ms} ms` };
+  }
+  if (e.degraded_over_ms !== undefined && latencyMs > e.degraded_over_ms) {
+    return { outcome: 'degraded', reason: 'slow', message: `took ${latencyMs} ms, over ${e.degraded_over_ms} ms` };
+  }
+  return undefined;
+}
+
+function evaluateTcp(check: TcpCheck, result: ProbeResult): Verdict {
+  const prefix = check.expect.reply_prefix;
+  if (prefix !== undefined && !(result.tcp?.reply ?? '').startsWith(prefix)) {
+    return { outcome: 'down', reason: 'assert_reply', message: `reply ${JSON.stringify(result.tcp?.reply ?? '')} does not start with ${JSON.stringify(prefix)}` };
+  }
+  return { outcome: 'up' };
+}
+
+function evaluateDns(check: DnsCheck, result: ProbeResult): Verdict {
+  const answer = result.dns;
+  if (!answer) return { outcome: 'down', reason: 'dns_error', message: 'no DNS answer' };
+  const want = check.expect.rcode;
+  if (answer.rcode !== want) {
+    const reason = answer.rcode === 'NOERROR' ? 'dns_rcode' : `dns_${answer.rcode.toLowerCase()}`;
+    return { outcome: 'down', reason, message: `${check.record} ${check.query}: ${answer.rcode}, expected ${want}` };
+  }
+  if (want !== 'NOERROR') return { outcome: 'up' };
+  if (answer.records.length === 0) return { outcome: 'down', reason: 'dns_nodata', message: `${check.record} ${check.query}: no records` };
+  const norm = (r: string) => r.toLowerCase().replace(/\.$/, '');
+  for (const expected of check.expect.records ?? []) {
+    if (!answer.records.some((r) => norm(r) === norm(expected))) {
+      return { outcome: 'down', reason: 'dns_records', message: `${check.record} ${check.query}: ${expected} not in ${answer.records.join(', ')}` };
+    }
+  }
+  return { outcome: 'up' };
+}
+
+const DAY_MS = 86_400_000;
+
+function evaluateTls(check: TlsCheck, result: ProbeResult, now: Date): Verdict {
+  const t = result.tls;
+  if (!t) return { outcome: 'down', reason: 'tls_handshake', message: 'no certificate' };
+  const e = check.expect;
+  const days = (Date.parse(t.validTo) - now.getTime()) / DAY_MS;
+  const when = t.validTo.slice(0, 10);
+  if (days <= 0) return { outcome: 'down', reason: 'tls_expired', message: `certificate expired on ${when}` };
+  if (Date.parse(t.validFrom) > now.getTime()) return { outcome: 'down', reason: 'tls_not_yet_valid', message: `certificate is valid only from ${t.validFrom.slice(0, 10)}` };
+  if (e.hostname && t.hostnameError) return { outcome: 'down', reason: 'tls_hostname', message: t.hostnameError };
+  // Expiry and the host name are judged on their own above; only other chain errors mean "untrusted".
+  if (e.chain && t.chainError && !['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID'].includes(t.chainError)) {
+    return { outcome: 'down', reason: 'tls_untrusted', message: `certificate chain not trusted (${t.chainError})` };
+  }
+  const left = Math.floor(days);
+  if (days < e.down_under_days) return { outcome: 'down', reason: 'tls_expiring', message: `certificate expires in ${left} days (${when})` };
+  if (days < e.degraded_under_days) return { outcome: 'degraded', reason: 'tls_expiring', message: `certificate expires in ${left} days (${when})` };
+  return { outcome: 'up' };
 }
 
 function evaluateHttp(check: HttpCheck, result: ProbeResult): Verdict {
@@ -49,12 +120,6 @@ function evaluateHttp(check: HttpCheck, result: ProbeResult): Verdict {
       const failure = checkJson(doc, assertion);
       if (failure) return { outcome: 'down', reason: 'assert_json', message: failure };
     }
-  }
-  if (e.down_over_ms !== undefined && result.latencyMs > e.down_over_ms) {
-    return { outcome: 'down', reason: 'slow', message: `took ${result.latencyMs} ms, limit ${e.down_over_ms} ms` };
-  }
-  if (e.degraded_over_ms !== undefined && result.latencyMs > e.degraded_over_ms) {
-    return { outcome: 'degraded', reason: 'slow', message: `took ${result.latencyMs} ms, over ${e.degraded_over_ms} ms` };
   }
   return { outcome: 'up' };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -11,6 +11,7 @@ import { upkeep } from '../helpers/cli.ts';
 import { httpServer } from '../helpers/servers.ts';
 import { SITE_YML, tempDir, writeTree } from '../helpers/temp.ts';
 
+const TOKEN = 'crm-token-5e1f0a9d';
 const START = Date.parse('2026-11-23T08:00:00Z');
 const STEP = 5 * 60_000;
 
@@ -18,11 +19,19 @@ describe('home page, built from real probe runs, in Chromium', async () => {
   let url: string;
   let browser: Browser;
   let artifacts: string;
+  let history: string;
+  let out: string;
+  const printed: string[] = [];
 
   {
     // The web app breaks for the last 30 minutes of a two-hour run.
     let webBroken = false;
     const crm = await httpServer((req, res) => {
+      if (req.url?.startsWith('/private')) {
+        // A hostile target: echoes the request, secret and all, in its error.
+        res.statusCode = 403;
+        return res.end(`denied ${req.url} ${req.headers.authorization}`);
+      }
       if (req.url === '/app' && webBroken) {
         res.statusCode = 502;
         return res.end('bad gateway');
@@ -44,17 +53,29 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     url: \${{ vars.base_url }}/app
     expect:
       body_contains: Pipeline
+  - id: private-api
+    name: Private API with a token
+    component: api
+    kind: http
+    critical: false
+    url: \${{ vars.base_url }}/private?token=\${{ env.CRM_TOKEN }}
+    headers:
+      authorization: Bearer \${{ env.CRM_TOKEN }}
+    expect:
+      body_contains: \${{ env.CRM_TOKEN }}
 `,
     });
-    const history = await tempDir();
+    history = await tempDir();
     for (let t = START; t <= START + 120 * 60_000; t += STEP) {
       webBroken = t >= START + 90 * 60_000;
-      const r = await upkeep(['probe', '--checks', checks, '--history', history], { UPKEEP_NOW: new Date(t).toISOString() });
+      const r = await upkeep(['probe', '--checks', checks, '--history', history], { UPKEEP_NOW: new Date(t).toISOString(), CRM_TOKEN: TOKEN });
       assert.equal(r.code, 0, r.stderr);
+      printed.push(r.stdout, r.stderr);
     }
-    const out = join(await tempDir(), 'dist');
+    out = join(await tempDir(), 'dist');
     const built = await upkeep(['build', '--checks', checks, '--history', history, '--out', out], { UPKEEP_NOW: new Date(START + 121 * 60_000).toISOString() });
     assert.equal(built.code, 0, built.stderr);
+    printed.push(built.stdout, built.stderr);
     const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
     after(() => server.stop());
     url = `http://127.0.0.1:${server.port}/`;
@@ -70,7 +91,8 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     assert.equal(await page.locator('#headline').textContent(), 'Major outage');
     const row = (id: string) => page.locator(`[data-component="${id}"]`);
     assert.equal(await row('api').locator('h4').textContent(), 'REST API');
-    assert.equal(await row('api').locator('[data-status]').innerText(), 'Operational');
+    // Its non-critical private check fails: degraded, still counted as available.
+    assert.equal(await row('api').locator('[data-status]').innerText(), 'Degraded performance');
     assert.equal(await row('web').locator('[data-status]').innerText(), 'Major outage');
     // Observed 0–121 min (the last sample covers the minute until the build); down from 90 to 121: 90/121 = 74.38 %.
     assert.equal(await row('web').locator('[data-uptime]').innerText(), '74.38% uptime');
@@ -79,6 +101,21 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     assert.match(await page.locator('footer').innerText(), /Central European Standard Time \(Europe\/Prague\)/);
     await page.screenshot({ path: join(artifacts, 'home-light.png'), fullPage: true });
     await page.close();
+  });
+
+  it('never shows the secret: not in history, the built site, or anything printed', async () => {
+    const files = [...(await readdir(history, { recursive: true })).map((f) => join(history, f)), ...(await readdir(out, { recursive: true })).map((f) => join(out, f))];
+    let scanned = 0;
+    for (const file of files) {
+      if (!(await stat(file)).isFile()) continue;
+      scanned++;
+      assert.ok(!(await readFile(file, 'utf8')).includes(TOKEN), `secret in ${file}`);
+    }
+    assert.ok(scanned > 3);
+    assert.ok(!printed.join('\n').includes(TOKEN), 'secret printed');
+    // The failure itself is recorded, with the secret masked.
+    const day = await readFile(join(history, 'samples/2026/11/23/default.tsv'), 'utf8');
+    assert.match(day, /private-api\tdown\t\d+\t3\treason=status_403/);
   });
 
   it('works without JavaScript', async () => {

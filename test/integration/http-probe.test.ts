@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { check as checkSchema, type HttpCheck } from '../../src/config/schema.ts';
 import { http } from '../../src/probes/http.ts';
 import { evaluate } from '../../src/status/evaluate.ts';
 import { deadPort, httpServer } from '../helpers/servers.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// 1 GiB of zeros, gzipped to about 1 MB: reading must stop at the cap, not inflate it all.
+const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
 
 function httpCheck(fields: Record<string, unknown>): HttpCheck {
   return checkSchema.parse({ id: 'c', name: 'C', component: 'api', kind: 'http', ...fields }) as HttpCheck;
@@ -43,6 +46,32 @@ describe('http probe against local servers', async () => {
       return; // never finishes
     }
     if (path === '/reset') return req.socket.destroy();
+    if (path === '/reset-mid-body') {
+      res.writeHead(200, { 'content-length': '10000' });
+      res.write('x'.repeat(1000));
+      return setTimeout(() => req.socket.destroy(), 20);
+    }
+    if (path === '/never') return; // accepts, never answers
+    if (path === '/gzip') {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'text/plain' });
+      return res.end(gzipSync('compressed Pipeline'));
+    }
+    if (path === '/gzip-bomb') {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      return res.end(bomb);
+    }
+    if (path === '/bad-gzip') {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      return res.end('this is not gzip at all');
+    }
+    if (path === '/html-for-json') {
+      res.setHeader('content-type', 'text/html');
+      return res.end('<html><body>{"status":"ok"</body></html>');
+    }
+    if (path === '/header') {
+      res.setHeader('x-region', 'eu-west');
+      return res.end('ok');
+    }
     if (path === '/loop') {
       res.writeHead(302, { location: '/loop' });
       return res.end();
@@ -82,6 +111,18 @@ describe('http probe against local servers', async () => {
     { name: 'a JSON assertion that holds', fields: { url: `${url}/json`, expect: { json: ['$.status == "ok"', '$.queue.depth < 10'] } }, outcome: 'up' },
     { name: 'a JSON assertion that fails', fields: { url: `${url}/json`, expect: { json: '$.queue.depth < 2' } }, outcome: 'down', reason: 'assert_json', message: /\$\.queue\.depth is 3, expected < 2/ },
     { name: 'a JSON assertion on a non-JSON body', fields: { url: `${url}/ok`, expect: { json: '$.status == "ok"' } }, outcome: 'down', reason: 'assert_json', message: /not JSON/ },
+    { name: 'a reset in the middle of the body is econnreset', fields: { url: `${url}/reset-mid-body` }, outcome: 'down', reason: 'econnreset' },
+    { name: 'a server that never answers is a timeout', fields: { url: `${url}/never` }, timeoutMs: 300, outcome: 'down', reason: 'timeout' },
+    { name: 'a gzipped body is decompressed for assertions', fields: { url: `${url}/gzip`, expect: { body_contains: 'Pipeline' } }, outcome: 'up' },
+    { name: 'a gzip bomb stops at the cap', fields: { url: `${url}/gzip-bomb` }, outcome: 'down', reason: 'too_large' },
+    { name: 'a corrupt gzip body is bad_encoding', fields: { url: `${url}/bad-gzip` }, outcome: 'down', reason: 'bad_encoding' },
+    { name: 'HTML where JSON was expected is assert_json', fields: { url: `${url}/html-for-json`, expect: { json: '$.status == "ok"' } }, outcome: 'down', reason: 'assert_json', message: /not JSON \(content-type text\/html\)/ },
+    { name: 'an expected header', fields: { url: `${url}/header`, expect: { headers: { 'X-Region': 'eu-west' } } }, outcome: 'up' },
+    { name: 'a wrong header is assert_header', fields: { url: `${url}/header`, expect: { headers: { 'x-region': 'us-east' } } }, outcome: 'down', reason: 'assert_header' },
+    { name: 'body_not_contains', fields: { url: `${url}/ok`, expect: { body_not_contains: 'Pipeline' } }, outcome: 'down', reason: 'assert_body' },
+    { name: 'body_matches', fields: { url: `${url}/ok`, expect: { body_matches: '^hello\\s+Pipe' } }, outcome: 'up' },
+    { name: 'a status range', fields: { url: `${url}/unavailable`, expect: { status: ['200-299', '5xx'] } }, outcome: 'up' },
+    { name: 'an unresolvable host is dns_nxdomain', fields: { url: 'http://no-such-host.invalid/' }, outcome: 'down', reason: 'dns_nxdomain' },
     { name: 'slower than degraded_over_ms is degraded', fields: { url: `${url}/delay-200`, expect: { degraded_over_ms: 100 } }, outcome: 'degraded', reason: 'slow' },
     { name: 'slower than down_over_ms is down', fields: { url: `${url}/delay-200`, expect: { degraded_over_ms: 50, down_over_ms: 100 } }, outcome: 'down', reason: 'slow' },
   ];

@@ -1,0 +1,62 @@
+import { Resolver } from 'node:dns/promises';
+import { performance } from 'node:perf_hooks';
+import type { DnsCheck } from '../config/schema.ts';
+import { oneLine } from './errors.ts';
+import type { Probe, ProbeResult } from './types.ts';
+
+type Rcode = NonNullable<ProbeResult['dns']>['rcode'];
+
+/** Node's resolver errors that are answers, not failures to get one. */
+const rcodes: Record<string, Rcode> = {
+  ENOTFOUND: 'NXDOMAIN',
+  ENODATA: 'NOERROR',
+  ESERVFAIL: 'SERVFAIL',
+  EREFUSED: 'REFUSED',
+};
+
+const failures: Record<string, string> = {
+  ETIMEOUT: 'timeout',
+  ECONNREFUSED: 'econnrefused',
+  EBADRESP: 'dns_bad_response',
+  EFORMERR: 'dns_bad_response',
+  ECONNRESET: 'econnreset',
+};
+
+/** One query (no retries inside: confirmation re-probes are the run's job), against the system's or the given resolver. */
+export const dns: Probe<'dns'> = async (check, ctx) => {
+  const resolver = new Resolver({ timeout: ctx.timeoutMs, tries: 1 });
+  if (check.server) resolver.setServers([check.server]);
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const records = await query(resolver, check);
+    return { latencyMs: elapsed(), dns: { rcode: 'NOERROR', records } };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (rcodes[code]) return { latencyMs: elapsed(), dns: { rcode: rcodes[code], records: [] } };
+    return {
+      latencyMs: elapsed(),
+      error: { reason: failures[code] ?? 'dns_error', message: oneLine(`${check.record} ${check.query}: ${(error as Error).message}`) },
+    };
+  } finally {
+    resolver.cancel();
+  }
+};
+
+async function query(r: Resolver, check: DnsCheck): Promise<string[]> {
+  const name = check.query;
+  switch (check.record) {
+    case 'A':
+      return r.resolve4(name);
+    case 'AAAA':
+      return r.resolve6(name);
+    case 'CNAME':
+      return r.resolveCname(name);
+    case 'NS':
+      return r.resolveNs(name);
+    case 'MX':
+      return (await r.resolveMx(name)).sort((a, b) => a.priority - b.priority).map((m) => `${m.priority} ${m.exchange}`);
+    case 'TXT':
+      return (await r.resolveTxt(name)).map((chunks) => chunks.join(''));
+  }
+}

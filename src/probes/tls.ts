@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { checkServerIdentity, connect, rootCertificates, type PeerCertificate } from 'node:tls';
+import { oneLine, reasonOf } from './errors.ts';
+import type { Probe, ProbeResult } from './types.ts';
+
+/**
+ * A TLS handshake that accepts any certificate so it can report on it: expiry, chain, host name.
+ * The evaluator decides what is up or down; this only measures.
+ */
+export const tls: Probe<'tls'> = async (check, ctx) => {
+  const servername = check.servername ?? check.host;
+  const extraCa = check.ca_file ? await readFile(resolve(ctx.checksDir ?? '.', check.ca_file), 'utf8') : undefined;
+  return new Promise<ProbeResult>((done) => {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const socket = connect({
+      host: check.host,
+      port: Number(check.port),
+      servername: isIP(servername) ? undefined : servername,
+      rejectUnauthorized: false,
+      ...(extraCa ? { ca: [...rootCertificates, extraCa] } : {}),
+    });
+    const timer = setTimeout(() => finish({ latencyMs: elapsed(), error: { reason: 'timeout', message: `no handshake within ${ctx.timeoutMs} ms` } }), ctx.timeoutMs);
+    let settled = false;
+    function finish(result: ProbeResult) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      done(result);
+    }
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate(false) as PeerCertificate;
+      if (!cert || !cert.valid_to) return finish({ latencyMs: elapsed(), error: { reason: 'tls_handshake', message: 'the server sent no certificate' } });
+      const hostError = checkServerIdentity(servername, cert);
+      const chainError = socket.authorized ? undefined : String((socket.authorizationError as unknown as { code?: string })?.code ?? socket.authorizationError);
+      finish({
+        latencyMs: elapsed(),
+        tls: {
+          validFrom: new Date(cert.valid_from).toISOString(),
+          validTo: new Date(cert.valid_to).toISOString(),
+          ...(chainError ? { chainError } : {}),
+          ...(hostError ? { hostnameError: oneLine(hostError.message) } : {}),
+          subject: cert.subject?.CN ? String(cert.subject.CN) : undefined,
+          issuer: cert.issuer?.CN ? String(cert.issuer.CN) : undefined,
+          protocol: socket.getProtocol() ?? undefined,
+        },
+      });
+    });
+    socket.once('error', (error) => finish({ latencyMs: elapsed(), error: reasonOf(error) }));
+  });
+};
