@@ -31,7 +31,7 @@ export type ProbeOptions = {
 export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
   const config = await loadOrFail(opts.checks, { env: opts.env, vars: opts.vars }, io);
   const selected = await select(config, opts);
-  const { samples } = await probeChecks(config, selected, {
+  const { samples, errors } = await probeChecks(config, selected, {
     now: opts.now,
     wait: opts.wait ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     env: opts.env,
@@ -40,6 +40,7 @@ export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
     dispatcher: opts.dispatcher,
   });
   if (!opts.dryRun && samples.length > 0) await appendSamples(opts.history, samples, opts.shard);
+  for (const e of errors) io.err(`upkeep: internal error probing ${e.check} (no sample recorded; please report it): ${e.message}`);
   if (opts.json) io.out(JSON.stringify(samples, null, 2));
   else if (samples.length === 0) io.out(opts.changedSince ? `no check changed since ${opts.changedSince}` : 'no check is due');
   else io.out(summary(samples));

@@ -2,13 +2,14 @@
  * Reads `checks/`: every YAML file, every error at once, each with file:line:col.
  * Returns results, never throws for bad input (the CLI picks the exit code).
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from './errors.ts';
 import { check, checksFile, siteFile, type Check, type SiteFile } from './schema.ts';
-import { references } from './template.ts';
+import { references, resolve } from './template.ts';
 
 export type Source = { file: string; line: number; col: number };
 
@@ -105,7 +106,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   if (site && siteParsed) errors.push(...siteErrors(site, siteParsed));
   if (site) {
     const vars = { ...site.vars, ...options.vars };
-    errors.push(...crossErrors(site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
+    errors.push(...crossErrors(dir, site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
     for (const c of errors.length > 0 ? [] : site.components) {
       if (!checks.some((x) => x.check.component === c.id)) warnings.push(`component "${c.id}" has no checks: the page will show it as "no data"`);
     }
@@ -192,6 +193,7 @@ function siteErrors(site: SiteFile, p: Parsed): ConfigError[] {
 }
 
 function crossErrors(
+  dir: string,
   site: SiteFile,
   checks: { check: Check; at: Parsed; index: number }[],
   vars: Record<string, string>,
@@ -219,6 +221,22 @@ function crossErrors(
       if (value !== undefined && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65_535)) {
         at(['port'], `${check.port} is ${JSON.stringify(value)}, not a port number 1–65535`);
       }
+    }
+    // A check Upkeep could not even attempt is a validation error, never a "down" sample.
+    if (check.kind === 'http') {
+      const url = resolve(check.url, { vars, env: Object.fromEntries(Object.keys(env).map((k) => [k, 'x'])) });
+      if (!/\$\{\{/.test(url)) {
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(url);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) at(['url'], `${JSON.stringify(url)} is not an http:// or https:// URL`);
+      }
+    }
+    if (check.kind === 'tls' && check.ca_file && !existsSync(join(dir, check.ca_file))) {
+      at(['ca_file'], `${JSON.stringify(check.ca_file)} does not exist (paths are relative to the checks folder)`);
     }
     for (const { path, text } of strings(check, [])) {
       for (const ref of references(text)) {

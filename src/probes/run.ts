@@ -18,15 +18,20 @@ export type RunOptions = {
   dispatcher?: Dispatcher;
 };
 
-export type RunResult = { samples: Sample[]; secrets: Set<string> };
+/** `errors`: checks whose probe threw — Upkeep's bug, not the target's outage, so they get no sample. */
+export type RunResult = { samples: Sample[]; secrets: Set<string>; errors: { check: string; message: string }[] };
 
 export async function probeChecks(config: Config, checks: readonly Check[], options: RunOptions): Promise<RunResult> {
   const secrets = new Set<string>();
   const scope = { vars: config.vars, env: options.env };
+  const errors: RunResult['errors'] = [];
   const samples = await mapLimit(checks, options.concurrency, (check) =>
-    probeOne(resolveDeep(check, scope, secrets), config, options, secrets),
+    probeOne(resolveDeep(check, scope, secrets), config, options, secrets).catch((error: unknown) => {
+      errors.push({ check: check.id, message: redact(error instanceof Error ? error.message : String(error), secrets) });
+      return undefined;
+    }),
   );
-  return { samples, secrets };
+  return { samples: samples.filter((s) => s !== undefined), secrets, errors };
 }
 
 async function probeOne(check: Check, config: Config, options: RunOptions, secrets: Set<string>): Promise<Sample> {
@@ -39,11 +44,8 @@ async function probeOne(check: Check, config: Config, options: RunOptions, secre
   let verdict: Verdict;
   for (;;) {
     attempts++;
-    result = await probe(check, { timeoutMs, dispatcher: options.dispatcher, checksDir: config.dir }).catch((error: unknown) => ({
-      // A probe must not throw; if one does, that is our bug, not the target's outage.
-      latencyMs: 0,
-      error: { reason: 'probe_error', message: String(error) },
-    }));
+    // A probe must not throw; if one does, that is our bug, not the target's outage (the caller records no sample).
+    result = await probe(check, { timeoutMs, dispatcher: options.dispatcher, checksDir: config.dir });
     verdict = evaluate(check, result, options.now());
     if (verdict.outcome === 'up' || attempts > retries) break;
     await options.wait(config.defaults.retry_backoff * 2 ** (attempts - 1));

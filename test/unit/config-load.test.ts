@@ -98,6 +98,21 @@ describe('config loader', () => {
       expected: ['checks/api.yml:2:9  checks[0].id: expected an id of lowercase letters, digits and dashes (e.g. "api-health"), got "API Health"'],
     },
     {
+      name: 'a URL that is not http(s) once vars are filled in',
+      files: { 'api.yml': GOOD_CHECK.replace('${{ vars.base_url }}/health', 'ftp://files.test/x') },
+      expected: ['checks/api.yml:6:10  checks[0].url: "ftp://files.test/x" is not an http:// or https:// URL'],
+    },
+    {
+      name: 'a port var that is not a port, and a missing CA file',
+      files: {
+        'mail.yml': 'checks:\n  - id: imap\n    name: IMAP\n    component: email\n    kind: tcp\n    host: 127.0.0.1\n    port: ${{ vars.base_url }}\n  - id: cert\n    name: Cert\n    component: api\n    kind: tls\n    host: localhost\n    ca_file: nope.pem\n',
+      },
+      expected: [
+        'checks/mail.yml:7:11  checks[0].port: ${{ vars.base_url }} is "http://127.0.0.1:9", not a port number 1–65535',
+        'checks/mail.yml:13:14  checks[1].ca_file: "nope.pem" does not exist (paths are relative to the checks folder)',
+      ],
+    },
+    {
       name: 'a bad JSON assertion',
       files: { 'api.yml': `${GOOD_CHECK}    expect:\n      json: status = ok\n` },
       expected: [`checks/api.yml:8:13  checks[0].expect.json: expected an assertion like '$.status == "ok"' or '$.queue.depth < 100', got "status = ok"`],
