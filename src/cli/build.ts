@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as astroBuild } from 'astro';
-import { readSamples } from '../history/store.ts';
+import { readHistory } from '../history/read.ts';
 import { upkeepSite } from '../site/integration.ts';
-import { buildViewModel, DAY } from '../site/view-model.ts';
+import { buildViewModel, capFor, DAY, HISTORY_DAYS } from '../site/view-model.ts';
 import { loadOrFail } from './config.ts';
 import type { Io } from './io.ts';
 
@@ -23,10 +23,9 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const started = performance.now();
   const config = await loadOrFail(opts.checks, { env: opts.env, vars: opts.vars, requireEnv: false }, io);
   const now = opts.now();
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-  const { samples, warnings } = await readSamples(opts.history, day(now.getTime() - 91 * DAY), day(now.getTime()));
-  for (const w of warnings) io.err(`warning: ${w}`);
-  const view = buildViewModel({ config, samples, now });
+  const history = await readHistory(opts.history, { from: now.getTime() - HISTORY_DAYS * DAY, now: now.getTime(), capFor: capFor(config) });
+  for (const w of history.warnings) io.err(`warning: ${w}`);
+  const view = buildViewModel({ config, days: history.days, recent: history.recent, now });
   const outDir = resolve(opts.out);
   // A status page build must not phone home (and CI has no network to do it with).
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -38,5 +37,5 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
     ...(config.site.url ? { site: config.site.url } : {}),
     integrations: [upkeepSite(view)],
   });
-  io.out(`built ${opts.out} from ${samples.length} samples of ${config.checks.length} checks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  io.out(`built ${opts.out}: ${config.components.length} components, ${config.checks.length} checks, ${history.days.length} check-days in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

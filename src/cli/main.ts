@@ -12,11 +12,12 @@ Commands:
   validate  [--checks DIR]                        check the YAML; exit 1 with file:line:col errors
   probe     [--checks DIR] [--history DIR] [--only ID,...] [--changed-since GIT_REF]
             [--region NAME] [--shard I/N] [--dry-run] [--json] [--concurrency N]
+  rollup    [--checks DIR] [--history DIR] [--all]       daily rollups of complete days (idempotent)
   build     [--checks DIR] [--history DIR] [--out DIR]
   demo      [--port N] [--days N]                 a sample CRM, real probes, the built page, served
 
 Defaults: --checks checks, --history history, --out dist, --region default.
-UPKEEP_NOW (ISO 8601) replaces the clock for probe and build.
+UPKEEP_NOW (ISO 8601) replaces the clock for probe, rollup and build.
 Exit codes: 0 ok (a check being down is not an error), 1 invalid input, 2 usage, >2 internal error.`;
 
 const options = {
@@ -30,6 +31,7 @@ const options = {
   'dry-run': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   concurrency: { type: 'string', default: '32' },
+  all: { type: 'boolean', default: false },
   port: { type: 'string' },
   days: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -39,6 +41,7 @@ const allowed: Record<string, (keyof typeof options)[]> = {
   validate: ['checks'],
   probe: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency'],
   build: ['checks', 'history', 'out'],
+  rollup: ['checks', 'history', 'all'],
   demo: ['port', 'days'],
 };
 
@@ -98,6 +101,11 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
         io,
       );
       return 0;
+    case 'rollup': {
+      const { rollup } = await import('./rollup.ts');
+      await rollup({ checks: values.checks, history: values.history, all: values.all, env, now: clockFrom(env) }, io);
+      return 0;
+    }
     case 'build': {
       // Astro and Vite are heavy; only the commands that build load them.
       const { build } = await import('./build.ts');

@@ -9,10 +9,10 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(m[1]) * units[m[2] as keyof typeof units]);
 }
 
-/** 2_700_000 → "45m", 5_400_000 → "1h 30m": short, for tables and messages. */
+/** 2_700_000 → "45m", 5_400_000 → "1h 30m": short, for tables and messages; seconds truncated, as clocks do. */
 export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1_000);
+  let s = Math.floor(ms / 1_000);
   const parts: string[] = [];
   for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
     if (s >= size) {

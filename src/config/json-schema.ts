@@ -1,6 +1,6 @@
 /** JSON Schemas for editors (yaml-language-server), generated from the zod schema so they never drift. */
 import { z } from 'zod';
-import { checksFile, siteFile } from './schema.ts';
+import { checksFile, maintenanceFile, siteFile } from './schema.ts';
 
 export function jsonSchemas(): Record<string, unknown> {
   const make = (schema: z.ZodType, title: string) => ({
@@ -10,5 +10,6 @@ export function jsonSchemas(): Record<string, unknown> {
   return {
     'site.schema.json': make(siteFile, 'Upkeep site.yml'),
     'checks.schema.json': make(checksFile, 'Upkeep checks file'),
+    'maintenance.schema.json': make(maintenanceFile, 'Upkeep maintenance.yml'),
   };
 }

@@ -8,13 +8,16 @@ import { join, relative } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from './errors.ts';
-import { check, checksFile, siteFile, type Check, type SiteFile } from './schema.ts';
+import { check, checksFile, maintenanceFile, siteFile, type Check, type MaintenanceWindow, type SiteFile } from './schema.ts';
+import { parseWhen } from '../status/maintenance.ts';
 import { references, resolve } from './template.ts';
 
 export type Source = { file: string; line: number; col: number };
 
 export type Config = SiteFile & {
   checks: Check[];
+  /** Planned windows from maintenance.yml (none when the file is absent). */
+  maintenance: MaintenanceWindow[];
   /** Where each check is defined, by id (for messages and `--changed-since`). */
   sources: Record<string, Source>;
   /** The checks directory this was read from. */
@@ -33,6 +36,7 @@ export type LoadOptions = {
 };
 
 const SITE = 'site.yml';
+const MAINTENANCE = 'maintenance.yml';
 
 type Parsed = { file: string; doc: Document; lines: LineCounter; data: unknown };
 
@@ -74,9 +78,16 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
 
   let site: SiteFile | undefined;
   let siteParsed: Parsed | undefined;
+  let maintenance: { windows: MaintenanceWindow[]; at: Parsed } | undefined;
   const checks: { check: Check; at: Parsed; index: number }[] = [];
   for (const p of parsed) {
     const isSite = relative(dir, p.file) === SITE;
+    if (relative(dir, p.file) === MAINTENANCE) {
+      const result = maintenanceFile.safeParse(p.data ?? {});
+      if (result.success) maintenance = { windows: result.data.maintenance, at: p };
+      else errors.push(...schemaErrors(p, maintenanceFile, result.error.issues));
+      continue;
+    }
     if (p.data === null || p.data === undefined) {
       errors.push({ file: p.file, line: 1, col: 1, path: '', message: isSite ? 'the file is empty; it needs `site:` and `components:`' : 'the file is empty; start it with `checks:` or delete it' });
       continue;
@@ -107,6 +118,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   if (site) {
     const vars = { ...site.vars, ...options.vars };
     errors.push(...crossErrors(dir, site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
+    if (maintenance) errors.push(...maintenanceErrors(site, maintenance.windows, maintenance.at));
     for (const c of errors.length > 0 ? [] : site.components) {
       if (!checks.some((x) => x.check.component === c.id)) warnings.push(`component "${c.id}" has no checks: the page will show it as "no data"`);
     }
@@ -116,7 +128,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   const sources: Record<string, Source> = {};
   for (const { check, at, index } of checks) sources[check.id] = { file: at.file, ...locate(at.doc, at.lines, ['checks', index]) };
   return {
-    config: { ...site, vars: { ...site.vars, ...options.vars }, checks: checks.map((c) => c.check), sources, dir },
+    config: { ...site, vars: { ...site.vars, ...options.vars }, checks: checks.map((c) => c.check), maintenance: maintenance?.windows ?? [], sources, dir },
     errors: [],
     warnings,
   };
@@ -250,6 +262,25 @@ function crossErrors(
       }
     }
   }
+  return errors;
+}
+
+function maintenanceErrors(site: SiteFile, windows: MaintenanceWindow[], p: Parsed): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const at = (path: PropertyKey[], message: string) => errors.push({ file: p.file, ...locate(p.doc, p.lines, path), path: formatPath(path), message });
+  const componentIds = site.components.map((c) => c.id);
+  const seen = new Set<string>();
+  windows.forEach((w, i) => {
+    if (seen.has(w.id)) at(['maintenance', i, 'id'], `duplicate maintenance id "${w.id}"`);
+    seen.add(w.id);
+    w.components.forEach((c, j) => {
+      if (!componentIds.includes(c)) at(['maintenance', i, 'components', j], `unknown component "${c}"${didYouMean(c, componentIds)}`);
+    });
+    if (w.start && w.end) {
+      const zone = w.time_zone ?? site.site.time_zone;
+      if (parseWhen(w.end, zone) <= parseWhen(w.start, zone)) at(['maintenance', i, 'end'], `ends (${w.end}) before it starts (${w.start})`);
+    }
+  });
   return errors;
 }
 

@@ -122,9 +122,62 @@ export const siteFile = z.strictObject({
       target: percent.default(99.9),
       /** Service credits, e.g. below 99.9 → 10, below 99 → 25. */
       credits: z.array(credit).default([]),
+      /** Calendar months for the SLA are counted in this zone. */
+      time_zone: timeZone.default('UTC'),
+    })
+    .prefault({}),
+  history: z
+    .strictObject({
+      /** Raw samples older than this many days are deleted by `upkeep rollup` once rolled up (rollups are kept forever). */
+      raw_days: z.number().int().min(3).default(90),
     })
     .prefault({}),
 });
+
+const dateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$/, {
+  error: (iss) => `expected a date and time such as "2026-11-28 22:00" (in the window's time zone) or "2026-11-28T21:00:00Z", got ${show(iss.input)}`,
+});
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: (iss) => `expected a date such as "2026-11-28", got ${show(iss.input)}` });
+export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+export const maintenanceWindow = z
+  .strictObject({
+    id,
+    title: z.string().min(1),
+    /** Markdown, shown on the page and in feeds. */
+    description: z.string().optional(),
+    /** Component ids the window covers: their failures raise no incident and count as maintenance. */
+    components: z.array(id).min(1),
+    /** Zone for times without an offset, and for recurring windows; the site's zone when absent. */
+    time_zone: timeZone.optional(),
+    /** A one-off window. */
+    start: dateTime.optional(),
+    end: dateTime.optional(),
+    /** A recurring window: weekly on some days, or monthly on a day, at a local time, for a duration. */
+    recurring: z
+      .strictObject({
+        weekly: z.array(z.enum(weekdays)).min(1).optional(),
+        /** Day of the month (a later day than the month has means its last day). */
+        monthly: z.number().int().min(1).max(31).optional(),
+        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (iss) => `expected a local time such as "06:00", got ${show(iss.input)}` }),
+        duration,
+        /** First and last dates it applies (inclusive). */
+        from: date.optional(),
+        until: date.optional(),
+      })
+      .refine((r) => (r.weekly === undefined) !== (r.monthly === undefined), { error: 'give either `weekly: [mon, …]` or `monthly: <day>`' })
+      .optional(),
+  })
+  .refine((w) => (w.recurring !== undefined) !== (w.start !== undefined || w.end !== undefined), {
+    error: 'give either `start` and `end` (a one-off window) or `recurring:`',
+  })
+  .refine((w) => w.recurring !== undefined || (w.start !== undefined && w.end !== undefined), { error: 'a one-off window needs both `start` and `end`' });
+
+export const maintenanceFile = z.strictObject({
+  maintenance: z.array(maintenanceWindow).default([]),
+});
+
+export type MaintenanceWindow = z.output<typeof maintenanceWindow>;
 
 const stringOrList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 

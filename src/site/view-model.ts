@@ -4,11 +4,17 @@
  */
 import type { Config } from '../config/load.ts';
 import type { Check } from '../config/schema.ts';
-import { componentTimeline, windowStats, worstStatus, type ComponentStatus, type WindowStats } from '../status/component.ts';
+import { componentTimeline, worstStatus, type ComponentStatus, type Interval, type WindowStats } from '../status/component.ts';
+import { intervalsFor, maintenanceStatus, occurrences, type MaintenanceStatus, type Occurrence } from '../status/maintenance.ts';
+import { dailyBars, outages, responseStats, slaMonths, timelineFromDays, uptimeWindows, type DayBar, type Outage, type ResponseStats, type SlaMonth, type WindowName } from '../status/report.ts';
+import { DAY_MS, exactPercentiles, type DayRollup, type Latency } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
-import { checkTimeline, combine, quorumRule, stateAt, type CheckState, type Segment } from '../status/timeline.ts';
+import { combine, quorumRule, stateAt, type CheckState, type Segment } from '../status/timeline.ts';
 
-export const DAY = 86_400_000;
+export const DAY = DAY_MS;
+
+/** How far back the build reads: the longest window shown. */
+export const HISTORY_DAYS = 365;
 
 export type CheckView = {
   id: string;
@@ -16,7 +22,13 @@ export type CheckView = {
   kind: Check['kind'];
   critical: boolean;
   state: CheckState;
-  last?: Pick<Sample, 'time' | 'outcome' | 'latencyMs' | 'reason' | 'message' | 'attempts' | 'region'>;
+  last?: Pick<Sample, 'time' | 'outcome' | 'latencyMs' | 'reason' | 'message' | 'attempts' | 'region' | 'status'>;
+  response: { '24h': ResponseStats; '30d': ResponseStats; '90d': ResponseStats };
+  /** One point per UTC day for the last 90 days: day percentiles (exact), or none without answers. */
+  daily: { day: string; latency?: Latency; samples: number; errors: number }[];
+  /** Raw samples of the last 24 hours: time, latency, outcome. */
+  recent: { time: string; latencyMs?: number; outcome: Sample['outcome'] }[];
+  regions: string[];
 };
 
 export type ComponentView = {
@@ -25,11 +37,19 @@ export type ComponentView = {
   description?: string;
   group?: string;
   status: ComponentStatus;
-  uptime: WindowStats;
+  /** Status from the probes alone, even during maintenance. */
+  probedStatus: ComponentStatus;
+  slaTarget: number;
+  windows: Record<WindowName, WindowStats>;
+  bars: DayBar[];
+  sla: SlaMonth[];
+  outages: Outage[];
   checks: CheckView[];
 };
 
 export type GroupView = { id?: string; name?: string; description?: string; status: ComponentStatus; components: ComponentView[] };
+
+export type MaintenanceView = Omit<Occurrence, 'start' | 'end'> & { start: string; end: string; status: MaintenanceStatus };
 
 export type SiteView = {
   site: {
@@ -49,37 +69,52 @@ export type SiteView = {
   lastChecked?: string;
   status: ComponentStatus;
   intervalMs: number;
+  sla: { target: number; timeZone: string; credits: { below: number; credit: number }[] };
   groups: GroupView[];
   components: ComponentView[];
+  maintenance: MaintenanceView[];
 };
 
-export type ViewInput = { config: Config; samples: readonly Sample[]; now: Date; windowDays?: number };
+export type ViewInput = {
+  config: Config;
+  /** Day rollups (or raw-derived rows for recent days) covering the last HISTORY_DAYS. */
+  days: readonly DayRollup[];
+  /** Raw samples of the recent days. */
+  recent: readonly Sample[];
+  now: Date;
+};
 
-export function buildViewModel({ config, samples, now, windowDays = 90 }: ViewInput): SiteView {
+export function buildViewModel({ config, days, recent, now }: ViewInput): SiteView {
   const to = now.getTime();
-  const bySample = groupBy(
-    samples.filter((s) => Date.parse(s.time) <= to),
-    (s) => s.check,
-  );
-  const first = samples.reduce((min, s) => Math.min(min, Date.parse(s.time)), Infinity);
-  const from = Math.max(to - windowDays * DAY, Number.isFinite(first) ? first : to);
+  const from = to - HISTORY_DAYS * DAY;
+  const byCheck = groupBy(days, (d) => d.check);
+  const recentByCheck = groupBy(recent, (s) => s.check);
+  const maint = occurrences(config.maintenance, config.site.time_zone, from, to + 180 * DAY);
 
   const components: ComponentView[] = config.components.map((component) => {
     const checks = config.checks.filter((c) => c.component === component.id);
     const timelines = checks.map((check) => ({
       check,
       role: { critical: check.critical },
-      timeline: checkRegionsTimeline(bySample.get(check.id) ?? [], capFor(config, check), from, to),
+      timeline: checkTimeline(byCheck.get(check.id) ?? [], from, to),
     }));
     const timeline = componentTimeline(timelines, component.down_when, from, to);
+    const windows: Interval[] = intervalsFor(component.id, maint);
+    const probedStatus = stateAt(timeline, to - 1, 'nodata');
+    const inMaintenance = windows.some((w) => w.start <= to && to < w.end);
     return {
       id: component.id,
       name: component.name,
       ...(component.description ? { description: component.description } : {}),
       ...(component.group ? { group: component.group } : {}),
-      status: stateAt(timeline, to - 1, 'nodata'),
-      uptime: windowStats(timeline, [], from, to),
-      checks: timelines.map(({ check, timeline: tl }) => checkView(check, tl, bySample.get(check.id), to)),
+      status: inMaintenance ? 'under_maintenance' : probedStatus,
+      probedStatus,
+      slaTarget: component.sla ?? config.sla.target,
+      windows: uptimeWindows(timeline, windows, to),
+      bars: dailyBars(timeline, windows, config.site.time_zone, to, 90),
+      sla: slaMonths(timeline, windows, { timeZone: config.sla.time_zone, target: component.sla ?? config.sla.target, credits: config.sla.credits, now: to, from: firstData(days) ?? to }),
+      outages: outages(timeline, windows, to).slice(-50),
+      checks: timelines.map(({ check, timeline: tl }) => checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to)),
     };
   });
 
@@ -95,7 +130,7 @@ export function buildViewModel({ config, samples, now, windowDays = 90 }: ViewIn
   }
   for (const g of groups) g.status = worstStatus(g.components.map((c) => c.status));
 
-  const last = samples.reduce<string | undefined>((max, s) => (max === undefined || s.time > max ? s.time : max), undefined);
+  const last = recent.reduce<string | undefined>((max, s) => (max === undefined || s.time > max ? s.time : max), undefined);
   return {
     site: {
       title: config.site.title,
@@ -112,31 +147,44 @@ export function buildViewModel({ config, samples, now, windowDays = 90 }: ViewIn
     ...(last ? { lastChecked: last } : {}),
     status: worstStatus(components.map((c) => c.status)),
     intervalMs: config.defaults.interval,
+    sla: { target: config.sla.target, timeZone: config.sla.time_zone, credits: config.sla.credits },
     groups,
     components,
+    maintenance: maint
+      .filter((o) => o.end > to - 90 * DAY)
+      .map((o) => ({ ...o, start: new Date(o.start).toISOString(), end: new Date(o.end).toISOString(), status: maintenanceStatus(o, to) })),
   };
 }
 
-export const capFor = (config: Config, check: Check) => 2 * config.defaults.interval * check.every;
+export const capFor = (config: Config) => (checkId: string) => 2 * config.defaults.interval * (config.checks.find((c) => c.id === checkId)?.every ?? 1);
 
 /** One timeline per region, then the regions' quorum. */
-export function checkRegionsTimeline(samples: readonly Sample[], capMs: number, from: number, to: number): Segment<CheckState>[] {
-  const regions = groupBy(samples, (s) => s.region);
-  const timelines = [...regions.values()].map((list) =>
-    checkTimeline(
-      list.map((s) => ({ at: Date.parse(s.time), outcome: s.outcome })),
-      capMs,
-      from,
-      to,
-    ),
-  );
+export function checkTimeline(days: readonly DayRollup[], from: number, to: number): Segment<CheckState>[] {
+  const regions = groupBy(days, (d) => d.region);
+  const timelines = [...regions.values()].map((list) => timelineFromDays(list, from, to));
   if (timelines.length === 0) return [{ start: from, end: to, state: 'nodata' }];
   if (timelines.length === 1) return timelines[0];
   return combine(timelines, from, to, quorumRule());
 }
 
-function checkView(check: Check, timeline: Segment<CheckState>[], samples: readonly Sample[] | undefined, to: number): CheckView {
-  const last = samples?.[samples.length - 1];
+function firstData(days: readonly DayRollup[]): number | undefined {
+  let first: number | undefined;
+  for (const d of days) {
+    const seen = d.segments.find((s) => s.state !== 'nodata');
+    if (seen && (first === undefined || seen.start < first)) first = seen.start;
+  }
+  return first;
+}
+
+function checkView(check: Check, timeline: Segment<CheckState>[], days: readonly DayRollup[], samples: readonly Sample[], to: number): CheckView {
+  const last = samples[samples.length - 1];
+  const since = (n: number) => {
+    const cutoff = new Date(to - n * DAY).toISOString().slice(0, 10);
+    return days.filter((d) => d.day >= cutoff);
+  };
+  const dayBuckets = groupBy(since(90), (d) => d.day);
+  const cutoff24 = new Date(to - DAY).toISOString();
+  const last24 = samples.filter((s) => s.time >= cutoff24);
   return {
     id: check.id,
     name: check.name,
@@ -153,9 +201,30 @@ function checkView(check: Check, timeline: Segment<CheckState>[], samples: reado
             ...(last.latencyMs !== undefined ? { latencyMs: last.latencyMs } : {}),
             ...(last.reason ? { reason: last.reason } : {}),
             ...(last.message ? { message: last.message } : {}),
+            ...(last.status !== undefined ? { status: last.status } : {}),
           },
         }
       : {}),
+    response: { '24h': exactStats(last24), '30d': responseStats(since(30)), '90d': responseStats(since(90)) },
+    daily: [...dayBuckets].map(([day, list]) => {
+      const stats = responseStats(list);
+      // One region: the day's exact percentiles; several: merged histograms.
+      const latency = list.length === 1 ? list[0].latency : stats.latency;
+      return { day, ...(latency ? { latency } : {}), samples: stats.samples, errors: stats.errors };
+    }),
+    recent: last24.map((s) => ({ time: s.time, outcome: s.outcome, ...(s.latencyMs !== undefined ? { latencyMs: s.latencyMs } : {}) })),
+    regions: [...new Set(days.map((d) => d.region))].sort(),
+  };
+}
+
+function exactStats(samples: readonly Sample[]): ResponseStats {
+  const answered = samples.filter((s) => s.outcome !== 'down' && s.latencyMs !== undefined).map((s) => s.latencyMs!);
+  const errors = samples.filter((s) => s.outcome === 'down').length;
+  return {
+    ...(answered.length > 0 ? { latency: exactPercentiles(answered) } : {}),
+    samples: samples.length,
+    errors,
+    ...(samples.length > 0 ? { errorRate: errors / samples.length } : {}),
   };
 }
 

@@ -1,0 +1,68 @@
+/** Maintenance windows as intervals in time, and their status by the clock. Pure. */
+import { weekdays, type MaintenanceWindow } from '../config/schema.ts';
+import { addDays, civil, instant, startOfDay, type Civil } from './tz.ts';
+
+export type MaintenanceStatus = 'scheduled' | 'in_progress' | 'completed';
+
+/** One occurrence of a window (a one-off window has exactly one). */
+export type Occurrence = {
+  /** Stable: the window id, plus the local date for recurring windows. */
+  id: string;
+  windowId: string;
+  title: string;
+  description?: string;
+  components: string[];
+  start: number;
+  end: number;
+  recurring: boolean;
+};
+
+/** "2026-11-28 22:00" in `timeZone`, or an ISO time with its own offset. */
+export function parseWhen(text: string, timeZone: string): number {
+  if (/(Z|[+-]\d{2}:?\d{2})$/.test(text)) return Date.parse(text.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text)!;
+  return instant({ year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +(m[6] ?? 0) }, timeZone);
+}
+
+/** Every occurrence that overlaps [from, to). */
+export function occurrences(windows: readonly MaintenanceWindow[], siteZone: string, from: number, to: number): Occurrence[] {
+  const out: Occurrence[] = [];
+  for (const w of windows) {
+    const zone = w.time_zone ?? siteZone;
+    const base = { windowId: w.id, title: w.title, components: w.components, ...(w.description ? { description: w.description } : {}) };
+    if (!w.recurring) {
+      const start = parseWhen(w.start!, zone);
+      const end = parseWhen(w.end!, zone);
+      if (end > from && start < to) out.push({ ...base, id: w.id, start, end, recurring: false });
+      continue;
+    }
+    const r = w.recurring;
+    const [hour, minute] = r.at.split(':').map(Number);
+    // Start a day early: an occurrence that began yesterday may still be running.
+    for (let day = addDays(startOfDay(from, zone), -1, zone); day < to; day = addDays(day, 1, zone)) {
+      const c = civil(day, zone);
+      const date = `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
+      if ((r.from && date < r.from) || (r.until && date > r.until)) continue;
+      if (!matches(r, c)) continue;
+      const start = instant({ year: c.year, month: c.month, day: c.day, hour, minute }, zone);
+      const end = start + r.duration;
+      if (end > from && start < to) out.push({ ...base, id: `${w.id}-${date}`, start, end, recurring: true });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+function matches(r: NonNullable<MaintenanceWindow['recurring']>, c: Civil): boolean {
+  if (r.weekly) return r.weekly.includes(weekdays[new Date(Date.UTC(c.year, c.month - 1, c.day)).getUTCDay()]);
+  const lastDay = new Date(Date.UTC(c.year, c.month, 0)).getUTCDate();
+  return c.day === Math.min(r.monthly!, lastDay);
+}
+
+export function maintenanceStatus(o: Pick<Occurrence, 'start' | 'end'>, now: number): MaintenanceStatus {
+  return now < o.start ? 'scheduled' : now < o.end ? 'in_progress' : 'completed';
+}
+
+/** The intervals that apply to one component. */
+export function intervalsFor(component: string, list: readonly Occurrence[]): { start: number; end: number }[] {
+  return list.filter((o) => o.components.includes(component)).map((o) => ({ start: o.start, end: o.end }));
+}

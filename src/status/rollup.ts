@@ -1,0 +1,122 @@
+/**
+ * Daily rollups: one check, one region, one UTC day, summarised so the site build reads
+ * O(checks × days) instead of O(samples). Pure; derivable from raw samples at any time.
+ */
+import type { Outcome } from './evaluate.ts';
+import type { Sample } from './sample.ts';
+import { checkTimeline, durations, type CheckState, type Segment } from './timeline.ts';
+
+export const DAY_MS = 86_400_000;
+
+export type Latency = { p50: number; p95: number; p99: number };
+
+export type DayRollup = {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  check: string;
+  region: string;
+  /** The coverage cap the day was computed with (2 × interval × every). */
+  capMs: number;
+  counts: Record<Outcome, number>;
+  /** Time per state inside the day (or up to `end` for a day still running). */
+  ms: Record<CheckState, number>;
+  /** Exact percentiles of the day's answered samples (up or degraded). */
+  latency?: Latency;
+  /** Log-bucketed latency counts, so windows can merge days (see `bucketOf`). */
+  hist: Record<number, number>;
+  /** The whole day as segments, absolute ms. */
+  segments: Segment[];
+  /** The day's last sample, which covers into the next day. */
+  last?: { at: number; outcome: Outcome };
+};
+
+export const dayStartOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+export const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * Summarises one day of one check in one region. `samples` are that day's, sorted; `before` is the
+ * last sample of an earlier day, whose coverage may reach into this one. `end` cuts a running day short.
+ */
+export function rollupDay(opts: {
+  day: string;
+  check: string;
+  region: string;
+  capMs: number;
+  samples: readonly Sample[];
+  before?: { at: number; outcome: Outcome };
+  end?: number;
+}): DayRollup {
+  const start = dayStartOf(opts.day);
+  const end = Math.min(opts.end ?? start + DAY_MS, start + DAY_MS);
+  const points = [...(opts.before ? [opts.before] : []), ...opts.samples.map((s) => ({ at: Date.parse(s.time), outcome: s.outcome }))];
+  const segments = checkTimeline(points, opts.capMs, start, end);
+  const d = durations(segments, start, end);
+  const counts: Record<Outcome, number> = { up: 0, degraded: 0, down: 0 };
+  const latencies: number[] = [];
+  const hist: Record<number, number> = {};
+  for (const s of opts.samples) {
+    counts[s.outcome]++;
+    if (s.outcome !== 'down' && s.latencyMs !== undefined) {
+      latencies.push(s.latencyMs);
+      const b = bucketOf(s.latencyMs);
+      hist[b] = (hist[b] ?? 0) + 1;
+    }
+  }
+  const lastSample = opts.samples[opts.samples.length - 1];
+  const last = lastSample ? { at: Date.parse(lastSample.time), outcome: lastSample.outcome } : opts.before;
+  return {
+    day: opts.day,
+    check: opts.check,
+    region: opts.region,
+    capMs: opts.capMs,
+    counts,
+    ms: { up: d.up ?? 0, degraded: d.degraded ?? 0, down: d.down ?? 0, nodata: d.nodata ?? 0 },
+    ...(latencies.length > 0 ? { latency: exactPercentiles(latencies) } : {}),
+    hist,
+    segments,
+    ...(last ? { last } : {}),
+  };
+}
+
+/** Nearest-rank percentiles. */
+export function exactPercentiles(values: readonly number[]): Latency {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { p50: at(50), p95: at(95), p99: at(99) };
+}
+
+/** Buckets grow by 10 %: a percentile read from merged days is within 10 % of the exact one. */
+const GROWTH = Math.log(1.1);
+
+export function bucketOf(ms: number): number {
+  return ms <= 1 ? 0 : Math.ceil(Math.log(ms) / GROWTH);
+}
+
+/** The upper edge of a bucket, in ms. */
+export function bucketValue(bucket: number): number {
+  return Math.round(Math.exp(bucket * GROWTH));
+}
+
+export function mergeHist(target: Record<number, number>, source: Record<number, number>): Record<number, number> {
+  for (const [b, n] of Object.entries(source)) target[Number(b)] = (target[Number(b)] ?? 0) + n;
+  return target;
+}
+
+/** Percentiles from a histogram (upper bucket edges). */
+export function histPercentiles(hist: Record<number, number>): Latency | undefined {
+  const buckets = Object.entries(hist)
+    .map(([b, n]) => [Number(b), n] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const total = buckets.reduce((a, [, n]) => a + n, 0);
+  if (total === 0) return undefined;
+  const at = (p: number) => {
+    const rank = Math.max(1, Math.ceil((p / 100) * total));
+    let seen = 0;
+    for (const [b, n] of buckets) {
+      seen += n;
+      if (seen >= rank) return bucketValue(b);
+    }
+    return bucketValue(buckets[buckets.length - 1][0]);
+  };
+  return { p50: at(50), p95: at(95), p99: at(99) };
+}

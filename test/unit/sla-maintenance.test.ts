@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { maintenanceWindow } from '../../src/config/schema.ts';
+import { formatDuration } from '../../src/config/duration.ts';
+import { maintenanceStatus, occurrences } from '../../src/status/maintenance.ts';
+import { slaForMonth } from '../../src/status/report.ts';
+import { histPercentiles, bucketOf, exactPercentiles } from '../../src/status/rollup.ts';
+import { addDays, instant, startOfDay } from '../../src/status/tz.ts';
+import type { ComponentStatus } from '../../src/status/component.ts';
+
+const MIN = 60_000;
+const iso = (t: number) => new Date(t).toISOString();
+const credits = [
+  { below: 99.9, credit: 10 },
+  { below: 99, credit: 25 },
+];
+
+describe('SLA months', () => {
+  const nov = { start: Date.parse('2026-11-01T00:00:00Z'), end: Date.parse('2026-12-01T00:00:00Z') };
+  const timeline = (downMin: number): { start: number; end: number; state: ComponentStatus }[] => [
+    { start: nov.start, end: nov.start + downMin * MIN, state: 'major_outage' },
+    { start: nov.start + downMin * MIN, end: nov.end, state: 'operational' },
+  ];
+  const scenarios = [
+    { name: 'no downtime', down: 0, uptime: 100, breach: false, credit: 0, remaining: '43m 12s' },
+    { name: 'inside the budget', down: 40, breach: false, credit: 0, remaining: '3m 12s' },
+    { name: 'just over the budget', down: 44, breach: true, credit: 10, remaining: '-48s' },
+    { name: 'under 99 %', down: 500, breach: true, credit: 25 },
+  ];
+  for (const s of scenarios) {
+    it(s.name, () => {
+      const m = slaForMonth(timeline(s.down), [], { year: 2026, month: 11, timeZone: 'UTC', target: 99.9, credits, now: nov.end });
+      assert.equal(formatDuration(m.budgetMs), '43m 12s'); // 0.1 % of a 30-day month
+      assert.equal(m.usedMs, s.down * MIN);
+      assert.equal(m.breach, s.breach);
+      assert.equal(m.credit, s.credit);
+      if (s.uptime !== undefined) assert.equal(m.stats.uptime, s.uptime);
+      if (s.remaining) assert.equal(m.remainingMs < 0 ? `-${formatDuration(-m.remainingMs)}` : formatDuration(m.remainingMs), s.remaining);
+    });
+  }
+
+  it('the budget at 99.9 % in an average (365.25 / 12 = 30.44-day) month is 43 m 49 s', () => {
+    assert.equal(formatDuration(0.001 * (365.25 / 12) * 86_400_000), '43m 49s');
+  });
+
+  it('a running month reports what is used so far and is not over', () => {
+    const m = slaForMonth(timeline(10), [], { year: 2026, month: 11, timeZone: 'UTC', target: 99.9, credits, now: nov.start + 10 * 86_400_000 });
+    assert.equal(m.running, true);
+    assert.equal(m.usedMs, 10 * MIN);
+  });
+});
+
+describe('time zones', () => {
+  it('knows 23- and 25-hour days', () => {
+    const spring = startOfDay(Date.parse('2026-03-29T12:00:00Z'), 'Europe/Prague');
+    const autumn = startOfDay(Date.parse('2026-10-25T12:00:00Z'), 'Europe/Prague');
+    assert.equal((addDays(spring, 1, 'Europe/Prague') - spring) / 3_600_000, 23);
+    assert.equal((addDays(autumn, 1, 'Europe/Prague') - autumn) / 3_600_000, 25);
+  });
+  it('maps wall times in a DST gap forward and repeated ones to their first occurrence', () => {
+    assert.equal(iso(instant({ year: 2026, month: 3, day: 29, hour: 2, minute: 30 }, 'Europe/Prague')), '2026-03-29T01:30:00.000Z');
+    assert.equal(iso(instant({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, 'Europe/Prague')), '2026-10-25T00:30:00.000Z');
+    assert.equal(iso(instant({ year: 2026, month: 1, day: 1 }, 'Asia/Kolkata')), '2025-12-31T18:30:00.000Z');
+  });
+});
+
+describe('maintenance windows', () => {
+  const parse = (w: object) => maintenanceWindow.parse({ id: 'w', title: 'W', components: ['api'], ...w });
+  it('expands weekly windows in their zone, across DST', () => {
+    const w = parse({ time_zone: 'Europe/Prague', recurring: { weekly: ['sun'], at: '02:30', duration: '1h' } });
+    const list = occurrences([w], 'UTC', Date.parse('2026-03-22T00:00:00Z'), Date.parse('2026-04-06T00:00:00Z'));
+    // 22 March (CET), 29 March (02:30 does not exist: moves to 03:30 CEST), 5 April (CEST).
+    assert.deepEqual(list.map((o) => iso(o.start)), ['2026-03-22T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-04-05T00:30:00.000Z']);
+    assert.deepEqual(list.map((o) => o.id), ['w-2026-03-22', 'w-2026-03-29', 'w-2026-04-05']);
+  });
+  it('a monthly window on the 31st falls on the last day of shorter months', () => {
+    const w = parse({ recurring: { monthly: 31, at: '22:00', duration: '2h' } });
+    const list = occurrences([w], 'UTC', Date.parse('2026-01-15T00:00:00Z'), Date.parse('2026-04-15T00:00:00Z'));
+    assert.deepEqual(list.map((o) => iso(o.start).slice(0, 10)), ['2026-01-31', '2026-02-28', '2026-03-31']);
+  });
+  it('respects from and until', () => {
+    const w = parse({ recurring: { weekly: ['mon', 'thu'], at: '06:00', duration: '30m', from: '2026-11-05', until: '2026-11-12' } });
+    const list = occurrences([w], 'UTC', Date.parse('2026-11-01T00:00:00Z'), Date.parse('2026-12-01T00:00:00Z'));
+    assert.deepEqual(list.map((o) => iso(o.start).slice(0, 10)), ['2026-11-05', '2026-11-09', '2026-11-12']);
+  });
+  it('one-off windows take local times in the window zone or explicit offsets', () => {
+    const a = parse({ time_zone: 'America/New_York', start: '2026-11-28 22:00', end: '2026-11-29 01:00' });
+    const b = parse({ start: '2026-11-28T22:00:00+01:00', end: '2026-11-28T23:00:00+01:00' });
+    const [oa] = occurrences([a], 'Europe/Prague', 0, Date.parse('2027-01-01T00:00:00Z'));
+    const [ob] = occurrences([b], 'Europe/Prague', 0, Date.parse('2027-01-01T00:00:00Z'));
+    assert.equal(iso(oa.start), '2026-11-29T03:00:00.000Z');
+    assert.equal(iso(ob.start), '2026-11-28T21:00:00.000Z');
+  });
+  it('status follows the clock', () => {
+    const o = { start: 100, end: 200 };
+    assert.deepEqual([50, 100, 199, 200].map((t) => maintenanceStatus(o, t)), ['scheduled', 'in_progress', 'in_progress', 'completed']);
+  });
+  it('refuses a window that is both one-off and recurring, or neither', () => {
+    assert.throws(() => parse({ start: '2026-11-28 22:00', end: '2026-11-28 23:00', recurring: { weekly: ['mon'], at: '06:00', duration: '1h' } }));
+    assert.throws(() => parse({}));
+    assert.throws(() => parse({ recurring: { at: '06:00', duration: '1h' } }));
+  });
+});
+
+describe('latency percentiles', () => {
+  it('merged histograms stay within 10 % of the exact percentiles', () => {
+    const values = Array.from({ length: 5000 }, (_, i) => 20 + ((i * 7919) % 400) + (i % 50 === 0 ? 3000 : 0));
+    const hist: Record<number, number> = {};
+    for (const v of values) hist[bucketOf(v)] = (hist[bucketOf(v)] ?? 0) + 1;
+    const exact = exactPercentiles(values);
+    const approx = histPercentiles(hist)!;
+    for (const p of ['p50', 'p95', 'p99'] as const) assert.ok(Math.abs(approx[p] - exact[p]) / exact[p] <= 0.1, `${p}: ${approx[p]} vs ${exact[p]}`);
+  });
+});
