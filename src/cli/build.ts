@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as astroBuild } from 'astro';
+import { formatError } from '../config/errors.ts';
+import { loadIncidents } from '../history/incidents.ts';
 import { readHistory } from '../history/read.ts';
 import { upkeepSite } from '../site/integration.ts';
 import { buildViewModel, capFor, DAY, HISTORY_DAYS } from '../site/view-model.ts';
@@ -25,7 +27,10 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const now = opts.now();
   const history = await readHistory(opts.history, { from: now.getTime() - HISTORY_DAYS * DAY, now: now.getTime(), capFor: capFor(config) });
   for (const w of history.warnings) io.err(`warning: ${w}`);
-  const view = buildViewModel({ config, days: history.days, recent: history.recent, now });
+  const { incidents, errors } = await loadIncidents(opts.history, config.components.map((c) => c.id));
+  // A broken incident file must not stop the page from updating during an outage: it is left out, loudly.
+  for (const e of errors) io.err(`warning: incident left out: ${formatError(e)}`);
+  const view = buildViewModel({ config, days: history.days, recent: history.recent, incidents, now });
   const outDir = resolve(opts.out);
   // A status page build must not phone home (and CI has no network to do it with).
   process.env.ASTRO_TELEMETRY_DISABLED = '1';

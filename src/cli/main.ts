@@ -9,15 +9,17 @@ import { validate } from './validate.ts';
 const USAGE = `Usage: upkeep <command> [options]
 
 Commands:
-  validate  [--checks DIR]                        check the YAML; exit 1 with file:line:col errors
+  validate  [--checks DIR] [--history DIR]        check checks, maintenance and incidents; exit 1 with file:line:col errors
   probe     [--checks DIR] [--history DIR] [--only ID,...] [--changed-since GIT_REF]
             [--region NAME] [--shard I/N] [--dry-run] [--json] [--concurrency N]
+  incidents [--checks DIR] [--history DIR] [--dry-run] [--json]
+                                                  open, update and resolve automatic incidents from the latest samples
   rollup    [--checks DIR] [--history DIR] [--all]       daily rollups of complete days (idempotent)
   build     [--checks DIR] [--history DIR] [--out DIR]
   demo      [--port N] [--days N]                 a sample CRM, real probes, the built page, served
 
 Defaults: --checks checks, --history history, --out dist, --region default.
-UPKEEP_NOW (ISO 8601) replaces the clock for probe, rollup and build.
+UPKEEP_NOW (ISO 8601) replaces the clock for probe, incidents, rollup and build.
 Exit codes: 0 ok (a check being down is not an error), 1 invalid input, 2 usage, >2 internal error.`;
 
 const options = {
@@ -38,7 +40,8 @@ const options = {
 } as const;
 
 const allowed: Record<string, (keyof typeof options)[]> = {
-  validate: ['checks'],
+  validate: ['checks', 'history'],
+  incidents: ['checks', 'history', 'dry-run', 'json'],
   probe: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency'],
   build: ['checks', 'history', 'out'],
   rollup: ['checks', 'history', 'all'],
@@ -81,7 +84,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
 
   switch (command) {
     case 'validate':
-      await validate({ checks: values.checks, env }, io);
+      await validate({ checks: values.checks, history: values.history, env }, io);
       return 0;
     case 'probe':
       await probe(
@@ -101,6 +104,11 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
         io,
       );
       return 0;
+    case 'incidents': {
+      const { incidents } = await import('./incidents.ts');
+      await incidents({ checks: values.checks, history: values.history, dryRun: values['dry-run'], json: values.json, env, now: clockFrom(env) }, io);
+      return 0;
+    }
     case 'rollup': {
       const { rollup } = await import('./rollup.ts');
       await rollup({ checks: values.checks, history: values.history, all: values.all, env, now: clockFrom(env) }, io);

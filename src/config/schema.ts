@@ -126,6 +126,14 @@ export const siteFile = z.strictObject({
       time_zone: timeZone.default('UTC'),
     })
     .prefault({}),
+  incidents: z
+    .strictObject({
+      /** Open incidents from probe results (people's incidents work either way). */
+      automatic: z.boolean().default(true),
+      /** A component failing again this soon after its incident resolved re-opens that incident. */
+      quiet_period: duration.prefault('30m'),
+    })
+    .prefault({}),
   history: z
     .strictObject({
       /** Raw samples older than this many days are deleted by `upkeep rollup` once rolled up (rollups are kept forever). */
@@ -360,3 +368,46 @@ export type DnsCheck = z.output<typeof dnsCheck>;
 export type TlsCheck = z.output<typeof tlsCheck>;
 export type CheckKind = Check['kind'];
 export type HttpExpect = z.output<typeof httpExpect>;
+
+export const componentStatuses = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const;
+export const incidentStatuses = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export const impacts = ['none', 'minor', 'major', 'critical'] as const;
+
+const instantText = z
+  .string({ error: (iss) => `expected a time such as "2026-11-23T13:05:00Z", got ${show(iss.input)}` })
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
+    error: (iss) => `expected a time with its offset, such as "2026-11-23T13:05:00Z" or "2026-11-23T14:05:00+01:00", got ${show(iss.input)}`,
+  });
+
+export const incidentUpdate = z.strictObject({
+  /** When this update was posted. */
+  at: instantText,
+  status: z.enum(incidentStatuses),
+  /** Markdown. Rendered safely: raw HTML is shown as text. */
+  message: z.string().min(1),
+  /** Who wrote it: "upkeep" for automatic updates, a GitHub login for comments, anything for people. */
+  by: z.string().optional(),
+  /** Automatic updates note the component status they saw. */
+  component_status: z.enum(componentStatuses).optional(),
+});
+
+export const incidentFile = z.strictObject({
+  /** Must match the file name (`<id>.md`). */
+  id: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, { error: (iss) => `expected an id of lowercase letters, digits and dashes, got ${show(iss.input)}` }),
+  title: z.string().min(1),
+  components: z.array(id).min(1),
+  impact: z.enum(impacts),
+  /** Opened by Upkeep from probe results (people may still add updates). */
+  automatic: z.boolean().default(false),
+  /** When the problem began (the first failing sample), if known. */
+  started: instantText.optional(),
+  /** The GitHub issue that mirrors it, if any. */
+  github_issue: z.number().int().positive().optional(),
+  /** Newest or oldest first, as you like; pages sort them. */
+  updates: z.array(incidentUpdate).min(1, { error: 'an incident needs at least one update (at, status, message)' }),
+});
+
+export type IncidentFile = z.output<typeof incidentFile>;
+export type IncidentUpdate = z.output<typeof incidentUpdate>;
+export type Impact = (typeof impacts)[number];
+export type IncidentStatus = (typeof incidentStatuses)[number];

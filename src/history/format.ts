@@ -4,7 +4,9 @@
  *   HH:MM:SS <TAB> check <TAB> outcome <TAB> latency_ms|- <TAB> attempts [<TAB> key=value]…
  *
  * keys: reason, status, t (phases dns/connect/tls/ttfb), msg (always last; tabs and newlines become spaces).
- * The day comes from the file's path, so a line holds only the time of day.
+ * The day comes from the file's path, so a line holds only the time of day. Status and phases are
+ * kept for samples that are not up, where they explain something; for the many up samples they
+ * would cost about an eighth of the repository's growth (measured) and say nothing new.
  */
 import type { Sample } from '../status/sample.ts';
 
@@ -16,8 +18,8 @@ const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
 export function formatSampleLine(s: Sample): string {
   const fields = [s.time.slice(11, 19), s.check, s.outcome, s.latencyMs === undefined ? '-' : String(Math.round(s.latencyMs)), String(s.attempts)];
   if (s.reason) fields.push(`reason=${clean(s.reason)}`);
-  if (s.status !== undefined) fields.push(`status=${s.status}`);
-  if (s.phases) {
+  if (s.status !== undefined && s.outcome !== 'up') fields.push(`status=${s.status}`);
+  if (s.phases && s.outcome !== 'up') {
     const p = s.phases;
     fields.push(`t=${[p.dns, p.connect, p.tls, p.ttfb].map((v) => (v === undefined ? '' : String(v))).join('/')}`);
   }

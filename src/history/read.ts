@@ -2,12 +2,11 @@
  * What the site build reads: rollups for settled days, raw samples for recent ones, so a year of
  * history costs O(checks × days). And the `rollup` step that writes those rollups.
  */
-import { rm } from 'node:fs/promises';
 import type { Outcome } from '../status/evaluate.ts';
 import { dayStartOf, DAY_MS, rollupDay, utcDay, type DayRollup } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
 import { readRollupMonth, writeRollupMonth } from './rollups.ts';
-import { dayDir, readDay, sampleDays } from './store.ts';
+import { readDay, removeDay, sampleDays } from './store.ts';
 
 export type CapFor = (check: string) => number;
 
@@ -135,7 +134,7 @@ export async function rollupHistory(historyDir: string, opts: { now: number; cap
     const oldest = utcDay(opts.now - opts.rawDays * DAY_MS);
     for (const day of complete) {
       if (day < oldest && (months.get(day.slice(0, 7))?.some((x) => x.day === day) ?? false)) {
-        await rm(dayDir(historyDir, day), { recursive: true, force: true });
+        await removeDay(historyDir, day);
         deletedRawDays.push(day);
       }
     }

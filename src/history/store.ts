@@ -1,14 +1,15 @@
 /**
  * The history store on disk. The only module that knows where samples live:
  *
- *   history/samples/YYYY/MM/DD/<region>[.<shard>].tsv
+ *   history/samples/YYYY-MM/DD.<region>[.<i>-of-<n>].tsv
  *
  * One file per UTC day and runner (region, shard), holding every check's lines: a probe run appends
- * one short line per check to one file, which keeps git cheap (per-check files cost ~7× more packed).
+ * one short line per check to one file, which keeps git cheap (per-check files cost ~7× more packed,
+ * and each directory level is one more tree object per commit).
  * Appends are a single O_APPEND write; a torn last line from a killed run is skipped on read, and
  * fenced off with a newline before the next append so it can never swallow a good line.
  */
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sample } from '../status/sample.ts';
 import { formatSampleLine, parseSampleLine } from './format.ts';
@@ -19,20 +20,34 @@ export type ReadResult = { samples: Sample[]; warnings: string[] };
 
 export const dayOf = (iso: string) => iso.slice(0, 10);
 
-export function dayDir(historyDir: string, day: string): string {
-  const [y, m, d] = day.split('-');
-  return join(historyDir, 'samples', y, m, d);
+const monthDir = (historyDir: string, day: string) => join(historyDir, 'samples', day.slice(0, 7));
+
+/** The file one runner writes for one UTC day. */
+export function dayFile(historyDir: string, day: string, region: string, shard?: Shard): string {
+  const runner = shard && shard.count > 1 ? `${region}.${shard.index}-of-${shard.count}` : region;
+  return join(monthDir(historyDir, day), `${day.slice(8)}.${runner}.tsv`);
 }
 
-export function runnerFile(region: string, shard?: Shard): string {
-  return shard && shard.count > 1 ? `${region}.${shard.index}-of-${shard.count}.tsv` : `${region}.tsv`;
+/** Every runner's file of one day. */
+export async function dayFiles(historyDir: string, day: string): Promise<{ file: string; region: string }[]> {
+  const dir = monthDir(historyDir, day);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.startsWith(`${day.slice(8)}.`) && n.endsWith('.tsv'))
+    .sort()
+    .map((n) => ({ file: join(dir, n), region: n.split('.')[1] }));
 }
 
 /** Appends samples to their day files; returns the files touched. */
 export async function appendSamples(historyDir: string, samples: readonly Sample[], shard?: Shard): Promise<string[]> {
   const byFile = new Map<string, string[]>();
   for (const s of samples) {
-    const file = join(dayDir(historyDir, dayOf(s.time)), runnerFile(s.region, shard));
+    const file = dayFile(historyDir, dayOf(s.time), s.region, shard);
     const lines = byFile.get(file) ?? [];
     lines.push(formatSampleLine(s));
     byFile.set(file, lines);
@@ -62,18 +77,9 @@ async function appendLines(file: string, lines: string[]): Promise<void> {
 
 /** Every sample of one UTC day, from every runner's file, sorted by time. */
 export async function readDay(historyDir: string, day: string): Promise<ReadResult> {
-  const dir = dayDir(historyDir, day);
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.tsv')).sort();
-  } catch {
-    return { samples: [], warnings: [] };
-  }
   const samples: Sample[] = [];
   const warnings: string[] = [];
-  for (const name of names) {
-    const region = name.split('.')[0];
-    const file = join(dir, name);
+  for (const { file, region } of await dayFiles(historyDir, day)) {
     const text = await readFile(file, 'utf8');
     const lines = text.split('\n');
     const torn = !text.endsWith('\n') && text.length > 0;
@@ -100,10 +106,9 @@ export async function sampleDays(historyDir: string): Promise<string[]> {
       return [];
     }
   };
-  for (const y of await list(root, /^\d{4}$/)) {
-    for (const m of await list(join(root, y), /^\d{2}$/)) {
-      for (const d of await list(join(root, y, m), /^\d{2}$/)) days.push(`${y}-${m}-${d}`);
-    }
+  for (const month of await list(root, /^\d{4}-\d{2}$/)) {
+    const inMonth = new Set((await list(join(root, month), /^\d{2}\..+\.tsv$/)).map((n) => n.slice(0, 2)));
+    for (const d of [...inMonth].sort()) days.push(`${month}-${d}`);
   }
   return days;
 }
@@ -118,4 +123,9 @@ export async function readSamples(historyDir: string, fromDay: string, toDay: st
     out.warnings.push(...r.warnings);
   }
   return out;
+}
+
+/** Removes every runner's file of one day (raw-sample retention; rollups stay). */
+export async function removeDay(historyDir: string, day: string): Promise<void> {
+  for (const { file } of await dayFiles(historyDir, day)) await rm(file, { force: true });
 }

@@ -10,6 +10,11 @@ import { dailyBars, outages, responseStats, slaMonths, timelineFromDays, uptimeW
 import { DAY_MS, exactPercentiles, type DayRollup, type Latency } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
 import { combine, quorumRule, stateAt, type CheckState, type Segment } from '../status/timeline.ts';
+import type { Incident } from '../history/incidents.ts';
+import type { Impact, IncidentStatus } from '../config/schema.ts';
+import { byTime, incidentMetrics, incidentStatus, type ComponentNow, type IncidentMetrics } from '../status/incidents.ts';
+import { civil, monthRange } from '../status/tz.ts';
+import { markdownToHtml, markdownToText } from './markdown.ts';
 
 export const DAY = DAY_MS;
 
@@ -45,6 +50,30 @@ export type ComponentView = {
   sla: SlaMonth[];
   outages: Outage[];
   checks: CheckView[];
+  /** Ids of incidents that name this component, newest first. */
+  incidents: string[];
+  /** Incident metrics per SLA month, newest first. */
+  incidentMonths: ({ month: string } & IncidentMetrics)[];
+};
+
+export type UpdateView = { at: string; status: IncidentStatus; by?: string; html: string; text: string };
+
+export type IncidentView = {
+  id: string;
+  title: string;
+  components: { id: string; name: string }[];
+  impact: Impact;
+  status: IncidentStatus;
+  automatic: boolean;
+  /** When the problem began (or the first update). */
+  started: string;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt?: string;
+  durationMs?: number;
+  /** Newest first. */
+  updates: UpdateView[];
+  bodyHtml?: string;
 };
 
 export type GroupView = { id?: string; name?: string; description?: string; status: ComponentStatus; components: ComponentView[] };
@@ -73,6 +102,8 @@ export type SiteView = {
   groups: GroupView[];
   components: ComponentView[];
   maintenance: MaintenanceView[];
+  /** Newest first. */
+  incidents: IncidentView[];
 };
 
 export type ViewInput = {
@@ -81,24 +112,21 @@ export type ViewInput = {
   days: readonly DayRollup[];
   /** Raw samples of the recent days. */
   recent: readonly Sample[];
+  incidents?: readonly Incident[];
   now: Date;
 };
 
-export function buildViewModel({ config, days, recent, now }: ViewInput): SiteView {
+export function buildViewModel({ config, days, recent, now, incidents: incidentFiles = [] }: ViewInput): SiteView {
   const to = now.getTime();
   const from = to - HISTORY_DAYS * DAY;
   const byCheck = groupBy(days, (d) => d.check);
   const recentByCheck = groupBy(recent, (s) => s.check);
   const maint = occurrences(config.maintenance, config.site.time_zone, from, to + 180 * DAY);
+  const timelinesOf = componentTimelines(config, days, from, to);
+  const incidents = incidentFiles.map((i) => incidentView(i, config, to)).sort((a, b) => b.started.localeCompare(a.started) || b.id.localeCompare(a.id));
 
   const components: ComponentView[] = config.components.map((component) => {
-    const checks = config.checks.filter((c) => c.component === component.id);
-    const timelines = checks.map((check) => ({
-      check,
-      role: { critical: check.critical },
-      timeline: checkTimeline(byCheck.get(check.id) ?? [], from, to),
-    }));
-    const timeline = componentTimeline(timelines, component.down_when, from, to);
+    const { timeline, checks: timelines } = timelinesOf.get(component.id)!;
     const windows: Interval[] = intervalsFor(component.id, maint);
     const probedStatus = stateAt(timeline, to - 1, 'nodata');
     const inMaintenance = windows.some((w) => w.start <= to && to < w.end);
@@ -115,6 +143,8 @@ export function buildViewModel({ config, days, recent, now }: ViewInput): SiteVi
       sla: slaMonths(timeline, windows, { timeZone: config.sla.time_zone, target: component.sla ?? config.sla.target, credits: config.sla.credits, now: to, from: firstData(days) ?? to }),
       outages: outages(timeline, windows, to).slice(-50),
       checks: timelines.map(({ check, timeline: tl }) => checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to)),
+      incidents: incidents.filter((i) => i.components.some((c) => c.id === component.id)).map((i) => i.id),
+      incidentMonths: monthsBack(config.sla.time_zone, to, 12).map(({ month, start, end }) => ({ month, ...incidentMetrics(incidentFiles, component.id, start, end) })),
     };
   });
 
@@ -153,7 +183,91 @@ export function buildViewModel({ config, days, recent, now }: ViewInput): SiteVi
     maintenance: maint
       .filter((o) => o.end > to - 90 * DAY)
       .map((o) => ({ ...o, start: new Date(o.start).toISOString(), end: new Date(o.end).toISOString(), status: maintenanceStatus(o, to) })),
+    incidents,
   };
+}
+
+/** Each component's timeline and its checks' timelines over [from, to). */
+export function componentTimelines(config: Config, days: readonly DayRollup[], from: number, to: number) {
+  const byCheck = groupBy(days, (d) => d.check);
+  return new Map(
+    config.components.map((component) => {
+      const checks = config.checks
+        .filter((c) => c.component === component.id)
+        .map((check) => ({ check, role: { critical: check.critical }, timeline: checkTimeline(byCheck.get(check.id) ?? [], from, to) }));
+      return [component.id, { timeline: componentTimeline(checks, component.down_when, from, to), checks }] as const;
+    }),
+  );
+}
+
+const BAD_STATES: readonly ComponentStatus[] = ['degraded_performance', 'partial_outage', 'major_outage'];
+
+/** What incident planning needs: each component's probed status now, since when it is failing, and why. */
+export function componentsNow(config: Config, days: readonly DayRollup[], recent: readonly Sample[], now: number): ComponentNow[] {
+  const from = now - 2 * DAY;
+  const timelines = componentTimelines(config, days, from, now);
+  const maint = occurrences(config.maintenance, config.site.time_zone, from, now + 1);
+  return config.components.map((c) => {
+    const { timeline } = timelines.get(c.id)!;
+    const status = stateAt(timeline, now - 1, 'nodata');
+    let failingSince: number | undefined;
+    if (BAD_STATES.includes(status)) {
+      for (let i = timeline.length - 1; i >= 0; i--) {
+        const seg = timeline[i];
+        if (BAD_STATES.includes(seg.state)) failingSince = seg.start;
+        else if (seg.state !== 'nodata') break;
+      }
+    }
+    const reasons = config.checks
+      .filter((k) => k.component === c.id)
+      .map((k) => recent.filter((s) => s.check === k.id).pop())
+      .filter((s): s is Sample => !!s && s.outcome !== 'up')
+      .map((s) => `${s.reason ?? s.outcome}${s.message ? `: ${s.message}` : ''}`);
+    return {
+      id: c.id,
+      name: c.name,
+      status,
+      inMaintenance: intervalsFor(c.id, maint).some((w) => w.start <= now && now < w.end),
+      ...(failingSince !== undefined ? { failingSince } : {}),
+      ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+    };
+  });
+}
+
+function incidentView(i: Incident, config: Config, now: number): IncidentView {
+  const sorted = byTime(i.updates);
+  const status = incidentStatus(i);
+  const first = sorted[0].at;
+  const last = sorted[sorted.length - 1].at;
+  const started = i.started ?? first;
+  const resolvedAt = status === 'resolved' ? last : undefined;
+  const toIso = (t: string) => new Date(t).toISOString();
+  return {
+    id: i.id,
+    title: i.title,
+    components: i.components.map((id) => ({ id, name: config.components.find((c) => c.id === id)?.name ?? id })),
+    impact: i.impact,
+    status,
+    automatic: i.automatic,
+    started: toIso(started),
+    createdAt: toIso(first),
+    updatedAt: toIso(last),
+    ...(resolvedAt ? { resolvedAt: toIso(resolvedAt), durationMs: Date.parse(resolvedAt) - Date.parse(started) } : { durationMs: now - Date.parse(started) }),
+    updates: [...sorted].reverse().map((u) => ({ at: toIso(u.at), status: u.status, ...(u.by ? { by: u.by } : {}), html: markdownToHtml(u.message), text: markdownToText(u.message) })),
+    ...(i.body ? { bodyHtml: markdownToHtml(i.body) } : {}),
+  };
+}
+
+/** The last `count` calendar months in `timeZone`, newest first. */
+function monthsBack(timeZone: string, now: number, count: number) {
+  const c = civil(now, timeZone);
+  const out: { month: string; start: number; end: number }[] = [];
+  for (let k = 0; k < count; k++) {
+    const m = ((c.month - 1 - k) % 12 + 12) % 12;
+    const y = c.year + Math.floor((c.month - 1 - k) / 12);
+    out.push({ month: `${y}-${String(m + 1).padStart(2, '0')}`, ...monthRange(y, m + 1, timeZone) });
+  }
+  return out;
 }
 
 export const capFor = (config: Config) => (checkId: string) => 2 * config.defaults.interval * (config.checks.find((c) => c.id === checkId)?.every ?? 1);

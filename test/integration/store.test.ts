@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { appendSamples, dayDir, readDay, readSamples, sampleDays } from '../../src/history/store.ts';
+import { appendSamples, dayFile, readDay, readSamples, sampleDays } from '../../src/history/store.ts';
 import type { Sample } from '../../src/status/sample.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -20,21 +20,28 @@ describe('history store', () => {
   it('appends and reads back every field', async () => {
     const dir = await tempDir();
     const samples: Sample[] = [
-      sample('2026-11-23T10:00:00Z', 'api', { phases: { dns: 0, connect: 1, ttfb: 40 }, status: 200 }),
+      sample('2026-11-23T10:00:00Z', 'api', { outcome: 'degraded', reason: 'slow', phases: { dns: 0, connect: 1, ttfb: 40 }, status: 200 }),
       { time: '2026-11-23T10:00:00Z', check: 'web', region: 'default', outcome: 'down', attempts: 3, reason: 'timeout', message: 'no answer\twithin\n10 s' },
     ];
     const files = await appendSamples(dir, samples);
-    assert.deepEqual(files, [join(dir, 'samples/2026/11/23/default.tsv')]);
+    assert.deepEqual(files, [join(dir, 'samples/2026-11/23.default.tsv')]);
     const { samples: back, warnings } = await readDay(dir, '2026-11-23');
     assert.deepEqual(warnings, []);
     assert.deepEqual(back[0], samples[0]);
     assert.deepEqual(back[1], { ...samples[1], message: 'no answer within 10 s' });
   });
 
+  it('keeps status and phases only where they explain something (not for up samples)', async () => {
+    const dir = await tempDir();
+    await appendSamples(dir, [sample('2026-11-23T10:00:00Z', 'api', { phases: { dns: 0, connect: 1, ttfb: 40 }, status: 200 })]);
+    const { samples } = await readDay(dir, '2026-11-23');
+    assert.deepEqual(samples[0], sample('2026-11-23T10:00:00Z', 'api'));
+  });
+
   it('appends to the end and never rewrites what is there', async () => {
     const dir = await tempDir();
     await appendSamples(dir, [sample('2026-11-23T10:00:00Z', 'api')]);
-    const file = join(dayDir(dir, '2026-11-23'), 'default.tsv');
+    const file = dayFile(dir, '2026-11-23', 'default');
     const before = await readFile(file, 'utf8');
     await appendSamples(dir, [sample('2026-11-23T10:05:00Z', 'api')]);
     const after = await readFile(file, 'utf8');
@@ -57,7 +64,7 @@ describe('history store', () => {
   it('skips a torn last line with a warning, and the next append does not glue onto it', async () => {
     const dir = await tempDir();
     await appendSamples(dir, [sample('2026-11-23T10:00:00Z', 'api')]);
-    const file = join(dayDir(dir, '2026-11-23'), 'default.tsv');
+    const file = dayFile(dir, '2026-11-23', 'default');
     await appendFile(file, '10:05:00\tapi\tu'); // a run killed mid-write
     let read = await readDay(dir, '2026-11-23');
     assert.equal(read.samples.length, 1);
@@ -72,7 +79,7 @@ describe('history store', () => {
 
   it('skips garbage lines but keeps reading', async () => {
     const dir = await tempDir();
-    const file = join(dayDir(dir, '2026-11-23'), 'default.tsv');
+    const file = dayFile(dir, '2026-11-23', 'default');
     await appendSamples(dir, [sample('2026-11-23T10:00:00Z', 'api')]);
     await appendFile(file, 'not a sample\n25:00:00\tapi\tup\t1\t1\n10:01:00\tapi\tmaybe\t1\t1\n');
     await appendSamples(dir, [sample('2026-11-23T10:02:00Z', 'api')]);
@@ -83,7 +90,7 @@ describe('history store', () => {
 
   it('reads lines written by a newer version with unknown keys', async () => {
     const dir = await tempDir();
-    const file = join(dayDir(dir, '2026-11-23'), 'default.tsv');
+    const file = dayFile(dir, '2026-11-23', 'default');
     await appendSamples(dir, [sample('2026-11-23T10:00:00Z', 'api')]);
     await writeFile(file, '10:00:00\tapi\tdown\t-\t3\treason=timeout\tfuture=1\tmsg=x\n');
     const read = await readDay(dir, '2026-11-23');

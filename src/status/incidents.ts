@@ -1,0 +1,153 @@
+/**
+ * Automatic incidents, planned: confirmed status changes of components become actions (open,
+ * update, resolve, reopen). Pure; `applyIncidentActions` in src/history does the writing.
+ */
+import type { Impact, IncidentFile, IncidentStatus, IncidentUpdate } from '../config/schema.ts';
+import { formatDuration } from '../config/duration.ts';
+import type { ComponentStatus } from './component.ts';
+
+export const BY_UPKEEP = 'upkeep';
+
+export type ComponentNow = {
+  id: string;
+  name: string;
+  /** Status from the probes (not the maintenance overlay). */
+  status: ComponentStatus;
+  inMaintenance: boolean;
+  /** Since when it has been in a bad state (the start of the current run of failures). */
+  failingSince?: number;
+  /** What the failing checks say, e.g. "status_503: HTTP 503, expected 200". */
+  reason?: string;
+};
+
+type IncidentLike = Pick<IncidentFile, 'id' | 'components' | 'impact' | 'automatic' | 'started'> & { updates: Pick<IncidentUpdate, 'at' | 'status' | 'by' | 'component_status'>[] };
+
+export type Action =
+  | { type: 'open'; id: string; component: string; title: string; impact: Impact; started: string; update: IncidentUpdate }
+  | { type: 'update'; id: string; update: IncidentUpdate; impact?: Impact }
+  | { type: 'resolve'; id: string; update: IncidentUpdate }
+  | { type: 'reopen'; id: string; update: IncidentUpdate; impact?: Impact };
+
+const BAD: readonly ComponentStatus[] = ['degraded_performance', 'partial_outage', 'major_outage'];
+
+const impactOf: Record<string, Impact> = { degraded_performance: 'minor', partial_outage: 'major', major_outage: 'critical' };
+const impactRank: Record<Impact, number> = { none: 0, minor: 1, major: 2, critical: 3 };
+const words: Record<string, string> = {
+  degraded_performance: 'degraded performance',
+  partial_outage: 'a partial outage',
+  major_outage: 'a major outage',
+  operational: 'operational',
+};
+const severity: Record<string, number> = { operational: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 };
+
+export const byTime = <T extends { at: string }>(updates: readonly T[]) => [...updates].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+
+/** The incident's status is its latest update's. */
+export function incidentStatus(i: { updates: readonly Pick<IncidentUpdate, 'at' | 'status'>[] }): IncidentStatus {
+  const sorted = byTime(i.updates);
+  return sorted[sorted.length - 1].status;
+}
+
+const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+const hhmm = (t: number) => `${iso(t).slice(11, 16)} UTC`;
+
+export function planIncidents(input: { components: readonly ComponentNow[]; incidents: readonly IncidentLike[]; now: number; quietMs: number }): Action[] {
+  const actions: Action[] = [];
+  const taken = new Set(input.incidents.map((i) => i.id));
+  const at = iso(input.now);
+  for (const c of input.components) {
+    if (c.status === 'nodata' || c.inMaintenance || c.status === 'under_maintenance') continue;
+    const mine = input.incidents.filter((i) => i.automatic && i.components.includes(c.id));
+    const open = mine.find((i) => incidentStatus(i) !== 'resolved');
+    const bad = BAD.includes(c.status);
+    const reason = c.reason ? ` (${c.reason})` : '';
+    if (bad && !open) {
+      const lastResolved = mine
+        .map((i) => ({ i, last: byTime(i.updates)[i.updates.length - 1] }))
+        .filter(({ last }) => last.status === 'resolved' && last.by === BY_UPKEEP && input.now - Date.parse(last.at) <= input.quietMs)
+        .sort((a, b) => Date.parse(b.last.at) - Date.parse(a.last.at))[0];
+      if (lastResolved) {
+        const impact = raise(lastResolved.i.impact, impactOf[c.status]);
+        actions.push({
+          type: 'reopen',
+          id: lastResolved.i.id,
+          update: { at, status: 'investigating', by: BY_UPKEEP, component_status: c.status as IncidentUpdate['component_status'], message: `${c.name} is failing again: ${words[c.status]}${reason}. Re-opened, as it recovered only ${formatDuration(input.now - Date.parse(lastResolved.last.at))} ago.` },
+          ...(impact !== lastResolved.i.impact ? { impact } : {}),
+        });
+        continue;
+      }
+      const since = c.failingSince ?? input.now;
+      const id = freeId(`${at.slice(0, 10)}-${c.id}`, taken);
+      taken.add(id);
+      actions.push({
+        type: 'open',
+        id,
+        component: c.id,
+        title: `${c.name}: ${words[c.status].replace(/^an? /, '')}`,
+        impact: impactOf[c.status],
+        started: iso(since),
+        update: { at, status: 'investigating', by: BY_UPKEEP, component_status: c.status as IncidentUpdate['component_status'], message: `Our checks show ${words[c.status]} of ${c.name} since ${hhmm(since)}${reason}. We are investigating.` },
+      });
+    } else if (bad && open) {
+      const seen = byTime(open.updates).filter((u) => u.component_status).pop()?.component_status;
+      if (seen === c.status) continue;
+      const worse = (severity[c.status] ?? 0) > (severity[seen ?? 'operational'] ?? 0);
+      const impact = raise(open.impact, impactOf[c.status]);
+      actions.push({
+        type: 'update',
+        id: open.id,
+        // Keep the status people gave it (identified, monitoring); only the words change.
+        update: { at, status: incidentStatus(open), by: BY_UPKEEP, component_status: c.status as IncidentUpdate['component_status'], message: `${worse ? 'Worse' : 'Better'}: ${c.name} now shows ${words[c.status]}${seen ? `, after ${words[seen]}` : ''}${reason}.` },
+        ...(impact !== open.impact ? { impact } : {}),
+      });
+    } else if (c.status === 'operational' && open) {
+      const start = open.started ? Date.parse(open.started) : Date.parse(byTime(open.updates)[0].at);
+      actions.push({
+        type: 'resolve',
+        id: open.id,
+        update: { at, status: 'resolved', by: BY_UPKEEP, component_status: 'operational', message: `${c.name} is operating normally again. The problem lasted ${formatDuration(input.now - start)} (${hhmm(start)} to ${hhmm(input.now)}).` },
+      });
+    }
+  }
+  return actions;
+}
+
+function raise(current: Impact, seen: Impact | undefined): Impact {
+  return seen && impactRank[seen] > impactRank[current] ? seen : current;
+}
+
+function freeId(base: string, taken: Set<string>): string {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+export type IncidentMetrics = {
+  count: number;
+  /** Mean of (first update − start of the problem), for incidents that know their start. */
+  mttdMs?: number;
+  /** Mean of (resolution − start). */
+  mttrMs?: number;
+  longestMs?: number;
+};
+
+/** Metrics over the incidents touching a component that started in [from, to). */
+export function incidentMetrics(incidents: readonly Pick<IncidentFile, 'components' | 'started' | 'updates'>[], component: string, from: number, to: number): IncidentMetrics {
+  const mine = incidents.filter((i) => i.components.includes(component)).map((i) => {
+    const sorted = byTime(i.updates);
+    const opened = Date.parse(sorted[0].at);
+    const started = i.started ? Date.parse(i.started) : opened;
+    const last = sorted[sorted.length - 1];
+    return { started, opened, resolved: last.status === 'resolved' ? Date.parse(last.at) : undefined };
+  });
+  const inRange = mine.filter((i) => i.started >= from && i.started < to);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+  const detect = inRange.map((i) => i.opened - i.started);
+  const resolve = inRange.filter((i) => i.resolved !== undefined).map((i) => i.resolved! - i.started);
+  const m: IncidentMetrics = { count: inRange.length };
+  const mttd = mean(detect);
+  const mttr = mean(resolve);
+  if (mttd !== undefined) m.mttdMs = mttd;
+  if (mttr !== undefined) m.mttrMs = mttr;
+  if (resolve.length) m.longestMs = Math.max(...resolve);
+  return m;
+}
