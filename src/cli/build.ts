@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as astroBuild } from 'astro';
 import { formatError } from '../config/errors.ts';
 import { loadIncidents } from '../history/incidents.ts';
@@ -19,6 +21,8 @@ export type BuildOptions = {
   env: Record<string, string | undefined>;
   now: () => Date;
   vars?: Record<string, string>;
+  /** UPKEEP_SITE_URL: where the page is published, when site.yml does not say. */
+  siteUrl?: string;
 };
 
 export async function build(opts: BuildOptions, io: Io): Promise<void> {
@@ -30,17 +34,27 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const { incidents, errors } = await loadIncidents(opts.history, config.components.map((c) => c.id));
   // A broken incident file must not stop the page from updating during an outage: it is left out, loudly.
   for (const e of errors) io.err(`warning: incident left out: ${formatError(e)}`);
-  const view = buildViewModel({ config, days: history.days, recent: history.recent, incidents, now });
+  const siteUrl = config.site.url ?? opts.siteUrl;
+  if (!siteUrl) io.err('warning: site.url is not set in site.yml (nor UPKEEP_SITE_URL): feeds and canonical links will point at http://localhost:4321/');
+  const view = buildViewModel({ config, days: history.days, recent: history.recent, incidents, now, ...(siteUrl ? { siteUrl } : {}) });
   const outDir = resolve(opts.out);
   // A status page build must not phone home (and CI has no network to do it with).
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
-  await astroBuild({
-    root: siteRoot,
-    outDir,
-    logLevel: 'error',
-    base: config.site.base_path,
-    ...(config.site.url ? { site: config.site.url } : {}),
-    integrations: [upkeepSite(view)],
-  });
+  // Astro keeps build scratch files under the project; a private scratch folder lets builds run side by side.
+  const scratch = await mkdtemp(join(tmpdir(), 'upkeep-build-'));
+  try {
+    await astroBuild({
+      root: siteRoot,
+      outDir,
+      cacheDir: join(scratch, 'cache'),
+      build: { server: pathToFileURL(join(scratch, 'server/')).href },
+      logLevel: 'error',
+      base: config.site.base_path,
+      site: view.site.url,
+      integrations: [upkeepSite(view)],
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
   io.out(`built ${opts.out}: ${config.components.length} components, ${config.checks.length} checks, ${history.days.length} check-days in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

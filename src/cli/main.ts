@@ -117,7 +117,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
     case 'build': {
       // Astro and Vite are heavy; only the commands that build load them.
       const { build } = await import('./build.ts');
-      await build({ checks: values.checks, history: values.history, out: values.out, env, now: clockFrom(env) }, io);
+      await build({ checks: values.checks, history: values.history, out: values.out, env, now: clockFrom(env), ...(env.UPKEEP_SITE_URL ? { siteUrl: env.UPKEEP_SITE_URL } : {}) }, io);
       return 0;
     }
     case 'demo': {

@@ -52,6 +52,9 @@ const statusRange = z.union([httpStatus, z.string({ error: statusError }).regex(
   error: statusError,
 });
 
+/** Languages with message files in src/i18n. */
+export const supportedLanguages = ['en', 'pt-BR', 'cs', 'ru', 'fa', 'zh-CN'] as const;
+
 export const site = z.strictObject({
   /** Page title, e.g. "Acme CRM Status". */
   title: z.string().min(1),
@@ -66,7 +69,11 @@ export const site = z.strictObject({
   /** Time zone the page shows times in (stored times are always UTC). @example "Europe/Prague" */
   time_zone: timeZone.default('UTC'),
   /** Default language of the page. */
-  language: z.string().default('en'),
+  language: z.enum(supportedLanguages).default('en'),
+  /** Other languages to publish, each under its own path (/cs/, /pt-br/ …). */
+  languages: z.array(z.enum(supportedLanguages)).default([]),
+  /** A logo image URL (shown beside the title; SVG or PNG). */
+  logo: z.string().min(1).optional(),
   /** Accent colour (CSS hex). */
   accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'expected a colour like "#2563eb"' }).optional(),
   /** Links shown in the header: support, main site. */

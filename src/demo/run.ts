@@ -11,7 +11,12 @@ import { preview } from 'astro';
 import { parseDocument } from 'yaml';
 import { loadConfig } from '../config/load.ts';
 import { formatError } from '../config/errors.ts';
-import { appendSamples } from '../history/store.ts';
+import { appendSamples, readDay } from '../history/store.ts';
+import { applyIncidentActions, loadIncidents } from '../history/incidents.ts';
+import { readHistory } from '../history/read.ts';
+import { capFor, componentsNow } from '../site/view-model.ts';
+import { planIncidents } from '../status/incidents.ts';
+import type { Sample } from '../status/sample.ts';
 import { mapLimit, probeChecks } from '../probes/run.ts';
 import { build, siteRoot } from '../cli/build.ts';
 import { InputError } from '../cli/errors.ts';
@@ -69,9 +74,12 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
     await Promise.all(crms.map((c) => c.close()));
   }
 
+  await replayIncidents(checks, history, steps, io);
+
   const live = await startCrm();
   const config = await configFor(checks, live);
   const probeNow = async () => {
+    const now = Date.now();
     const { samples } = await probeChecks(config, config.checks, {
       now: () => new Date(),
       wait: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -80,7 +88,10 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
       concurrency: 16,
     });
     await appendSamples(history, samples);
-    await build({ checks, history, out, env: {}, now: () => new Date(), vars: crmVars(live) }, quiet(io));
+    const h = await readHistory(history, { from: now - 2 * DAY, now: now + 1, capFor: capFor(config) });
+    const existing = (await loadIncidents(history, config.components.map((c) => c.id))).incidents;
+    await applyIncidentActions(history, planIncidents({ components: componentsNow(config, h.days, h.recent, now + 1), incidents: existing, now: now + 1, quietMs: config.incidents.quiet_period }));
+    await build({ checks, history, out, env: {}, now: () => new Date(), vars: crmVars(live), siteUrl: `http://127.0.0.1:${opts.port}/` }, quiet(io));
   };
   await probeNow();
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -103,6 +114,32 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
       await live.close();
     },
   };
+}
+
+/**
+ * Walks the backfilled runs in time order and plans incidents as a live deployment would have
+ * after each run (`upkeep incidents`), so the page shows the incidents that history implies.
+ */
+async function replayIncidents(checks: string, history: string, steps: number[], io: Io) {
+  const { config } = await loadConfig(checks, { env: {}, requireEnv: false });
+  if (!config) return;
+  const end = steps[steps.length - 1] + 1;
+  const h = await readHistory(history, { from: steps[0], now: end, capFor: capFor(config) });
+  const all = (await Promise.all([...new Set(h.days.map((d) => d.day))].map((d) => readDay(history, d)))).flatMap((r) => r.samples);
+  const byTime = new Map<string, Sample[]>();
+  for (const s of all) byTime.set(s.time, [...(byTime.get(s.time) ?? []), s]);
+  let incidents = (await loadIncidents(history, config.components.map((c) => c.id))).incidents;
+  let opened = 0;
+  for (const t of steps) {
+    const days = h.days.filter((d) => d.day >= new Date(t - 2 * DAY).toISOString().slice(0, 10) && d.day <= new Date(t).toISOString().slice(0, 10));
+    const recent = byTime.get(new Date(t).toISOString().replace('.000Z', 'Z')) ?? [];
+    const actions = planIncidents({ components: componentsNow(config, days, recent, t + 1), incidents, now: t + 1, quietMs: config.incidents.quiet_period });
+    if (actions.length === 0) continue;
+    await applyIncidentActions(history, actions);
+    opened += actions.filter((a) => a.type === 'open').length;
+    incidents = (await loadIncidents(history, config.components.map((c) => c.id))).incidents;
+  }
+  io.out(`demo: ${opened} incidents opened and resolved from those runs, as \`upkeep incidents\` would have`);
 }
 
 /** The repository's example checks, copied, probing every `stepMs` so backfilled samples cover their time. */

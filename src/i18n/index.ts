@@ -1,10 +1,16 @@
 import { en, type MessageKey } from './en.ts';
+import { cs } from './cs.ts';
+import { fa } from './fa.ts';
+import { ptBR } from './pt-BR.ts';
+import { ru } from './ru.ts';
+import { zhCN } from './zh-CN.ts';
 
 export type Messages = Record<MessageKey, string>;
 
-const catalogs: Record<string, Messages> = { en };
+export const catalogs: Record<string, Messages> = { en, 'pt-BR': ptBR, cs, ru, fa, 'zh-CN': zhCN };
 
-export const languages = Object.keys(catalogs);
+/** Languages Upkeep ships; a vendor picks the default and which others to publish. */
+export const languages = Object.keys(catalogs) as readonly string[];
 
 export type Translate = ((key: MessageKey, params?: Record<string, string>) => string) & {
   /** The message split around one placeholder, so a page can put an element (a <time>) there. */
@@ -13,7 +19,7 @@ export type Translate = ((key: MessageKey, params?: Record<string, string>) => s
 
 /** `t('uptime', { value: '99.9 %' })` in the page language, English for anything missing. */
 export function translator(lang: string): Translate {
-  const messages = catalogs[lang] ?? catalogs[lang.split('-')[0]] ?? en;
+  const messages = catalogs[lang] ?? en;
   const fill = (text: string, params: Record<string, string>) => text.replace(/\{(\w+)\}/g, (_, n: string) => params[n] ?? `{${n}}`);
   const t = ((key: MessageKey, params: Record<string, string> = {}) => fill(messages[key] ?? en[key], params)) as Translate;
   t.around = (key, name, params = {}) => {

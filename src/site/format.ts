@@ -25,12 +25,35 @@ export function zoneName(iso: string, lang: string, timeZone: string): string {
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
 
+/** A length of time in the page's language: "7 min", "2 hr 5 min", "3 days 4 hr"; under a minute shows seconds. */
 export function formatSpan(ms: number, lang: string): string {
-  const minutes = Math.round(ms / 60_000);
+  if (ms > 0 && ms < 60_000) return new Intl.NumberFormat(lang, { style: 'unit', unit: 'second', unitDisplay: 'short' }).format(Math.round(ms / 1000));
+  const minutes = Math.floor(ms / 60_000);
   const unit = (value: number, u: 'day' | 'hour' | 'minute') => new Intl.NumberFormat(lang, { style: 'unit', unit: u, unitDisplay: 'short' }).format(value);
   if (minutes < 60) return unit(minutes, 'minute');
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return [unit(hours, 'hour'), minutes % 60 ? unit(minutes % 60, 'minute') : ''].filter(Boolean).join(' ');
   const days = Math.floor(hours / 24);
   return [unit(days, 'day'), hours % 24 ? unit(hours % 24, 'hour') : ''].filter(Boolean).join(' ');
+}
+
+/** A calendar date ("2026-11-03") as the page's language writes it, e.g. "3 Nov 2026". */
+export function formatDay(date: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+}
+
+export function formatMonth(month: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
+}
+
+export function formatTime(iso: string, lang: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(lang, { timeStyle: 'short', timeZone }).format(new Date(iso));
+}
+
+export function formatPercent(value: number, lang: string, digits = 2): string {
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: digits }).format(value / 100);
+}
+
+export function formatMs(ms: number, lang: string): string {
+  return new Intl.NumberFormat(lang, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }).format(ms);
 }

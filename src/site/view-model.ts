@@ -46,7 +46,7 @@ export type ComponentView = {
   probedStatus: ComponentStatus;
   slaTarget: number;
   windows: Record<WindowName, WindowStats>;
-  bars: DayBar[];
+  bars: (DayBar & { incidents: number })[];
   sla: SlaMonth[];
   outages: Outage[];
   checks: CheckView[];
@@ -85,10 +85,15 @@ export type SiteView = {
     title: string;
     vendor: string;
     description?: string;
-    url?: string;
+    /** Absolute origin (and path) the page is published at; feeds and canonical links need it. */
+    url: string;
     basePath: string;
     timeZone: string;
+    /** The default language. */
     language: string;
+    /** Every published language, the default first. */
+    languages: string[];
+    logo?: string;
     accent?: string;
     links: { label: string; url: string }[];
   };
@@ -114,9 +119,11 @@ export type ViewInput = {
   recent: readonly Sample[];
   incidents?: readonly Incident[];
   now: Date;
+  /** Where the page is published, when site.yml does not say (the Pages deploy knows it). */
+  siteUrl?: string;
 };
 
-export function buildViewModel({ config, days, recent, now, incidents: incidentFiles = [] }: ViewInput): SiteView {
+export function buildViewModel({ config, days, recent, now, incidents: incidentFiles = [], siteUrl }: ViewInput): SiteView {
   const to = now.getTime();
   const from = to - HISTORY_DAYS * DAY;
   const byCheck = groupBy(days, (d) => d.check);
@@ -139,7 +146,10 @@ export function buildViewModel({ config, days, recent, now, incidents: incidentF
       probedStatus,
       slaTarget: component.sla ?? config.sla.target,
       windows: uptimeWindows(timeline, windows, to),
-      bars: dailyBars(timeline, windows, config.site.time_zone, to, 90),
+      bars: dailyBars(timeline, windows, config.site.time_zone, to, 90).map((b) => ({
+        ...b,
+        incidents: incidents.filter((i) => i.components.some((c) => c.id === component.id) && Date.parse(i.started) < b.end && Date.parse(i.resolvedAt ?? now.toISOString()) >= b.start).length,
+      })),
       sla: slaMonths(timeline, windows, { timeZone: config.sla.time_zone, target: component.sla ?? config.sla.target, credits: config.sla.credits, now: to, from: firstData(days) ?? to }),
       outages: outages(timeline, windows, to).slice(-50),
       checks: timelines.map(({ check, timeline: tl }) => checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to)),
@@ -166,10 +176,12 @@ export function buildViewModel({ config, days, recent, now, incidents: incidentF
       title: config.site.title,
       vendor: config.site.vendor,
       ...(config.site.description ? { description: config.site.description } : {}),
-      ...(config.site.url ? { url: config.site.url } : {}),
+      url: siteUrl ?? config.site.url ?? 'http://localhost:4321/',
       basePath: config.site.base_path,
       timeZone: config.site.time_zone,
       language: config.site.language,
+      languages: [config.site.language, ...config.site.languages.filter((l) => l !== config.site.language)],
+      ...(config.site.logo ? { logo: config.site.logo } : {}),
       ...(config.site.accent ? { accent: config.site.accent } : {}),
       links: config.site.links,
     },

@@ -54,7 +54,7 @@ const hhmm = (t: number) => `${iso(t).slice(11, 16)} UTC`;
 export function planIncidents(input: { components: readonly ComponentNow[]; incidents: readonly IncidentLike[]; now: number; quietMs: number }): Action[] {
   const actions: Action[] = [];
   const taken = new Set(input.incidents.map((i) => i.id));
-  const at = iso(input.now);
+  const at = iso(Math.floor(input.now / 1000) * 1000);
   for (const c of input.components) {
     if (c.status === 'nodata' || c.inMaintenance || c.status === 'under_maintenance') continue;
     const mine = input.incidents.filter((i) => i.automatic && i.components.includes(c.id));

@@ -1,0 +1,4 @@
+import type { Messages } from './index.ts';
+import { en } from './en.ts';
+
+export const ptBR: Messages = { ...en };

@@ -1,0 +1,41 @@
+/** README badges: status and 30-day uptime per component, as SVG (shields' own renderer) and shields.io endpoint JSON. */
+import { makeBadge } from 'badge-maker';
+import { formatUptime } from './format.ts';
+import type { ComponentStatus } from '../status/component.ts';
+import type { SiteView } from './view-model.ts';
+
+const words: Record<ComponentStatus, string> = {
+  operational: 'operational',
+  degraded_performance: 'degraded',
+  partial_outage: 'partial outage',
+  major_outage: 'major outage',
+  under_maintenance: 'maintenance',
+  nodata: 'no data',
+};
+// Colours with enough contrast for white text (WCAG AA on the message half).
+const colours: Record<ComponentStatus, string> = {
+  operational: '#15803d',
+  degraded_performance: '#a16207',
+  partial_outage: '#c2410c',
+  major_outage: '#b91c1c',
+  under_maintenance: '#1d4ed8',
+  nodata: '#4b5563',
+};
+
+/** path → body for every badge: `<id>.svg`, `<id>.json`, `<id>-uptime-30d.svg`, `<id>-uptime-30d.json`. */
+export function badges(view: SiteView): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of view.components) {
+    const label = c.name.replace(/[<>&"]/g, '');
+    const status = { label, message: words[c.status], color: colours[c.status] };
+    const w = c.windows['30d'];
+    const uptime = formatUptime(w, 'en');
+    const uptimeColour = w.uptime === undefined ? colours.nodata : w.uptime >= c.slaTarget ? colours.operational : w.uptime >= c.slaTarget - 1 ? colours.degraded_performance : colours.major_outage;
+    const up = { label: `${label} uptime 30d`, message: uptime ?? 'no data', color: uptimeColour };
+    out[`${c.id}.svg`] = makeBadge(status);
+    out[`${c.id}.json`] = JSON.stringify({ schemaVersion: 1, label: status.label, message: status.message, color: status.color.slice(1) });
+    out[`${c.id}-uptime-30d.svg`] = makeBadge(up);
+    out[`${c.id}-uptime-30d.json`] = JSON.stringify({ schemaVersion: 1, label: up.label, message: up.message, color: up.color.slice(1) });
+  }
+  return out;
+}

@@ -1,0 +1,193 @@
+/**
+ * The Atlassian Statuspage v2 API shapes (field names, enums, nesting), built from the view model,
+ * so existing Statuspage clients and widgets read an Upkeep page unchanged.
+ * Ids are Upkeep's own (component and incident ids), stable across builds.
+ */
+import type { ComponentStatus } from '../status/component.ts';
+import { plainLine } from './markdown.ts';
+import type { ComponentView, IncidentView, MaintenanceView, SiteView } from './view-model.ts';
+
+type SpStatus = Exclude<ComponentStatus, 'nodata'>;
+export type Indicator = 'none' | 'minor' | 'major' | 'critical';
+
+/** Statuspage has no "no data": a component nobody has measured yet is shown as operational there, as Statuspage does for new components. */
+const spStatus = (s: ComponentStatus): SpStatus => (s === 'nodata' ? 'operational' : s);
+
+const indicatorOf: Record<SpStatus, Indicator> = {
+  operational: 'none',
+  under_maintenance: 'none',
+  degraded_performance: 'minor',
+  partial_outage: 'major',
+  major_outage: 'critical',
+};
+const rank: Record<Indicator, number> = { none: 0, minor: 1, major: 2, critical: 3 };
+
+const descriptions: Record<Indicator, string> = {
+  none: 'All Systems Operational',
+  minor: 'Minor Service Outage',
+  major: 'Partial System Outage',
+  critical: 'Major Service Outage',
+};
+
+/** An absolute URL on the published page. */
+export function pageUrl(view: SiteView, path = ''): string {
+  return new URL(`${view.site.basePath}${path.replace(/^\//, '')}`, view.site.url).href;
+}
+
+export function page(view: SiteView) {
+  return {
+    id: 'upkeep',
+    name: plainLine(view.site.vendor),
+    url: pageUrl(view),
+    time_zone: view.site.timeZone,
+    updated_at: view.generatedAt,
+  };
+}
+
+export function components(view: SiteView) {
+  const out: object[] = [];
+  let position = 1;
+  for (const group of view.groups) {
+    if (group.id) {
+      out.push({
+        id: group.id,
+        name: plainLine(group.name ?? group.id),
+        status: spStatus(group.status),
+        created_at: view.generatedAt,
+        updated_at: view.generatedAt,
+        position: position++,
+        description: group.description ? plainLine(group.description) : null,
+        showcase: false,
+        start_date: null,
+        group_id: null,
+        page_id: 'upkeep',
+        group: true,
+        only_show_if_degraded: false,
+        components: group.components.map((c) => c.id),
+      });
+    }
+    for (const c of group.components) out.push(component(view, c, position++));
+  }
+  return out;
+}
+
+function component(view: SiteView, c: ComponentView, position: number) {
+  return {
+    id: c.id,
+    name: plainLine(c.name),
+    status: spStatus(c.status),
+    created_at: view.generatedAt,
+    updated_at: view.generatedAt,
+    position,
+    description: c.description ? plainLine(c.description) : null,
+    showcase: true,
+    start_date: null,
+    group_id: c.group ?? null,
+    page_id: 'upkeep',
+    group: false,
+    only_show_if_degraded: false,
+  };
+}
+
+export function status(view: SiteView) {
+  const fromComponents = view.components.map((c) => indicatorOf[spStatus(c.status)]);
+  const fromIncidents = view.incidents.filter((i) => i.status !== 'resolved').map((i) => i.impact as Indicator);
+  const indicator = [...fromComponents, ...fromIncidents].reduce<Indicator>((a, b) => (rank[b] > rank[a] ? b : a), 'none');
+  const maintenance = indicator === 'none' && view.components.some((c) => c.status === 'under_maintenance');
+  return { indicator, description: maintenance ? 'Service Under Maintenance' : descriptions[indicator] };
+}
+
+export function incident(view: SiteView, i: IncidentView) {
+  const byId = new Map(view.components.map((c, k) => [c.id, component(view, c, k + 1)]));
+  const monitoring = [...i.updates].reverse().find((u) => u.status === 'monitoring');
+  return {
+    id: i.id,
+    name: plainLine(i.title),
+    status: i.status,
+    created_at: i.createdAt,
+    updated_at: i.updatedAt,
+    monitoring_at: monitoring?.at ?? null,
+    resolved_at: i.resolvedAt ?? null,
+    impact: i.impact,
+    shortlink: pageUrl(view, `incidents/${i.id}/`),
+    started_at: i.started,
+    page_id: 'upkeep',
+    incident_updates: i.updates.map((u, k) => ({
+      id: `${i.id}-${i.updates.length - k}`,
+      status: u.status,
+      body: u.text,
+      incident_id: i.id,
+      created_at: u.at,
+      updated_at: u.at,
+      display_at: u.at,
+      affected_components: null,
+      deliver_notifications: true,
+      custom_tweet: null,
+      tweet_id: null,
+    })),
+    components: i.components.map((c) => byId.get(c.id)).filter(Boolean),
+  };
+}
+
+export function maintenance(view: SiteView, m: MaintenanceView) {
+  const byId = new Map(view.components.map((c, k) => [c.id, component(view, c, k + 1)]));
+  const spStatusOf = { scheduled: 'scheduled', in_progress: 'in_progress', completed: 'completed' } as const;
+  const updates = [{ status: 'scheduled', at: view.generatedAt, body: m.description ?? `${m.title} is scheduled.` }];
+  if (m.status !== 'scheduled') updates.unshift({ status: 'in_progress', at: m.start, body: 'Scheduled maintenance is in progress.' });
+  if (m.status === 'completed') updates.unshift({ status: 'completed', at: m.end, body: 'The scheduled maintenance has been completed.' });
+  return {
+    id: m.id,
+    name: plainLine(m.title),
+    status: spStatusOf[m.status],
+    created_at: m.start,
+    updated_at: m.status === 'completed' ? m.end : m.start,
+    monitoring_at: null,
+    resolved_at: m.status === 'completed' ? m.end : null,
+    impact: 'maintenance',
+    shortlink: pageUrl(view, 'maintenance/'),
+    started_at: m.start,
+    page_id: 'upkeep',
+    incident_updates: updates.map((u, k) => ({
+      id: `${m.id}-${updates.length - k}`,
+      status: u.status,
+      body: plainLine(u.body),
+      incident_id: m.id,
+      created_at: u.at,
+      updated_at: u.at,
+      display_at: u.at,
+      affected_components: null,
+      deliver_notifications: false,
+      custom_tweet: null,
+      tweet_id: null,
+    })),
+    components: m.components.map((c) => byId.get(c)).filter(Boolean),
+    scheduled_for: m.start,
+    scheduled_until: m.end,
+  };
+}
+
+const unresolved = (view: SiteView) => view.incidents.filter((i) => i.status !== 'resolved');
+const upcoming = (view: SiteView) => view.maintenance.filter((m) => m.status === 'scheduled');
+const active = (view: SiteView) => view.maintenance.filter((m) => m.status === 'in_progress');
+
+/** Every v2 endpoint, path → body. */
+export function statuspageApi(view: SiteView): Record<string, unknown> {
+  const p = page(view);
+  const incidentsAll = view.incidents.slice(0, 50).map((i) => incident(view, i));
+  return {
+    'summary.json': {
+      page: p,
+      components: components(view),
+      incidents: unresolved(view).map((i) => incident(view, i)),
+      scheduled_maintenances: [...active(view), ...upcoming(view)].map((m) => maintenance(view, m)),
+      status: status(view),
+    },
+    'status.json': { page: p, status: status(view) },
+    'components.json': { page: p, components: components(view) },
+    'incidents.json': { page: p, incidents: incidentsAll },
+    'incidents/unresolved.json': { page: p, incidents: unresolved(view).map((i) => incident(view, i)) },
+    'scheduled-maintenances.json': { page: p, scheduled_maintenances: [...view.maintenance].reverse().map((m) => maintenance(view, m)) },
+    'scheduled-maintenances/upcoming.json': { page: p, scheduled_maintenances: upcoming(view).map((m) => maintenance(view, m)) },
+    'scheduled-maintenances/active.json': { page: p, scheduled_maintenances: active(view).map((m) => maintenance(view, m)) },
+  };
+}
