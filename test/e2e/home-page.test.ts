@@ -114,7 +114,7 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     assert.ok(scanned > 3);
     assert.ok(!printed.join('\n').includes(TOKEN), 'secret printed');
     // The failure itself is recorded, with the secret masked.
-    const day = await readFile(join(history, 'samples/2026-11/23.default.tsv'), 'utf8');
+    const day = await readFile(join(history, 'samples/2026-11-23.default.tsv'), 'utf8');
     assert.match(day, /private-api\tdown\t\d+\t3\treason=status_403/);
   });
 

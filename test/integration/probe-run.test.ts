@@ -92,7 +92,7 @@ ${extra}`,
     const token = 'tok-7f3a9c-SECRET';
     const r = await upkeep(['probe', '--checks', dir, '--history', history, '--json'], { CRM_TOKEN: token, UPKEEP_NOW: '2026-11-23T10:00:00Z' });
     assert.equal(r.code, 0, r.stderr);
-    const file = await readFile(join(history, 'samples/2026-11/23.default.tsv'), 'utf8');
+    const file = await readFile(join(history, 'samples/2026-11-23.default.tsv'), 'utf8');
     assert.ok(file.includes('secret'));
     for (const text of [file, r.stdout, r.stderr]) assert.ok(!text.includes(token), 'secret leaked');
   });

@@ -24,7 +24,7 @@ describe('history store', () => {
       { time: '2026-11-23T10:00:00Z', check: 'web', region: 'default', outcome: 'down', attempts: 3, reason: 'timeout', message: 'no answer\twithin\n10 s' },
     ];
     const files = await appendSamples(dir, samples);
-    assert.deepEqual(files, [join(dir, 'samples/2026-11/23.default.tsv')]);
+    assert.deepEqual(files, [join(dir, 'samples/2026-11-23.default.tsv')]);
     const { samples: back, warnings } = await readDay(dir, '2026-11-23');
     assert.deepEqual(warnings, []);
     assert.deepEqual(back[0], samples[0]);
