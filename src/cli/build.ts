@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -42,6 +42,8 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   // Astro keeps build scratch files under the project; a private scratch folder lets builds run side by side.
   const scratch = await mkdtemp(join(tmpdir(), 'upkeep-build-'));
+  const viewFile = join(scratch, 'view.json');
+  await writeFile(viewFile, JSON.stringify(view));
   try {
     await astroBuild({
       root: siteRoot,
@@ -51,7 +53,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
       logLevel: 'error',
       base: config.site.base_path,
       site: view.site.url,
-      integrations: [upkeepSite(view)],
+      integrations: [upkeepSite(viewFile)],
     });
   } finally {
     await rm(scratch, { recursive: true, force: true });

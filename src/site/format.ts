@@ -1,35 +1,50 @@
 /** Numbers and times as the page shows them, through Intl in the page's language and time zone. */
 import type { WindowStats } from '../status/component.ts';
 
+// Intl formatters are slow to make and pages format tens of thousands of values: make each once.
+const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function dates(lang: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d${lang}${JSON.stringify(options)}`;
+  let f = cache.get(key);
+  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(lang, options)));
+  return f as Intl.DateTimeFormat;
+}
+function numbers(lang: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n${lang}${JSON.stringify(options)}`;
+  let f = cache.get(key);
+  if (!f) cache.set(key, (f = new Intl.NumberFormat(lang, options)));
+  return f as Intl.NumberFormat;
+}
+
 /** Uptime is truncated, never rounded up: 99.996 % shows as 99.99 %, and only a flawless window shows 100 %. */
 export function formatUptime(stats: Pick<WindowStats, 'uptime'>, lang: string): string | undefined {
   if (stats.uptime === undefined) return undefined;
   const floored = Math.floor(stats.uptime * 100) / 100;
   const digits = floored === 100 ? 0 : 2;
-  return new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(floored / 100);
+  return numbers(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(floored / 100);
 }
 
 /** Coverage is informative, one decimal, rounded down too. */
 export function formatCoverage(stats: Pick<WindowStats, 'coverage'>, lang: string): string {
   const floored = Math.floor(stats.coverage * 10) / 10;
-  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(floored / 100);
+  return numbers(lang, { style: 'percent', maximumFractionDigits: 1 }).format(floored / 100);
 }
 
 export function formatDateTime(iso: string, lang: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+  return dates(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
 /** "Central European Standard Time" style name of the zone at that instant. */
 export function zoneName(iso: string, lang: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: 'long' }).formatToParts(new Date(iso));
+  const parts = dates(lang, { timeZone, timeZoneName: 'long' }).formatToParts(new Date(iso));
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
 
 /** A length of time in the page's language: "7 min", "2 hr 5 min", "3 days 4 hr"; under a minute shows seconds. */
 export function formatSpan(ms: number, lang: string): string {
-  if (ms > 0 && ms < 60_000) return new Intl.NumberFormat(lang, { style: 'unit', unit: 'second', unitDisplay: 'short' }).format(Math.round(ms / 1000));
+  if (ms > 0 && ms < 60_000) return numbers(lang, { style: 'unit', unit: 'second', unitDisplay: 'short' }).format(Math.round(ms / 1000));
   const minutes = Math.floor(ms / 60_000);
-  const unit = (value: number, u: 'day' | 'hour' | 'minute') => new Intl.NumberFormat(lang, { style: 'unit', unit: u, unitDisplay: 'short' }).format(value);
+  const unit = (value: number, u: 'day' | 'hour' | 'minute') => numbers(lang, { style: 'unit', unit: u, unitDisplay: 'short' }).format(value);
   if (minutes < 60) return unit(minutes, 'minute');
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return [unit(hours, 'hour'), minutes % 60 ? unit(minutes % 60, 'minute') : ''].filter(Boolean).join(' ');
@@ -39,21 +54,21 @@ export function formatSpan(ms: number, lang: string): string {
 
 /** A calendar date ("2026-11-03") as the page's language writes it, e.g. "3 Nov 2026". */
 export function formatDay(date: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+  return dates(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
 }
 
 export function formatMonth(month: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
+  return dates(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
 }
 
 export function formatTime(iso: string, lang: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang, { timeStyle: 'short', timeZone }).format(new Date(iso));
+  return dates(lang, { timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
 export function formatPercent(value: number, lang: string, digits = 2): string {
-  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: digits }).format(value / 100);
+  return numbers(lang, { style: 'percent', maximumFractionDigits: digits }).format(value / 100);
 }
 
 export function formatMs(ms: number, lang: string): string {
-  return new Intl.NumberFormat(lang, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }).format(ms);
+  return numbers(lang, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }).format(ms);
 }

@@ -1,13 +1,14 @@
 /**
  * Hands the view model to the Astro pages as the virtual module `virtual:upkeep/view`
  * (the way Starlight passes its config): computed once by `upkeep build`, read by every route.
+ * The module reads the model from a JSON file when the pages render, so megabytes of numbers
+ * never pass through the bundler.
  */
 import type { AstroIntegration } from 'astro';
-import type { SiteView } from './view-model.ts';
 
 const ID = 'virtual:upkeep/view';
 
-export function upkeepSite(view: SiteView): AstroIntegration {
+export function upkeepSite(viewFile: string): AstroIntegration {
   return {
     name: 'upkeep-site',
     hooks: {
@@ -18,7 +19,8 @@ export function upkeepSite(view: SiteView): AstroIntegration {
               {
                 name: 'upkeep-view',
                 resolveId: (id: string) => (id === ID ? `\0${ID}` : undefined),
-                load: (id: string) => (id === `\0${ID}` ? `export default JSON.parse(${JSON.stringify(JSON.stringify(view))});` : undefined),
+                load: (id: string) =>
+                  id === `\0${ID}` ? `import { readFileSync } from 'node:fs';\nexport default JSON.parse(readFileSync(${JSON.stringify(viewFile)}, 'utf8'));` : undefined,
               },
             ],
           },

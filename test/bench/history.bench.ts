@@ -73,6 +73,7 @@ try {
   const samples = CHECKS * DAYS * (DAY / STEP);
   console.log(`generated ${(samples / 1e6).toFixed(1)} M samples (${CHECKS} checks × ${DAYS} days × 288) in ${round(generateMs / 1000, 1)} s — generated for load, not probed`);
 
+  if (process.env.BENCH_STOP_AFTER_ROLLUP) { timed(['rollup', '--all', '--checks', checksDir, '--history', year]); throw new Error(`stopped; data in ${root}`); }
   const rollupYear = timed(['rollup', '--all', '--checks', checksDir, '--history', year]);
   timed(['rollup', '--all', '--checks', checksDir, '--history', month]);
   console.log(`rollup --all of the year: ${round(rollupYear.ms / 1000, 1)} s, peak RSS ${round(rollupYear.rssMb)} MB`);
@@ -130,5 +131,6 @@ try {
     }),
   );
 } finally {
-  await rm(root, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP) console.error(`kept ${root}`);
+  else await rm(root, { recursive: true, force: true });
 }
