@@ -36,7 +36,7 @@ export const en = {
   'strip.noDown': 'no downtime',
   'strip.noData': 'no data',
   'strip.maintenance': 'maintenance',
-  'strip.incidents': '{count} incidents',
+  'strip.incidents': 'incidents: {count}',
   'strip.ago': '90 days ago',
   'strip.today': 'Today',
   poweredBy: 'Status page by Upkeep',

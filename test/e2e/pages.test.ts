@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
+import { HtmlValidate, FileSystemConfigLoader } from 'html-validate';
+import type { Page } from 'playwright';
+import { launch } from '../helpers/browser.ts';
+import { buildFixtureSite, HOSTILE } from '../helpers/site-fixture.ts';
+
+const PAGES = {
+  home: '',
+  component: 'components/api/',
+  incidents: 'incidents/',
+  incident: 'incidents/2026-11-21-api/',
+  maintenance: 'maintenance/',
+  sla: 'sla/',
+  measure: 'how-we-measure/',
+  'not-found': '404.html',
+};
+
+describe('the status page in Chromium', async () => {
+  const site = await buildFixtureSite();
+  const browser = await launch();
+  const artifacts = join(process.cwd(), 'test-results', 'pages');
+  await mkdir(artifacts, { recursive: true });
+  const open = async (path: string, options: Parameters<typeof browser.newContext>[0] = {}) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(site.url + path);
+    return { page, context, dialogs };
+  };
+
+  for (const [name, path] of Object.entries(PAGES)) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      it(`${name} (${colorScheme}): no axe violations, landmarks, one h1, a skip link`, async () => {
+        const { page, context } = await open(path, { colorScheme });
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        assert.deepEqual(
+          violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
+          [],
+        );
+        assert.equal(await page.locator('h1').count(), 1);
+        assert.equal(await page.locator('main#main').count(), 1);
+        assert.equal(await page.locator('a[href="#main"]').count(), 1);
+        await page.screenshot({ path: join(artifacts, `${name}-${colorScheme}.png`), fullPage: true });
+        await context.close();
+      });
+    }
+  }
+
+  it('home: headline, maintenance in progress and upcoming, components by group with 90-day strips', async () => {
+    const { page, context } = await open('');
+    assert.equal(await page.locator('#headline').textContent(), 'Maintenance in progress');
+    assert.match(await page.locator('[data-maintenance="now-window"]').innerText(), /Running now[\s\S]*In progress/);
+    assert.match(await page.locator('[data-maintenance="next-window"]').innerText(), /Upcoming upgrade[\s\S]*Scheduled/);
+    assert.deepEqual(await page.locator('#group-core').allTextContents(), ['Core platform']);
+    for (const id of ['api', 'web', 'hostile']) assert.equal(await page.locator(`[data-component="${id}"] .strip li`).count(), 90);
+    assert.equal(await page.locator('[data-component="hostile"] [data-status]').innerText(), 'Under maintenance');
+    // The day of the API outage says what happened, in words.
+    const day = await page.locator('[data-component="api"] .strip a[href$="#d2026-11-21"]').textContent();
+    assert.match(day ?? '', /^Nov 21, 2026: 9\d\.\d\d% uptime, (40|50) min down, incidents: 1$/);
+    await context.close();
+  });
+
+  it('the strip is one tab stop with arrow keys when JavaScript runs, and shows the day as you move', async () => {
+    const { page, context } = await open('');
+    const strip = page.locator('[data-component="api"] .strip');
+    assert.equal(await strip.locator('a[tabindex="0"]').count(), 1);
+    assert.equal(await strip.locator('a[tabindex="-1"]').count(), 89);
+    await strip.locator('a[tabindex="0"]').focus();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('href'));
+    assert.match((await focused()) ?? '', /#d2026-11-23$/);
+    await page.keyboard.press('ArrowLeft');
+    assert.match((await focused()) ?? '', /#d2026-11-22$/);
+    await page.keyboard.press('ArrowLeft');
+    assert.match((await focused()) ?? '', /#d2026-11-21$/);
+    const tip = page.locator('[data-component="api"] .strip a:focus > span');
+    assert.equal(await tip.evaluate((el) => getComputedStyle(el).clipPath), 'none');
+    assert.match(await tip.innerText(), /Nov 21, 2026/);
+    await page.keyboard.press('Home');
+    assert.match((await focused()) ?? '', /#d2026-08-26$/);
+    // Tab leaves the strip for the next component in one step.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-component]')?.getAttribute('data-component')), 'web');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/components\/web\/$/);
+    await context.close();
+  });
+
+  it('without JavaScript everything is there, and every day is a link of its own', async () => {
+    const { page, context } = await open('', { javaScriptEnabled: false });
+    assert.equal(await page.locator('[data-component="api"] .strip a:not([tabindex])').count(), 90);
+    assert.equal(await page.locator('#theme').isVisible(), false, 'the theme button needs JavaScript, so it hides without');
+    await page.goto(`${site.url}components/api/`);
+    assert.equal(await page.locator('[data-window]').count(), 5);
+    assert.equal(await page.locator('figure svg[role="img"]').count(), 2);
+    await context.close();
+  });
+
+  it('component page: windows with coverage, charts with tables, checks, incidents, SLA, day by day', async () => {
+    const { page, context } = await open('components/api/');
+    assert.equal(await page.locator('h1').innerText(), 'REST API');
+    const week = await page.locator('[data-window="7d"]').innerText();
+    assert.match(week, /Last 7 days\s+99\.\d+%\s+42\.\d%\s+(40|50) min/);
+    assert.match(await page.locator('#chart-api-daily-cap').innerText(), /API health/);
+    await page.locator('figure details summary').first().click();
+    assert.ok((await page.locator('figure details table tbody tr').first().count()) > 0);
+    assert.match(await page.locator('[data-check="api"]').innerText(), /Last result: Up/);
+    assert.match(await page.locator('[data-incident="2026-11-21-api"]').innerText(), /Resolved/);
+    assert.match(await page.locator('tr[data-month="2026-11"]').innerText(), /99\.95%/);
+    assert.equal(await page.locator('tr[id^="d2026-"]').count(), 90);
+    await context.close();
+  });
+
+  it('incident page: the whole timeline, newest first, with duration and affected components', async () => {
+    const { page, context } = await open('incidents/2026-11-21-api/');
+    assert.deepEqual(await page.locator('[data-update-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-update-status'))), ['resolved', 'investigating']);
+    assert.match(await page.locator('dl').innerText(), /Duration\s+(40|50) min/);
+    await context.close();
+  });
+
+  it('hostile text from people shows as text and never runs', async () => {
+    const { page, context, dialogs } = await open('incidents/2026-11-22-hostile/');
+    await page.goto(`${site.url}`);
+    await page.goto(`${site.url}maintenance/`);
+    await page.goto(`${site.url}incidents/2026-11-22-hostile/`);
+    assert.deepEqual(dialogs, []);
+    assert.match(await page.locator('h1').innerText(), /Hostile <script>alert\("x1"\)<\/script> "><svg onload=alert\("x3"\)> title/);
+    assert.equal(await page.locator('main script, main img, main svg[onload], main iframe').count(), 0);
+    assert.equal(await page.locator('main a[href^="javascript"]').count(), 0);
+    assert.equal(await page.locator('main a', { hasText: 'the notes' }).getAttribute('href'), 'https://fixture.example/notes');
+    void HOSTILE;
+    await context.close();
+  });
+
+  it('dark mode: follows the system, and the toggle switches without a reload', async () => {
+    const { page, context } = await open('', { colorScheme: 'light' });
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await bg();
+    await page.click('#theme');
+    assert.notEqual(await bg(), light);
+    assert.equal(await page.evaluate(() => document.documentElement.className), 'dark');
+    await page.reload();
+    assert.notEqual(await bg(), light, 'the choice is remembered');
+    await context.close();
+  });
+
+  it('Persian: right to left, mirrored, no overflow at phone width', async () => {
+    const { page, context } = await open('fa/', { viewport: { width: 375, height: 800 } });
+    assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'fa');
+    const xs = await page.locator('[data-component="api"] .strip li').evaluateAll((els) => [els[0].getBoundingClientRect().x, els[els.length - 1].getBoundingClientRect().x]);
+    assert.ok(xs[0] > xs[1], `oldest day should be on the right: ${xs}`);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'horizontal overflow');
+    await page.screenshot({ path: join(artifacts, 'home-fa-mobile.png'), fullPage: true });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    assert.deepEqual(violations.map((v) => v.id), []);
+    await context.close();
+  });
+
+  it('every language has its pages, hreflang links and no horizontal overflow on a phone', async () => {
+    for (const prefix of ['', 'pt-br/', 'cs/', 'ru/', 'fa/', 'zh-cn/']) {
+      const { page, context } = await open(prefix, { viewport: { width: 375, height: 800 } });
+      assert.equal(await page.locator('link[rel="alternate"][hreflang]').count(), 6, prefix);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `overflow on /${prefix}`);
+      if (prefix === '') await page.screenshot({ path: join(artifacts, 'home-mobile.png'), fullPage: true });
+      await context.close();
+    }
+  });
+
+  it('the whole build is valid HTML (html-validate)', async () => {
+    const files = (await readdir(site.out, { recursive: true })).filter((f) => f.endsWith('.html')).map((f) => join(site.out, f));
+    assert.ok(files.length > 40, `${files.length} pages`);
+    const htmlvalidate = new HtmlValidate(new FileSystemConfigLoader({ extends: ['html-validate:recommended'], rules: { 'no-inline-style': 'off', 'long-title': 'off' } }));
+    const problems: string[] = [];
+    for (const file of files) {
+      const report = await htmlvalidate.validateFile(file);
+      for (const r of report.results) for (const m of r.messages) if (m.severity === 2) problems.push(`${file.slice(site.out.length)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+    }
+    await writeFile(join(artifacts, 'html-validate.txt'), problems.join('\n'));
+    assert.deepEqual(problems.slice(0, 20), []);
+  });
+});
