@@ -7,7 +7,8 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { buildFixtureSite, HOSTILE } from '../helpers/site-fixture.ts';
 
-const REFERENCE = new URL('../../../shared/reference/statuspage/', import.meta.url).pathname;
+// Real Statuspage payloads captured by others in public repositories (sources in SOURCES.md).
+const REFERENCE = new URL('../fixtures/statuspage/', import.meta.url).pathname;
 
 /** Parses a feed with Debian's feedparser (a real feed client), sanitising off so we see what we wrote. */
 function feedparse(file: string) {

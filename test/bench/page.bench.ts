@@ -1,0 +1,99 @@
+/**
+ * `npm run bench:page`: what the home page costs a visitor. 30 components with 90 days of history
+ * (generated for load in the real format, rolled up by the real code), built by `upkeep build`;
+ * reports the bytes transferred (gzip) for HTML + CSS + JS, per component, and the other pages.
+ * Then, with `LIGHTHOUSE=1`, runs Lighthouse (npx lighthouse@13, mobile preset, CHROME_PATH or
+ * /usr/bin/chromium) on the home, a component and an incident page. Prints one JSON line last.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { preview } from 'astro';
+import { formatSampleLine } from '../../src/history/format.ts';
+import { dayFile } from '../../src/history/store.ts';
+import { siteRoot } from '../../src/cli/build.ts';
+import { round } from './util.ts';
+
+const COMPONENTS = Number(process.env.BENCH_COMPONENTS ?? 30);
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+const DAY = 86_400_000;
+const STEP = 5 * 60_000;
+const cli = new URL('../../src/cli/upkeep.ts', import.meta.url).pathname;
+const root = await mkdtemp(join(tmpdir(), 'upkeep-bench-page-'));
+
+const run = (args: string[]) => {
+  const r = spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, UPKEEP_NOW: new Date(NOW).toISOString() } });
+  if (r.status !== 0) throw new Error(`upkeep ${args.join(' ')}: ${r.stderr}`);
+};
+
+try {
+  const checks = join(root, 'checks');
+  const history = join(root, 'history');
+  await mkdir(checks, { recursive: true });
+  const groups = ['core', 'sync', 'apps'];
+  await writeFile(
+    join(checks, 'site.yml'),
+    `site:\n  title: Bench CRM Status\n  vendor: Bench CRM\n  url: https://status.bench.example\n  time_zone: Europe/Prague\ngroups:\n${groups.map((g) => `  - id: ${g}\n    name: Group ${g}\n`).join('')}components:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: component-${i}\n    name: Component number ${i}\n    group: ${groups[i % 3]}\n`).join('')}`,
+  );
+  await writeFile(join(checks, 'checks.yml'), `checks:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: check-${i}\n    name: Check ${i}\n    component: component-${i}\n    kind: http\n    url: http://127.0.0.1:9/${i}\n`).join('')}`);
+  // 90 days, a sample every 5 minutes; now and then an outage or a slow hour, so bars differ.
+  for (let day = NOW - 90 * DAY; day < NOW; day += DAY) {
+    const lines: string[] = [];
+    for (let t = day; t < Math.min(day + DAY, NOW); t += STEP) {
+      for (let c = 0; c < COMPONENTS; c++) {
+        const k = Math.floor(t / STEP) + c * 131;
+        const outcome = k % 2011 < 6 ? 'down' : k % 1499 < 12 ? 'degraded' : 'up';
+        lines.push(formatSampleLine({ time: new Date(t).toISOString().replace('.000Z', 'Z'), check: `check-${c}`, region: 'default', outcome, attempts: outcome === 'down' ? 3 : 1, ...(outcome === 'down' ? { reason: 'timeout' } : { latencyMs: 40 + (k % 90) }) }));
+      }
+    }
+    const file = dayFile(history, new Date(day).toISOString().slice(0, 10), 'default');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${lines.join('\n')}\n`);
+  }
+  run(['rollup', '--checks', checks, '--history', history]);
+  run(['incidents', '--checks', checks, '--history', history]);
+  const out = join(root, 'dist');
+  run(['build', '--checks', checks, '--history', history, '--out', out]);
+
+  const transfer = async (page: string) => {
+    const html = await readFile(join(out, page), 'utf8');
+    const assets = [...html.matchAll(/(?:href|src)="(\/_astro\/[^"]+\.(?:css|js))"/g)].map((m) => m[1]);
+    let gz = gzipSync(html).length;
+    let raw = Buffer.byteLength(html);
+    for (const a of new Set(assets)) {
+      const body = await readFile(join(out, a));
+      gz += gzipSync(body).length;
+      raw += body.length;
+    }
+    return { gzipKb: round(gz / 1024, 1), rawKb: round(raw / 1024, 1), requests: 1 + new Set(assets).size };
+  };
+  const home = await transfer('index.html');
+  const component = await transfer('components/component-0/index.html');
+  const incidentsPage = await transfer('incidents/index.html');
+  console.log(`home page, ${COMPONENTS} components with 90-day bars: ${home.gzipKb} KB gzip (${home.rawKb} KB raw) in ${home.requests} requests — ${round(home.gzipKb / COMPONENTS, 2)} KB per component (target ≤ 40 KB)`);
+  console.log(`component page: ${component.gzipKb} KB gzip; incident history: ${incidentsPage.gzipKb} KB gzip`);
+
+  const result: Record<string, unknown> = { bench: 'page', generated: true, components: COMPONENTS, homeGzipKb: home.gzipKb, homeRawKb: home.rawKb, homeRequests: home.requests, componentGzipKb: component.gzipKb };
+  if (process.env.LIGHTHOUSE) {
+    const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
+    const incident = execFileSync('ls', [join(out, 'incidents')]).toString().split('\n').find((n) => /^\d{4}-/.test(n));
+    const scores: Record<string, Record<string, number>> = {};
+    for (const [name, path] of [['home', ''], ['component', 'components/component-0/'], ['incident', `incidents/${incident}/`]]) {
+      const report = join(root, `${name}.json`);
+      execFileSync('npx', ['--yes', 'lighthouse@13', `http://127.0.0.1:${server.port}/${path}`, '--quiet', '--output=json', `--output-path=${report}`, '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync'], {
+        env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      const lh = JSON.parse(await readFile(report, 'utf8'));
+      scores[name] = Object.fromEntries(Object.entries(lh.categories as Record<string, { score: number }>).map(([k, v]) => [k, Math.round(v.score * 100)]));
+      console.log(`lighthouse ${name}: ${JSON.stringify(scores[name])}`);
+    }
+    await server.stop();
+    result.lighthouse = scores;
+  }
+  console.log(JSON.stringify(result));
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
