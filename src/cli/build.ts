@@ -36,7 +36,10 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   for (const e of errors) io.err(`warning: incident left out: ${formatError(e)}`);
   const siteUrl = config.site.url ?? opts.siteUrl;
   if (!siteUrl) io.err('warning: site.url is not set in site.yml (nor UPKEEP_SITE_URL): feeds and canonical links will point at http://localhost:4321/');
-  const view = buildViewModel({ config, days: history.days, recent: history.recent, incidents, now, ...(siteUrl ? { siteUrl } : {}) });
+  // A project Pages site lives under /<repo>/: take that path from the published address unless site.yml sets one.
+  const urlPath = siteUrl ? new URL(siteUrl).pathname.replace(/\/?$/, '/') : '/';
+  const basePath = config.site.base_path !== '/' ? config.site.base_path : urlPath;
+  const view = buildViewModel({ config, days: history.days, recent: history.recent, incidents, now, basePath, ...(siteUrl ? { siteUrl: new URL('/', siteUrl).href } : {}) });
   const outDir = resolve(opts.out);
   // A status page build must not phone home (and CI has no network to do it with).
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -51,7 +54,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
       cacheDir: join(scratch, 'cache'),
       build: { server: pathToFileURL(join(scratch, 'server/')).href },
       logLevel: 'error',
-      base: config.site.base_path,
+      base: view.site.basePath,
       site: view.site.url,
       integrations: [upkeepSite(viewFile)],
     });

@@ -5,13 +5,19 @@ import { InputError, UsageError } from './errors.ts';
 import type { Io } from './io.ts';
 import { probe } from './probe.ts';
 import { validate } from './validate.ts';
+import { parseDuration } from '../config/duration.ts';
 
 const USAGE = `Usage: upkeep <command> [options]
 
 Commands:
-  validate  [--checks DIR] [--history DIR]        check checks, maintenance and incidents; exit 1 with file:line:col errors
+  validate  [--checks DIR] [--history DIR] [--allow-missing-secrets]
+                                                  check checks, maintenance and incidents; exit 1 with file:line:col errors
   probe     [--checks DIR] [--history DIR] [--only ID,...] [--changed-since GIT_REF]
             [--region NAME] [--shard I/N] [--dry-run] [--json] [--concurrency N]
+            [--allow-missing-secrets] [--output FILE]
+  run       [--for DURATION] [--region NAME] [--shard I/N] [--no-incidents] [--no-rollup] [--commit] [--push]
+                                                  the scheduled slot: probe every interval, incidents, rollup, commit, push
+  pr-comment --file RESULTS.json                  the dry-run results as one comment on the pull request
   incidents [--checks DIR] [--history DIR] [--dry-run] [--json]
                                                   open, update and resolve automatic incidents from the latest samples
   rollup    [--checks DIR] [--history DIR] [--all]       daily rollups of complete days (idempotent)
@@ -34,15 +40,25 @@ const options = {
   json: { type: 'boolean', default: false },
   concurrency: { type: 'string', default: '32' },
   all: { type: 'boolean', default: false },
+  'allow-missing-secrets': { type: 'boolean', default: false },
+  output: { type: 'string' },
+  file: { type: 'string' },
+  for: { type: 'string' },
+  'no-incidents': { type: 'boolean', default: false },
+  'no-rollup': { type: 'boolean', default: false },
+  commit: { type: 'boolean', default: false },
+  push: { type: 'boolean', default: false },
   port: { type: 'string' },
   days: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 const allowed: Record<string, (keyof typeof options)[]> = {
-  validate: ['checks', 'history'],
+  validate: ['checks', 'history', 'allow-missing-secrets'],
+  run: ['checks', 'history', 'for', 'region', 'shard', 'no-incidents', 'no-rollup', 'commit', 'push', 'concurrency'],
+  'pr-comment': ['file'],
   incidents: ['checks', 'history', 'dry-run', 'json'],
-  probe: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency'],
+  probe: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency', 'allow-missing-secrets', 'output'],
   build: ['checks', 'history', 'out'],
   rollup: ['checks', 'history', 'all'],
   demo: ['port', 'days'],
@@ -50,7 +66,7 @@ const allowed: Record<string, (keyof typeof options)[]> = {
 
 export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
   try {
-    return await run(argv, env, io);
+    return await run(argv, withActionsSecrets(env), io);
   } catch (error) {
     if (error instanceof InputError || error instanceof UsageError) {
       io.err(`upkeep: ${error.message}`);
@@ -84,7 +100,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
 
   switch (command) {
     case 'validate':
-      await validate({ checks: values.checks, history: values.history, env }, io);
+      await validate({ checks: values.checks, history: values.history, env, allowMissingSecrets: values['allow-missing-secrets'] }, io);
       return 0;
     case 'probe':
       await probe(
@@ -100,10 +116,41 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
           concurrency: positiveInt('--concurrency', values.concurrency),
           env,
           now: clockFrom(env),
+          allowMissingSecrets: values['allow-missing-secrets'],
+          ...(values.output ? { output: values.output } : {}),
         },
         io,
       );
       return 0;
+    case 'run': {
+      const { runSlot } = await import('./run.ts');
+      const forMs = values.for ? parseDuration(values.for) : 0;
+      if (forMs === undefined) throw new UsageError(`--for must be a duration such as 14m, got ${JSON.stringify(values.for)}`);
+      await runSlot(
+        {
+          checks: values.checks,
+          history: values.history,
+          forMs,
+          region: regionName(values.region),
+          shard: values.shard ? parseShard(values.shard) : undefined,
+          incidents: !values['no-incidents'],
+          rollup: !values['no-rollup'],
+          commit: values.commit,
+          push: values.push,
+          concurrency: positiveInt('--concurrency', values.concurrency),
+          env,
+          now: clockFrom(env),
+        },
+        io,
+      );
+      return 0;
+    }
+    case 'pr-comment': {
+      if (!values.file) throw new UsageError('pr-comment needs --file RESULTS.json (from upkeep probe --output)');
+      const { prComment } = await import('./pr-comment.ts');
+      await prComment({ file: values.file, env }, io);
+      return 0;
+    }
     case 'incidents': {
       const { incidents } = await import('./incidents.ts');
       await incidents({ checks: values.checks, history: values.history, dryRun: values['dry-run'], json: values.json, env, now: clockFrom(env) }, io);
@@ -127,6 +174,22 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
     }
   }
   return 2;
+}
+
+/**
+ * The probe workflow passes every repository secret as JSON (`UPKEEP_SECRETS: ${{ toJSON(secrets) }}`),
+ * so a vendor adds a secret without editing the workflow. They join the environment checks read.
+ */
+export function withActionsSecrets(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  if (!env.UPKEEP_SECRETS) return env;
+  let secrets: unknown;
+  try {
+    secrets = JSON.parse(env.UPKEEP_SECRETS);
+  } catch {
+    throw new UsageError('UPKEEP_SECRETS is not JSON (the workflow passes ${{ toJSON(secrets) }})');
+  }
+  const extra = Object.fromEntries(Object.entries(secrets as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  return { ...extra, ...env, UPKEEP_SECRETS: undefined };
 }
 
 function positiveInt(name: string, text: string): number {

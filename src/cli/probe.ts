@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/load.ts';
 import type { Check } from '../config/schema.ts';
@@ -26,11 +27,18 @@ export type ProbeOptions = {
   wait?: (ms: number) => Promise<void>;
   vars?: Record<string, string>;
   dispatcher?: Dispatcher;
+  /** Skip (and list) checks whose `${{ env.NAME }}` is not set, instead of failing: pull requests from forks get no secrets. */
+  allowMissingSecrets?: boolean;
+  /** Also write `{ samples, skipped }` as JSON to this file (the pull-request comment reads it). */
+  output?: string;
 };
 
 export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
-  const config = await loadOrFail(opts.checks, { env: opts.env, vars: opts.vars }, io);
-  const selected = await select(config, opts);
+  const config = await loadOrFail(opts.checks, { env: opts.env, vars: opts.vars, requireEnv: !opts.allowMissingSecrets }, io);
+  const wanted = await select(config, opts);
+  const skipped = wanted.filter((c) => missingSecrets(c, opts.env).length > 0);
+  for (const c of skipped) io.err(`notice: not probing ${c.id}: it needs ${missingSecrets(c, opts.env).join(', ')}, which this environment does not have`);
+  const selected = wanted.filter((c) => !skipped.includes(c));
   const { samples, errors } = await probeChecks(config, selected, {
     now: opts.now,
     wait: opts.wait ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
@@ -41,6 +49,7 @@ export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
   });
   if (!opts.dryRun && samples.length > 0) await appendSamples(opts.history, samples, opts.shard);
   for (const e of errors) io.err(`upkeep: internal error probing ${e.check} (no sample recorded; please report it): ${e.message}`);
+  if (opts.output) await writeFile(opts.output, JSON.stringify({ samples, skipped: skipped.map((c) => c.id) }, null, 2));
   if (opts.json) io.out(JSON.stringify(samples, null, 2));
   else if (samples.length === 0) io.out(opts.changedSince ? `no check changed since ${opts.changedSince}` : 'no check is due');
   else io.out(summary(samples));
@@ -65,6 +74,12 @@ async function select(config: Config, opts: ProbeOptions): Promise<Check[]> {
     // Half an interval of slack, so a run that starts a little early still counts.
     return t === undefined || now - t >= (c.every - 0.5) * config.defaults.interval;
   });
+}
+
+/** The `${{ env.NAME }}` references of a check that the environment lacks. */
+function missingSecrets(check: Check, env: Record<string, string | undefined>): string[] {
+  const names = [...JSON.stringify(check).matchAll(/\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]);
+  return [...new Set(names.filter((n) => env[n] === undefined))];
 }
 
 /** A stable shard for a check id (FNV-1a), so adding a check does not reshuffle the others. */

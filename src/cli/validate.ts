@@ -5,8 +5,8 @@ import { InputError } from './errors.ts';
 import type { Io } from './io.ts';
 
 /** Checks, site, maintenance and incident files: every error at once, file:line:col. */
-export async function validate(opts: { checks: string; history: string; env: Record<string, string | undefined> }, io: Io): Promise<void> {
-  const config = await loadOrFail(opts.checks, { env: opts.env }, io);
+export async function validate(opts: { checks: string; history: string; env: Record<string, string | undefined>; allowMissingSecrets?: boolean }, io: Io): Promise<void> {
+  const config = await loadOrFail(opts.checks, { env: opts.env, requireEnv: !opts.allowMissingSecrets }, io);
   const { incidents, errors } = await loadIncidents(opts.history, config.components.map((c) => c.id));
   for (const e of errors) io.err(formatError(e));
   if (errors.length > 0) throw new InputError(`${errors.length} error${errors.length === 1 ? '' : 's'} in incident files`);

@@ -87,6 +87,8 @@ export const defaults = z.strictObject({
   timeout: duration.prefault('10s'),
   /** Re-probes of a failing check before it is recorded as down. */
   retries: z.number().int().min(0).max(5).default(2),
+  /** With several regions, how many must see a check down for it to count as down (default: a majority). */
+  quorum: z.number().int().min(1).optional(),
   /** Wait before the first re-probe; doubled for each further one. */
   retry_backoff: duration.prefault('2s'),
 });
@@ -139,6 +141,8 @@ export const siteFile = z.strictObject({
       automatic: z.boolean().default(true),
       /** A component failing again this soon after its incident resolved re-opens that incident. */
       quiet_period: duration.prefault('30m'),
+      /** Mirror automatic incidents to GitHub issues (needs GITHUB_TOKEN with issues: write). */
+      github_issues: z.boolean().default(false),
     })
     .prefault({}),
   history: z

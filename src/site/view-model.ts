@@ -34,6 +34,8 @@ export type CheckView = {
   /** Raw samples of the last 24 hours: time, latency, outcome. */
   recent: { time: string; latencyMs?: number; outcome: Sample['outcome'] }[];
   regions: string[];
+  /** With several regions: each region's last result and median latency over 24 hours. */
+  byRegion: { region: string; last?: Pick<Sample, 'time' | 'outcome' | 'latencyMs' | 'reason'>; p50?: number }[];
 };
 
 export type ComponentView = {
@@ -121,9 +123,11 @@ export type ViewInput = {
   now: Date;
   /** Where the page is published, when site.yml does not say (the Pages deploy knows it). */
   siteUrl?: string;
+  /** The path prefix, when it does not come from site.yml. */
+  basePath?: string;
 };
 
-export function buildViewModel({ config, days, recent, now, incidents: incidentFiles = [], siteUrl }: ViewInput): SiteView {
+export function buildViewModel({ config, days, recent, now, incidents: incidentFiles = [], siteUrl, basePath }: ViewInput): SiteView {
   const to = now.getTime();
   const from = to - HISTORY_DAYS * DAY;
   const byCheck = groupBy(days, (d) => d.check);
@@ -177,7 +181,7 @@ export function buildViewModel({ config, days, recent, now, incidents: incidentF
       vendor: config.site.vendor,
       ...(config.site.description ? { description: config.site.description } : {}),
       url: siteUrl ?? config.site.url ?? 'http://localhost:4321/',
-      basePath: config.site.base_path,
+      basePath: basePath ?? config.site.base_path,
       timeZone: config.site.time_zone,
       language: config.site.language,
       languages: [config.site.language, ...config.site.languages.filter((l) => l !== config.site.language)],
@@ -206,7 +210,7 @@ export function componentTimelines(config: Config, days: readonly DayRollup[], f
     config.components.map((component) => {
       const checks = config.checks
         .filter((c) => c.component === component.id)
-        .map((check) => ({ check, role: { critical: check.critical }, timeline: checkTimeline(byCheck.get(check.id) ?? [], from, to) }));
+        .map((check) => ({ check, role: { critical: check.critical }, timeline: checkTimeline(byCheck.get(check.id) ?? [], from, to, config.defaults.quorum) }));
       return [component.id, { timeline: componentTimeline(checks, component.down_when, from, to), checks }] as const;
     }),
   );
@@ -285,12 +289,12 @@ function monthsBack(timeZone: string, now: number, count: number) {
 export const capFor = (config: Config) => (checkId: string) => 2 * config.defaults.interval * (config.checks.find((c) => c.id === checkId)?.every ?? 1);
 
 /** One timeline per region, then the regions' quorum. */
-export function checkTimeline(days: readonly DayRollup[], from: number, to: number): Segment<CheckState>[] {
+export function checkTimeline(days: readonly DayRollup[], from: number, to: number, quorum?: number): Segment<CheckState>[] {
   const regions = groupBy(days, (d) => d.region);
   const timelines = [...regions.values()].map((list) => timelineFromDays(list, from, to));
   if (timelines.length === 0) return [{ start: from, end: to, state: 'nodata' }];
   if (timelines.length === 1) return timelines[0];
-  return combine(timelines, from, to, quorumRule());
+  return combine(timelines, from, to, quorumRule(quorum));
 }
 
 function firstData(days: readonly DayRollup[]): number | undefined {
@@ -340,6 +344,15 @@ function checkView(check: Check, timeline: Segment<CheckState>[], days: readonly
     }),
     recent: last24.map((s) => ({ time: s.time, outcome: s.outcome, ...(s.latencyMs !== undefined ? { latencyMs: s.latencyMs } : {}) })),
     regions: [...new Set(days.map((d) => d.region))].sort(),
+    byRegion: [...groupBy(last24, (s) => s.region)].sort((a, b) => a[0].localeCompare(b[0])).map(([region, list]) => {
+      const l = list[list.length - 1];
+      const answered = list.filter((s) => s.outcome !== 'down' && s.latencyMs !== undefined).map((s) => s.latencyMs!);
+      return {
+        region,
+        last: { time: l.time, outcome: l.outcome, ...(l.latencyMs !== undefined ? { latencyMs: l.latencyMs } : {}), ...(l.reason ? { reason: l.reason } : {}) },
+        ...(answered.length ? { p50: exactPercentiles(answered).p50 } : {}),
+      };
+    }),
   };
 }
 

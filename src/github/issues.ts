@@ -1,0 +1,96 @@
+/**
+ * Incident issues: a GitHub issue mirrors each automatic incident (labels `incident` and the
+ * component), gets a comment per update and is closed on resolve. Comments by the repository's
+ * collaborators that start with a status word become incident updates. The markdown files stay
+ * the record; nothing here deletes anything, and no failure here stops a probe run.
+ */
+import type { IncidentUpdate } from '../config/schema.ts';
+import { appendUpdate, setFields, type Incident } from '../history/incidents.ts';
+import { byTime, incidentStatus, type Action } from '../status/incidents.ts';
+import type { GitHub } from './client.ts';
+
+const TRUSTED = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+const STATUS_WORD = /^\s*(investigating|identified|monitoring|resolved)\s*:\s*([\s\S]+)$/i;
+
+export type SyncReport = { created: number[]; commented: number; closed: number; imported: number; errors: string[] };
+
+const issueBody = (i: Pick<Incident, 'title' | 'components' | 'impact'>, update: IncidentUpdate, pageUrl?: string) =>
+  [
+    `**${update.status}** — ${update.message}`,
+    '',
+    `Components: ${i.components.join(', ')} · impact: ${i.impact}${pageUrl ? ` · [status page](${pageUrl})` : ''}`,
+    '',
+    'Collaborators can add updates with a comment that starts with a status word, e.g. `identified: the queue worker is stuck`.',
+    '<!-- upkeep:incident -->',
+  ].join('\n');
+
+/** Mirrors incident actions to issues. `incidents` are the files after the actions were applied. */
+export async function mirrorActions(gh: GitHub, actions: readonly Action[], incidents: readonly Incident[], opts: { pageUrl?: (id: string) => string } = {}): Promise<SyncReport> {
+  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, errors: [] };
+  for (const a of actions) {
+    const incident = incidents.find((i) => i.id === a.id);
+    if (!incident) continue;
+    try {
+      let number = incident.github_issue;
+      if (a.type === 'open' || number === undefined) {
+        const { data } = await gh.rest.issues.create({
+          owner: gh.owner,
+          repo: gh.repo,
+          title: incident.title,
+          body: issueBody(incident, a.update, opts.pageUrl?.(incident.id)),
+          labels: ['incident', ...incident.components],
+        });
+        number = data.number;
+        await setFields(incident.file, { github_issue: number });
+        report.created.push(number);
+        if (a.type === 'open') continue;
+      }
+      await gh.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: number, body: `**${a.update.status}** — ${a.update.message}` });
+      report.commented++;
+      const state = a.type === 'resolve' ? 'closed' : a.type === 'reopen' ? 'open' : undefined;
+      if (state) {
+        await gh.rest.issues.update({ owner: gh.owner, repo: gh.repo, issue_number: number, state });
+        if (state === 'closed') report.closed++;
+      }
+    } catch (error) {
+      report.errors.push(`${a.type} ${a.id}: ${describe(error)}`);
+    }
+  }
+  return report;
+}
+
+/**
+ * Reads comments on the issues of open incidents; a collaborator's comment that starts with
+ * `investigating:`, `identified:`, `monitoring:` or `resolved:` becomes an update (once: an update
+ * with the same time and author is not added again). Anyone else's comments are ignored.
+ */
+export async function importComments(gh: GitHub, incidents: readonly Incident[]): Promise<SyncReport> {
+  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, errors: [] };
+  for (const incident of incidents) {
+    if (incident.github_issue === undefined) continue;
+    if (incidentStatus(incident) === 'resolved' && Date.now() - Date.parse(byTime(incident.updates).at(-1)!.at) > 7 * 86_400_000) continue;
+    try {
+      const comments = await gh.paginate(gh.rest.issues.listComments, { owner: gh.owner, repo: gh.repo, issue_number: incident.github_issue, per_page: 100 });
+      const known = new Set(incident.updates.map((u) => `${Date.parse(u.at)} ${u.by ?? ''}`));
+      for (const c of comments) {
+        const login = c.user?.login ?? '';
+        if (!TRUSTED.has(c.author_association) || login.endsWith('[bot]')) continue;
+        const m = STATUS_WORD.exec(c.body ?? '');
+        if (!m) continue;
+        const at = new Date(c.created_at).toISOString().replace('.000Z', 'Z');
+        if (known.has(`${Date.parse(at)} ${login}`)) continue;
+        await appendUpdate(incident.file, { at, status: m[1].toLowerCase() as IncidentUpdate['status'], by: login, message: m[2].trim() });
+        known.add(`${Date.parse(at)} ${login}`);
+        report.imported++;
+      }
+    } catch (error) {
+      report.errors.push(`comments of ${incident.id} (#${incident.github_issue}): ${describe(error)}`);
+    }
+  }
+  return report;
+}
+
+export function describe(error: unknown): string {
+  const e = error as { status?: number; message?: string };
+  return e.status ? `GitHub answered ${e.status}: ${(e.message ?? '').split('\n')[0]}` : String(e.message ?? error);
+}

