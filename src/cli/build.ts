@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -60,6 +60,10 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
     });
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+  // Screenshots and step logs of the latest failures, so the component page can link them.
+  for (const a of new Set(history.recent.map((s) => s.artifact).filter((x): x is string => !!x))) {
+    for (const ext of ['jpg', 'log']) await cp(join(opts.history, 'artifacts', `${a}.${ext}`), join(outDir, 'artifacts', `${a}.${ext}`)).catch(() => {});
   }
   io.out(`built ${opts.out}: ${config.components.length} components, ${config.checks.length} checks, ${history.days.length} check-days in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -169,7 +169,8 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
     }
     case 'demo': {
       const { demo } = await import('../demo/run.ts');
-      await demo({ port: values.port ? positiveInt('--port', values.port) : 4321, days: values.days ? positiveInt('--days', values.days) : 90 }, io);
+      const { browserPath } = await import('./probe.ts');
+      await demo({ port: values.port ? positiveInt('--port', values.port) : 4321, days: values.days ? positiveInt('--days', values.days) : 90, browserPath: browserPath(env) }, io);
       return 0;
     }
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/load.ts';
@@ -46,6 +47,7 @@ export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
     region: opts.region,
     concurrency: opts.concurrency,
     dispatcher: opts.dispatcher,
+    browserPath: browserPath(opts.env),
   });
   if (!opts.dryRun && samples.length > 0) await appendSamples(opts.history, samples, opts.shard);
   for (const e of errors) io.err(`upkeep: internal error probing ${e.check} (no sample recorded; please report it): ${e.message}`);
@@ -74,6 +76,12 @@ async function select(config: Config, opts: ProbeOptions): Promise<Check[]> {
     // Half an interval of slack, so a run that starts a little early still counts.
     return t === undefined || now - t >= (c.every - 0.5) * config.defaults.interval;
   });
+}
+
+/** UPKEEP_CHROMIUM, else Debian's Chromium when present, else Playwright's own browser (GitHub's runners). */
+export function browserPath(env: Record<string, string | undefined>): string | undefined {
+  if (env.UPKEEP_CHROMIUM) return env.UPKEEP_CHROMIUM;
+  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
 }
 
 /** The `${{ env.NAME }}` references of a check that the environment lacks. */

@@ -359,9 +359,41 @@ export const tlsCheck = z.strictObject({
     .prefault({}),
 });
 
-export const checkKinds = ['http', 'tcp', 'dns', 'tls'] as const;
+const stepError = (iss: { input?: unknown }) =>
+  `expected one step such as \`goto: URL\`, \`fill: { selector, value }\`, \`click: SELECTOR\`, \`press: KEY\`, \`wait_for: SELECTOR\`, \`expect_text: TEXT\`, \`expect_url: PATTERN\` or \`expect_title: TEXT\`, got ${show(iss.input)}`;
+const stepTimeout = { /** This step's own limit (the check's \`step_timeout\` otherwise). */ timeout: duration.optional() };
+const selector = z.string().min(1);
 
-export const check = z.discriminatedUnion('kind', [httpCheck, tcpCheck, dnsCheck, tlsCheck], {
+/** One step of a browser journey: exactly one action. */
+export const browserStep = z.union(
+  [
+    z.strictObject({ goto: z.string().min(1), ...stepTimeout }),
+    z.strictObject({ fill: z.strictObject({ selector, value: z.string() }), ...stepTimeout }),
+    z.strictObject({ click: selector, ...stepTimeout }),
+    z.strictObject({ press: z.union([z.string().min(1), z.strictObject({ selector: selector.optional(), key: z.string().min(1) })]), ...stepTimeout }),
+    z.strictObject({ wait_for: z.union([selector, z.strictObject({ selector }), z.strictObject({ url: z.string().min(1) })]), ...stepTimeout }),
+    z.strictObject({ expect_text: z.union([z.string().min(1), z.strictObject({ selector: selector.optional(), text: z.string().min(1) })]), ...stepTimeout }),
+    z.strictObject({ expect_url: z.string().min(1), ...stepTimeout }),
+    z.strictObject({ expect_title: z.string().min(1), ...stepTimeout }),
+  ],
+  { error: stepError },
+);
+
+export const browserCheck = z.strictObject({
+  ...checkBase,
+  kind: z.literal('browser'),
+  /** The journey, in order: the customer's path through login to the dashboard. */
+  steps: z.array(browserStep).min(1, { error: 'a browser check needs at least one step, e.g. `- goto: https://…`' }),
+  /** Limit for each step. */
+  step_timeout: duration.prefault('10s'),
+  /** Browser window size. */
+  viewport: z.strictObject({ width: z.number().int().min(320).max(3840), height: z.number().int().min(240).max(2160) }).prefault({ width: 1280, height: 800 }),
+  expect: z.strictObject({ ...latency }).prefault({}),
+});
+
+export const checkKinds = ['http', 'tcp', 'dns', 'tls', 'browser'] as const;
+
+export const check = z.discriminatedUnion('kind', [httpCheck, tcpCheck, dnsCheck, tlsCheck, browserCheck], {
   error: (iss) => `expected kind one of ${checkKinds.map((k) => `"${k}"`).join(', ')}, got ${show(iss.input)}`,
 });
 
@@ -377,6 +409,8 @@ export type HttpCheck = z.output<typeof httpCheck>;
 export type TcpCheck = z.output<typeof tcpCheck>;
 export type DnsCheck = z.output<typeof dnsCheck>;
 export type TlsCheck = z.output<typeof tlsCheck>;
+export type BrowserCheck = z.output<typeof browserCheck>;
+export type BrowserStep = z.output<typeof browserStep>;
 export type CheckKind = Check['kind'];
 export type HttpExpect = z.output<typeof httpExpect>;
 

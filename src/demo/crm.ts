@@ -9,8 +9,15 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
+/** Ways to break the sign-in journey, for browser-check demos and tests. */
+export type LoginBreak = 'none' | 'redirect' | 'slow' | 'missing';
+
+export const DEMO_USER = 'demo@pipewell.example';
+export const DEMO_PASSWORD = 'demo-password';
+
 export type Crm = {
   url: string;
+  setLoginBreak: (mode: LoginBreak) => void;
   /** An IMAP-style banner port for the email sync's TCP check. */
   imapPort: number;
   server: Server;
@@ -60,8 +67,9 @@ export function crmConditions(t: number) {
   };
 }
 
-export async function startCrm(options: { clock?: () => number; port?: number } = {}): Promise<Crm> {
+export async function startCrm(options: { clock?: () => number; port?: number; loginBreak?: LoginBreak } = {}): Promise<Crm> {
   let clock = options.clock ?? (() => Date.now());
+  let loginBreak: LoginBreak = options.loginBreak ?? 'none';
   const hits = new Map<string, number>();
   const server = createServer((req, res) => {
     const t = clock();
@@ -71,7 +79,7 @@ export async function startCrm(options: { clock?: () => number; port?: number } 
     const n = (hits.get(key) ?? 0) + 1;
     hits.set(key, n);
     if (hits.size > 10_000) hits.clear();
-    handle(req, res, path, t, chance(`${key}:${n}`)).catch(() => res.destroy());
+    (path === '/login' || path === '/dashboard' || path === '/api/v1/pipeline' ? handleLogin(req, res, path, loginBreak) : handle(req, res, path, t, chance(`${key}:${n}`))).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -85,6 +93,7 @@ export async function startCrm(options: { clock?: () => number; port?: number } 
     imapPort: (imap.address() as AddressInfo).port,
     server,
     setClock: (c) => (clock = c),
+    setLoginBreak: (mode) => (loginBreak = mode),
     close: async () => {
       server.closeAllConnections();
       await Promise.all([new Promise((resolve) => server.close(resolve)), new Promise((resolve) => imap.close(resolve))]);
@@ -116,8 +125,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, path: string, t
       return json(res, 200, { data: [{ id: 1, name: 'Ada Lovelace', stage: 'Qualified' }], next: null });
     case 'GET /app':
       return html(res, 200, 'Pipewell CRM', '<h1>Pipeline</h1><p>12 open deals</p>');
-    case 'GET /login':
-      return html(res, 200, 'Sign in · Pipewell CRM', '<h1>Sign in</h1><form method="post" action="/login"><label>Email <input name="email" type="email"></label><label>Password <input name="password" type="password"></label><button>Sign in</button></form>');
     case 'GET /reports/health':
       // The slow part of the CRM: always a few hundred ms, and past the degraded line at month end.
       await sleep(c.reportsSlow ? 900 + roll * 400 : 60 + roll * 140);
@@ -132,4 +139,48 @@ async function handle(req: IncomingMessage, res: ServerResponse, path: string, t
     default:
       return json(res, 404, { error: 'not found' });
   }
+}
+
+/**
+ * The sign-in journey a browser check walks: a form, a session cookie, and a dashboard that
+ * renders in the browser from an API call. `mode` breaks it in the ways real logins break.
+ */
+async function handleLogin(req: IncomingMessage, res: ServerResponse, path: string, mode: LoginBreak) {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  const signedIn = /(?:^|; )session=ok(?:;|$)/.test(req.headers.cookie ?? '');
+  if (path === '/login' && req.method === 'POST') {
+    const form = new URLSearchParams(body);
+    if (form.get('email') !== DEMO_USER || form.get('password') !== DEMO_PASSWORD) {
+      return html(res, 401, 'Sign in · Pipewell CRM', '<h1>Sign in</h1><p role="alert">Wrong email or password.</p>');
+    }
+    // A broken SSO hop sends people back to the form instead of the dashboard.
+    res.writeHead(303, { location: mode === 'redirect' ? '/login?error=sso' : '/dashboard', 'set-cookie': 'session=ok; Path=/; HttpOnly; SameSite=Lax' });
+    return res.end();
+  }
+  if (path === '/login') {
+    return html(
+      res,
+      200,
+      'Sign in · Pipewell CRM',
+      '<main><h1>Sign in</h1><form method="post" action="/login"><p><label for="email">Email</label> <input id="email" name="email" type="email" autocomplete="username"></p><p><label for="password">Password</label> <input id="password" name="password" type="password" autocomplete="current-password"></p><p><button type="submit">Sign in</button></p></form></main>',
+    );
+  }
+  if (path === '/dashboard') {
+    if (!signedIn) {
+      res.writeHead(303, { location: '/login' });
+      return res.end();
+    }
+    const delay = mode === 'slow' ? 8_000 : 50;
+    const heading = mode === 'missing' ? 'Home' : 'Pipeline';
+    // Rendered in the browser, as single-page CRMs do: the HTML alone has no pipeline in it.
+    return html(
+      res,
+      200,
+      'Dashboard · Pipewell CRM',
+      `<main id="app"><p>Loading…</p></main><script>setTimeout(async()=>{const r=await fetch('/api/v1/pipeline');const d=await r.json();document.getElementById('app').innerHTML='<h1>${heading}</h1><ul id="deals">'+d.deals.map(x=>'<li>'+x.name+'</li>').join('')+'</ul>';},${delay});</script>`,
+    );
+  }
+  if (!signedIn) return json(res, 401, { error: 'sign in first' });
+  return json(res, 200, { deals: [{ name: 'Acme renewal' }, { name: 'Globex expansion' }] });
 }

@@ -10,7 +10,7 @@
  * Appends are a single O_APPEND write; a torn last line from a killed run is skipped on read, and
  * fenced off with a newline before the next append so it can never swallow a good line.
  */
-import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sample } from '../status/sample.ts';
 import { formatSampleLine, parseSampleLine } from './format.ts';
@@ -44,10 +44,27 @@ export async function dayFiles(historyDir: string, day: string): Promise<{ file:
     .map((n) => ({ file: join(samplesDir(historyDir), n), region: n.split('.')[1] }));
 }
 
+export const artifactsDir = (historyDir: string) => join(historyDir, 'artifacts');
+
+/**
+ * A failure's screenshot and step log go to `artifacts/YYYY-MM-DD/<check>.<region>.<HHMMSS>.{jpg,log}`;
+ * the sample line keeps the stem. Written before the line, so a line never points at nothing.
+ */
+async function writeAttachments(historyDir: string, s: Sample): Promise<Sample> {
+  if (!s.attachments) return s;
+  const { attachments, ...rest } = s;
+  const stem = `${dayOf(s.time)}/${s.check}.${s.region}.${s.time.slice(11, 19).replace(/:/g, '')}`;
+  await mkdir(join(artifactsDir(historyDir), dayOf(s.time)), { recursive: true });
+  await writeFile(join(artifactsDir(historyDir), `${stem}.log`), attachments.log);
+  if (attachments.screenshot) await writeFile(join(artifactsDir(historyDir), `${stem}.jpg`), attachments.screenshot);
+  return { ...rest, artifact: stem };
+}
+
 /** Appends samples to their day files; returns the files touched. */
 export async function appendSamples(historyDir: string, samples: readonly Sample[], shard?: Shard): Promise<string[]> {
   const byFile = new Map<string, string[]>();
-  for (const s of samples) {
+  for (const original of samples) {
+    const s = await writeAttachments(historyDir, original);
     const file = dayFile(historyDir, dayOf(s.time), s.region, shard);
     const lines = byFile.get(file) ?? [];
     lines.push(formatSampleLine(s));
@@ -113,7 +130,8 @@ export async function readSamples(historyDir: string, fromDay: string, toDay: st
   return out;
 }
 
-/** Removes every runner's file of one day (raw-sample retention; rollups stay). */
+/** Removes every runner's file of one day, and its artifacts (raw-sample retention; rollups stay). */
 export async function removeDay(historyDir: string, day: string): Promise<void> {
   for (const { file } of await dayFiles(historyDir, day)) await rm(file, { force: true });
+  await rm(join(artifactsDir(historyDir), day), { recursive: true, force: true });
 }

@@ -101,6 +101,8 @@ export const cs: Messages = {
   'component.incidents': 'Incidenty',
   'component.days': 'Den po dni',
   'component.noResponse': 'Zatím nejsou odpovědi k zobrazení.',
+  'component.screenshot': 'snímek obrazovky',
+  'component.stepLog': 'záznam kroků',
   'component.region': 'Oblast',
   'outcome.up': 'Funguje',
   'outcome.degraded': 'Zhoršeno',

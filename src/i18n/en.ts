@@ -100,6 +100,8 @@ export const en = {
   'component.incidents': 'Incidents',
   'component.days': 'Day by day',
   'component.noResponse': 'No answers to chart yet.',
+  'component.screenshot': 'screenshot',
+  'component.stepLog': 'step log',
   'component.region': 'Region',
   'outcome.up': 'Up',
   'outcome.degraded': 'Degraded',

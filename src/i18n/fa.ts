@@ -101,6 +101,8 @@ export const fa: Messages = {
   'component.incidents': 'رخدادها',
   'component.days': 'روزبه‌روز',
   'component.noResponse': 'هنوز پاسخی برای نمودار نیست.',
+  'component.screenshot': 'تصویر صفحه',
+  'component.stepLog': 'گزارش گام‌ها',
   'component.region': 'منطقه',
   'outcome.up': 'در دسترس',
   'outcome.degraded': 'کاهش‌یافته',

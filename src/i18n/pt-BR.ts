@@ -101,6 +101,8 @@ export const ptBR: Messages = {
   'component.incidents': 'Incidentes',
   'component.days': 'Dia a dia',
   'component.noResponse': 'Ainda não há respostas para mostrar.',
+  'component.screenshot': 'captura de tela',
+  'component.stepLog': 'registro dos passos',
   'component.region': 'Região',
   'outcome.up': 'No ar',
   'outcome.degraded': 'Degradado',

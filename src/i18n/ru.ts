@@ -101,6 +101,8 @@ export const ru: Messages = {
   'component.incidents': 'Инциденты',
   'component.days': 'По дням',
   'component.noResponse': 'Пока нет ответов для графика.',
+  'component.screenshot': 'снимок экрана',
+  'component.stepLog': 'журнал шагов',
   'component.region': 'Регион',
   'outcome.up': 'Работает',
   'outcome.degraded': 'Ухудшено',

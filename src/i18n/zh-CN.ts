@@ -101,6 +101,8 @@ export const zhCN: Messages = {
   'component.incidents': '事件',
   'component.days': '逐日',
   'component.noResponse': '暂无可绘制的响应。',
+  'component.screenshot': '截图',
+  'component.stepLog': '步骤日志',
   'component.region': '区域',
   'outcome.up': '正常',
   'outcome.degraded': '下降',

@@ -1,4 +1,5 @@
 import type { CheckKind } from '../config/schema.ts';
+import { browser } from './browser.ts';
 import { dns } from './dns.ts';
 import { http } from './http.ts';
 import { tcp } from './tcp.ts';
@@ -6,4 +7,4 @@ import { tls } from './tls.ts';
 import type { Probe } from './types.ts';
 
 /** Every check kind and the probe that measures it. */
-export const probes = { http, tcp, dns, tls } satisfies { [K in CheckKind]: Probe<K> };
+export const probes = { http, tcp, dns, tls, browser } satisfies { [K in CheckKind]: Probe<K> };

@@ -1,8 +1,9 @@
 /** Runs checks concurrently, confirms failures by re-probing, and turns results into samples. */
+import type { Browser, Page } from 'playwright';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/load.ts';
 import type { Check } from '../config/schema.ts';
-import { redact, resolveDeep } from '../config/template.ts';
+import { redact, references, resolveDeep } from '../config/template.ts';
 import { evaluate, type Verdict } from '../status/evaluate.ts';
 import type { Sample } from '../status/sample.ts';
 import { probes } from './index.ts';
@@ -16,28 +17,63 @@ export type RunOptions = {
   region: string;
   concurrency: number;
   dispatcher?: Dispatcher;
+  /** Chromium for browser checks: UPKEEP_CHROMIUM, /usr/bin/chromium, or Playwright's own. */
+  browserPath?: string;
+  /** Browser checks at once (each is a whole browser context). */
+  browserConcurrency?: number;
+  beforeScreenshot?: (page: Page) => Promise<void>;
 };
 
 /** `errors`: checks whose probe threw — Upkeep's bug, not the target's outage, so they get no sample. */
 export type RunResult = { samples: Sample[]; secrets: Set<string>; errors: { check: string; message: string }[] };
 
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Browser journeys get a longer default budget than single requests. */
+const BROWSER_TIMEOUT = 60_000;
+
 export async function probeChecks(config: Config, checks: readonly Check[], options: RunOptions): Promise<RunResult> {
   const secrets = new Set<string>();
   const scope = { vars: config.vars, env: options.env };
   const errors: RunResult['errors'] = [];
-  const samples = await mapLimit(checks, options.concurrency, (check) =>
-    probeOne(resolveDeep(check, scope, secrets), config, options, secrets).catch((error: unknown) => {
-      errors.push({ check: check.id, message: redact(error instanceof Error ? error.message : String(error), secrets) });
-      return undefined;
-    }),
-  );
-  return { samples: samples.filter((s) => s !== undefined), secrets, errors };
+  let launched: Promise<Browser> | undefined;
+  const browser = async () => {
+    const { chromium } = await import('playwright');
+    launched ??= chromium.launch({ executablePath: options.browserPath, args: CHROMIUM_ARGS });
+    return launched;
+  };
+  const gate = limiter(options.browserConcurrency ?? 2);
+  try {
+    const samples = await mapLimit(checks, options.concurrency, (check) => {
+      const run = () =>
+        probeOne(resolveDeep(check, scope, secrets), secretSteps(check), config, { ...options, browser }, secrets).catch((error: unknown) => {
+          errors.push({ check: check.id, message: redact(error instanceof Error ? error.message : String(error), secrets) });
+          return undefined;
+        });
+      return check.kind === 'browser' ? gate(run) : run();
+    });
+    return { samples: samples.filter((s) => s !== undefined), secrets, errors };
+  } finally {
+    if (launched) await (await launched.catch(() => undefined))?.close().catch(() => {});
+  }
 }
 
-async function probeOne(check: Check, config: Config, options: RunOptions, secrets: Set<string>): Promise<Sample> {
+/** Browser steps whose filled value comes from `${{ env.… }}`. */
+function secretSteps(check: Check): Set<number> {
+  if (check.kind !== 'browser') return new Set();
+  return new Set(check.steps.flatMap((s, i) => ('fill' in s && references(s.fill.value).some((r) => r.scope === 'env') ? [i] : [])));
+}
+
+async function probeOne(
+  check: Check,
+  secretStepIndexes: Set<number>,
+  config: Config,
+  options: RunOptions & { browser: () => Promise<Browser> },
+  secrets: Set<string>,
+): Promise<Sample> {
   const time = new Date(Math.floor(options.now().getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const retries = check.retries ?? config.defaults.retries;
-  const timeoutMs = check.timeout ?? config.defaults.timeout;
+  const timeoutMs = check.timeout ?? (check.kind === 'browser' ? BROWSER_TIMEOUT : config.defaults.timeout);
   const probe = probes[check.kind] as Probe;
   let attempts = 0;
   let result: ProbeResult;
@@ -45,7 +81,15 @@ async function probeOne(check: Check, config: Config, options: RunOptions, secre
   for (;;) {
     attempts++;
     // A probe must not throw; if one does, that is our bug, not the target's outage (the caller records no sample).
-    result = await probe(check, { timeoutMs, dispatcher: options.dispatcher, checksDir: config.dir });
+    result = await probe(check, {
+      timeoutMs,
+      dispatcher: options.dispatcher,
+      checksDir: config.dir,
+      browser: options.browser,
+      secretSteps: secretStepIndexes,
+      secrets,
+      beforeScreenshot: options.beforeScreenshot,
+    });
     verdict = evaluate(check, result, options.now());
     if (verdict.outcome === 'up' || attempts > retries) break;
     await options.wait(config.defaults.retry_backoff * 2 ** (attempts - 1));
@@ -56,7 +100,34 @@ async function probeOne(check: Check, config: Config, options: RunOptions, secre
   if (verdict.message) sample.message = redact(verdict.message, secrets);
   if (result.http) sample.status = result.http.status;
   if (result.phases && Object.keys(result.phases).length > 0) sample.phases = result.phases;
+  if (result.browser) {
+    sample.steps = result.browser.steps.map((s) => s.ms);
+    if (verdict.outcome !== 'up') {
+      const log = [
+        `${check.name} (${check.id}) at ${time}, attempt ${attempts}`,
+        ...result.browser.steps.map((s) => `${s.step}. ${s.action} — ${s.ok ? 'ok' : `FAILED: ${s.error}`} (${s.ms} ms)`),
+        ...(result.browser.note ? [result.browser.note] : []),
+      ].join('\n');
+      sample.attachments = { log: `${redact(log, secrets)}\n`, ...(result.browser.screenshot ? { screenshot: result.browser.screenshot } : {}) };
+    }
+  }
   return sample;
+}
+
+/** At most `limit` of the wrapped calls run at once. */
+function limiter(limit: number) {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((r) => queue.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
 }
 
 /** Maps with at most `limit` calls in flight, keeping order. (Ten lines; not worth a dependency.) */

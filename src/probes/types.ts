@@ -1,3 +1,4 @@
+import type { Browser, Page } from 'playwright';
 import type { Dispatcher } from 'undici';
 import type { Check, CheckKind } from '../config/schema.ts';
 
@@ -28,6 +29,13 @@ export type ProbeResult = {
     /** Answers as text: addresses, names, "10 mx.example.com" for MX, joined strings for TXT. */
     records: string[];
   };
+  browser?: {
+    steps: StepLog[];
+    /** A JPEG of the page at the failure, secrets blanked. */
+    screenshot?: Buffer;
+    /** Why there is no screenshot, when there is none. */
+    note?: string;
+  };
   tls?: {
     /** ISO time the leaf certificate expires. */
     validTo: string;
@@ -49,7 +57,17 @@ export type ProbeContext = {
   checksDir?: string;
   /** undici dispatcher (tests and the benchmark pass their own). */
   dispatcher?: Dispatcher;
+  /** The run's shared browser, launched on first use. */
+  browser?: () => Promise<Browser>;
+  /** Indexes of browser steps that fill a value from a secret: blanked before a screenshot. */
+  secretSteps?: ReadonlySet<number>;
+  /** Secret values: a screenshot is withheld if one is visible. */
+  secrets?: ReadonlySet<string>;
+  /** Called just before a screenshot is taken (tests look at the page then). */
+  beforeScreenshot?: (page: Page) => Promise<void>;
 };
+
+export type StepLog = { step: number; action: string; ms: number; ok: boolean; error?: string };
 
 /** A check with its `${{ … }}` references already substituted. */
 export type Probe<K extends CheckKind = CheckKind> = (check: Extract<Check, { kind: K }>, ctx: ProbeContext) => Promise<ProbeResult>;

@@ -27,7 +27,7 @@ export type CheckView = {
   kind: Check['kind'];
   critical: boolean;
   state: CheckState;
-  last?: Pick<Sample, 'time' | 'outcome' | 'latencyMs' | 'reason' | 'message' | 'attempts' | 'region' | 'status'>;
+  last?: Pick<Sample, 'time' | 'outcome' | 'latencyMs' | 'reason' | 'message' | 'attempts' | 'region' | 'status' | 'artifact' | 'steps'>;
   response: { '24h': ResponseStats; '30d': ResponseStats; '90d': ResponseStats };
   /** One point per UTC day for the last 90 days: day percentiles (exact), or none without answers. */
   daily: { day: string; latency?: Latency; samples: number; errors: number }[];
@@ -332,6 +332,8 @@ function checkView(check: Check, timeline: Segment<CheckState>[], days: readonly
             ...(last.reason ? { reason: last.reason } : {}),
             ...(last.message ? { message: last.message } : {}),
             ...(last.status !== undefined ? { status: last.status } : {}),
+            ...(last.artifact ? { artifact: last.artifact } : {}),
+            ...(last.steps ? { steps: last.steps } : {}),
           },
         }
       : {}),

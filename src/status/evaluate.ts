@@ -25,6 +25,9 @@ function judge(check: Check, result: ProbeResult, now: Date): Verdict {
       return evaluateDns(check, result);
     case 'tls':
       return evaluateTls(check, result, now);
+    case 'browser':
+      // Every step passed (a failed step is an error with its own reason).
+      return { outcome: 'up' };
   }
 }
 

@@ -16,4 +16,10 @@ export type Sample = {
   /** HTTP status, when there was one. */
   status?: number;
   phases?: { dns?: number; connect?: number; tls?: number; ttfb?: number };
+  /** Browser checks: ms per step, in order (up to the failing one). */
+  steps?: number[];
+  /** Where the failure's screenshot and step log are, relative to history/artifacts/, without extension. */
+  artifact?: string;
+  /** Not stored in the line: files to write beside it (the store turns them into `artifact`). */
+  attachments?: { screenshot?: Buffer; log: string };
 };

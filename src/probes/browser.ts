@@ -1,0 +1,175 @@
+/**
+ * A scripted journey in Chromium (Playwright): goto, fill, click, press, wait_for, expect_*.
+ * One isolated context per check in a browser the run shares. On failure: a small JPEG and the
+ * step log, with every field filled from a secret blanked first, and no screenshot at all if a
+ * secret is visible anywhere on the page.
+ */
+import { performance } from 'node:perf_hooks';
+import type { BrowserContext, Page } from 'playwright';
+import type { BrowserStep } from '../config/schema.ts';
+import { formatDuration } from '../config/duration.ts';
+import { oneLine, reasonOf } from './errors.ts';
+import type { Probe, ProbeResult, StepLog } from './types.ts';
+
+const MAX_SCREENSHOT = 120 * 1024;
+
+type Action = 'goto' | 'fill' | 'click' | 'press' | 'wait_for' | 'expect_text' | 'expect_url' | 'expect_title';
+
+export const actionOf = (step: BrowserStep): Action => Object.keys(step).find((k) => k !== 'timeout') as Action;
+
+/** What a step does, for logs: never a filled value. */
+function describeStep(step: BrowserStep): string {
+  const a = actionOf(step);
+  const v = (step as Record<string, unknown>)[a];
+  if (a === 'fill') return `fill ${(v as { selector: string }).selector}`;
+  if (typeof v === 'string') return `${a} ${JSON.stringify(v)}`;
+  const o = v as Record<string, string>;
+  return `${a} ${JSON.stringify(o.text ?? o.url ?? o.key ?? o.selector)}${o.selector && (o.text || o.key) ? ` in ${o.selector}` : ''}`;
+}
+
+/** "**" and "*" glob for URLs, as Playwright's `waitForURL` reads them. */
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+const urlMatches = (url: string, pattern: string) => (pattern.includes('*') ? globToRegExp(pattern).test(url) : url === pattern || url.startsWith(pattern));
+
+async function perform(page: Page, step: BrowserStep, timeout: number): Promise<void> {
+  const a = actionOf(step);
+  const v = (step as Record<string, unknown>)[a] as never;
+  switch (a) {
+    case 'goto': {
+      const r = await page.goto(v, { timeout, waitUntil: 'load' });
+      if (r && r.status() >= 400) throw new StepFailure(`answered HTTP ${r.status()}`);
+      return;
+    }
+    case 'fill': {
+      const f = v as { selector: string; value: string };
+      await page.locator(f.selector).first().fill(f.value, { timeout });
+      return;
+    }
+    case 'click':
+      await page.locator(v).first().click({ timeout });
+      return;
+    case 'press': {
+      const p = v as string | { selector?: string; key: string };
+      if (typeof p === 'string') await page.keyboard.press(p);
+      else if (p.selector) await page.locator(p.selector).first().press(p.key, { timeout });
+      else await page.keyboard.press(p.key);
+      return;
+    }
+    case 'wait_for': {
+      const w = v as string | { selector?: string; url?: string };
+      const sel = typeof w === 'string' ? w : w.selector;
+      if (sel) await page.locator(sel).first().waitFor({ state: 'visible', timeout });
+      else await page.waitForURL((u) => urlMatches(u.href, (w as { url: string }).url), { timeout });
+      return;
+    }
+    case 'expect_text': {
+      const e = v as string | { selector?: string; text: string };
+      const text = typeof e === 'string' ? e : e.text;
+      const scope = typeof e === 'string' || !e.selector ? page.locator('body') : page.locator(e.selector).first();
+      const deadline = Date.now() + timeout;
+      // Short reads in a loop: a page that navigates or renders late is read again, not waited on whole.
+      for (;;) {
+        const seen = await scope.innerText({ timeout: Math.max(1, Math.min(250, deadline - Date.now())) }).catch(() => '');
+        if (seen.includes(text)) return;
+        if (Date.now() >= deadline) throw new StepFailure(`not found within ${formatDuration(timeout)}`);
+        await page.waitForTimeout(50);
+      }
+    }
+    case 'expect_url': {
+      const deadline = Date.now() + timeout;
+      while (!urlMatches(page.url(), v)) {
+        if (Date.now() >= deadline) throw new StepFailure(`the page is at ${page.url()}`);
+        await page.waitForTimeout(50);
+      }
+      return;
+    }
+    case 'expect_title': {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const title = await page.title().catch(() => '');
+        if (title.includes(v)) return;
+        if (Date.now() >= deadline) throw new StepFailure(`the title is ${JSON.stringify(title)}`);
+        await page.waitForTimeout(50);
+      }
+    }
+  }
+}
+
+class StepFailure extends Error {}
+
+function failureText(error: unknown, timeout: number): string {
+  if (error instanceof StepFailure) return error.message;
+  const e = error as { name?: string; message?: string };
+  if (e.name === 'TimeoutError' || /Timeout \d+ms exceeded/.test(e.message ?? '')) return `not done within ${formatDuration(timeout)}`;
+  const net = reasonOf(error);
+  if (/net::ERR_/.test(e.message ?? '')) return oneLine(/net::ERR_[A-Z_]+/.exec(e.message ?? '')![0]);
+  return net.message.split(' Call log:')[0];
+}
+
+export const browser: Probe<'browser'> = async (check, ctx) => {
+  if (!ctx.browser) return { latencyMs: 0, error: { reason: 'browser_unavailable', message: 'no browser for browser checks in this run' } };
+  const started = performance.now();
+  const deadline = started + ctx.timeoutMs;
+  const steps: StepLog[] = [];
+  let context: BrowserContext | undefined;
+  try {
+    const b = await ctx.browser();
+    context = await b.newContext({ viewport: check.viewport, ignoreHTTPSErrors: false, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    for (const [i, step] of check.steps.entries()) {
+      const n = i + 1;
+      const left = deadline - performance.now();
+      const timeout = Math.max(1, Math.min(step.timeout ?? check.step_timeout, left));
+      const t0 = performance.now();
+      try {
+        if (left <= 0) throw new StepFailure(`the check's ${formatDuration(ctx.timeoutMs)} budget ran out before this step`);
+        await perform(page, step, timeout);
+        steps.push({ step: n, action: describeStep(step), ms: Math.round(performance.now() - t0), ok: true });
+      } catch (error) {
+        const why = failureText(error, timeout);
+        steps.push({ step: n, action: describeStep(step), ms: Math.round(performance.now() - t0), ok: false, error: why });
+        const shot = await screenshot(page, check.steps, ctx.secretSteps ?? new Set(), ctx.secrets ?? new Set(), ctx.beforeScreenshot);
+        return {
+          latencyMs: Math.round(performance.now() - started),
+          error: { reason: `browser_${actionOf(step)}`, message: oneLine(`step ${n} ${describeStep(step)}: ${why}`) },
+          browser: { steps, ...shot },
+        };
+      }
+    }
+    return { latencyMs: Math.round(performance.now() - started), browser: { steps } };
+  } catch (error) {
+    return { latencyMs: Math.round(performance.now() - started), error: { reason: 'browser_error', message: oneLine(String((error as Error).message ?? error)) }, browser: { steps } };
+  } finally {
+    await context?.close().catch(() => {});
+  }
+};
+
+/** Blanks fields filled from secrets, refuses if a secret still shows, then takes a size-capped JPEG. */
+async function screenshot(
+  page: Page,
+  steps: readonly BrowserStep[],
+  secretSteps: ReadonlySet<number>,
+  secrets: ReadonlySet<string>,
+  before?: (page: Page) => Promise<void>,
+): Promise<Pick<NonNullable<ProbeResult['browser']>, 'screenshot' | 'note'>> {
+  try {
+    for (const i of secretSteps) {
+      const s = steps[i] as { fill?: { selector: string } };
+      if (s.fill) await page.locator(s.fill.selector).evaluateAll((els) => els.forEach((el) => ((el as HTMLInputElement).value = ''))).catch(() => {});
+    }
+    const visible = await page.evaluate(() => [document.title, document.body?.innerText ?? '', ...[...document.querySelectorAll('input, textarea')].map((e) => (e as HTMLInputElement).value)].join('\n'));
+    if ([...secrets].some((s) => s && visible.includes(s))) return { note: 'screenshot withheld: a secret is visible on the page' };
+    await before?.(page);
+    for (const quality of [60, 40, 25]) {
+      const shot = await page.screenshot({ type: 'jpeg', quality, timeout: 5_000 });
+      if (shot.length <= MAX_SCREENSHOT) return { screenshot: shot };
+    }
+    return { note: `screenshot over ${MAX_SCREENSHOT / 1024} KB even at low quality; not kept` };
+  } catch (error) {
+    return { note: `no screenshot: ${oneLine(String((error as Error).message ?? error))}` };
+  }
+}

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load.ts';
+import { startCrm, DEMO_PASSWORD, DEMO_USER, type LoginBreak } from '../../src/demo/crm.ts';
+import { readDay } from '../../src/history/store.ts';
+import { probeChecks } from '../../src/probes/run.ts';
+import { chromiumPath } from '../helpers/browser.ts';
+import { upkeep } from '../helpers/cli.ts';
+import { SITE_YML, tempDir, writeTree } from '../helpers/temp.ts';
+
+const JOURNEY = `checks:
+  - id: journey
+    name: Sign in and open the pipeline
+    component: web
+    kind: browser
+    retries: 0
+    step_timeout: 3s
+    steps:
+      - goto: \${{ vars.base_url }}/login
+      - fill: { selector: "#email", value: "\${{ env.CRM_USER }}" }
+      - fill: { selector: "#password", value: "\${{ env.CRM_PASSWORD }}" }
+      - click: button[type=submit]
+      - wait_for: { url: "**/dashboard" }
+      - expect_text: Pipeline
+      - expect_title: Dashboard
+`;
+
+describe('browser checks: a CRM sign-in journey in Chromium', async () => {
+  const crm = await startCrm();
+  after(() => crm.close());
+  const checks = await writeTree({ 'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url)}defaults:\n  retry_backoff: 1ms\n`, 'a.yml': JOURNEY });
+  const env = { CRM_USER: DEMO_USER, CRM_PASSWORD: DEMO_PASSWORD, UPKEEP_CHROMIUM: chromiumPath() ?? '' };
+
+  const probeWith = async (mode: LoginBreak) => {
+    crm.setLoginBreak(mode);
+    const history = await tempDir();
+    const r = await upkeep(['probe', '--checks', checks, '--history', history, '--json'], { ...env, UPKEEP_NOW: '2026-11-23T10:00:00Z' });
+    assert.equal(r.code, 0, r.stderr);
+    return { sample: JSON.parse(r.stdout)[0], history, printed: r.stdout + r.stderr };
+  };
+
+  it('a good journey is up, with a timing for every step', async () => {
+    const { sample } = await probeWith('none');
+    assert.equal(sample.outcome, 'up', JSON.stringify(sample));
+    assert.equal(sample.steps.length, 7);
+    assert.ok(sample.latencyMs >= sample.steps.reduce((a: number, b: number) => a + b, 0) - 5);
+  });
+
+  const breakages: { mode: LoginBreak; reason: string; message: RegExp }[] = [
+    { mode: 'redirect', reason: 'browser_wait_for', message: /^step 5 wait_for "\*\*\/dashboard": not done within 3s$/ },
+    { mode: 'slow', reason: 'browser_expect_text', message: /^step 6 expect_text "Pipeline": not found within 3s$/ },
+    { mode: 'missing', reason: 'browser_expect_text', message: /^step 6 expect_text "Pipeline": not found within 3s$/ },
+  ];
+  for (const b of breakages) {
+    it(`a broken login (${b.mode}) names the step and what was expected, with a screenshot and the step log`, async () => {
+      const { sample, history } = await probeWith(b.mode);
+      assert.equal(sample.outcome, 'down');
+      assert.equal(sample.reason, b.reason);
+      assert.match(sample.message, b.message);
+      const { samples } = await readDay(history, '2026-11-23');
+      const stored = samples[0];
+      assert.match(stored.artifact ?? '', /^2026-11-23\/journey\.default\.100000$/);
+      const jpg = await readFile(join(history, 'artifacts', `${stored.artifact}.jpg`));
+      assert.deepEqual([...jpg.subarray(0, 2)], [0xff, 0xd8], 'a JPEG');
+      assert.ok(jpg.length <= 120 * 1024, `${jpg.length} bytes`);
+      const log = await readFile(join(history, 'artifacts', `${stored.artifact}.log`), 'utf8');
+      assert.match(log, /4\. click "button\[type=submit\]" — ok/);
+      assert.match(log, /FAILED: /);
+    });
+  }
+
+  it('secrets never reach history, logs, printed output or the screenshot', async () => {
+    const { history, printed } = await probeWith('missing');
+    for (const secret of [DEMO_PASSWORD, DEMO_USER]) assert.ok(!printed.includes(secret));
+    for (const f of await readdir(history, { recursive: true })) {
+      const p = join(history, f);
+      if ((await stat(p)).isFile()) assert.ok(!(await readFile(p)).includes(DEMO_PASSWORD), `secret in ${f}`);
+    }
+    // Look at the page at the moment of the screenshot: the fields filled from secrets are blank.
+    crm.setLoginBreak('redirect'); // fails on the form page, where the secret fields are
+    const { config } = await loadConfig(checks, { env });
+    const seen: string[] = [];
+    const { samples } = await probeChecks(config!, config!.checks, {
+      now: () => new Date(),
+      wait: async () => {},
+      env,
+      region: 'default',
+      concurrency: 1,
+      browserPath: chromiumPath(),
+      beforeScreenshot: async (page) => {
+        seen.push(await page.evaluate(() => [document.body.innerText, ...[...document.querySelectorAll('input')].map((i) => i.value)].join('|')));
+      },
+    });
+    assert.equal(samples[0].outcome, 'down');
+    assert.equal(seen.length, 1, 'a screenshot was taken');
+    assert.ok(!seen[0].includes(DEMO_PASSWORD) && !seen[0].includes(DEMO_USER), seen[0]);
+    assert.ok(samples[0].attachments?.screenshot);
+  });
+
+  it('a failed journey is re-run before it counts, like any check', async () => {
+    crm.setLoginBreak('missing');
+    const retrying = await writeTree({ 'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url)}defaults:\n  retry_backoff: 1ms\n`, 'a.yml': JOURNEY.replace('retries: 0', 'retries: 1') });
+    const r = await upkeep(['probe', '--checks', retrying, '--dry-run', '--json'], env);
+    assert.equal(JSON.parse(r.stdout)[0].attempts, 2);
+  });
+
+  it('several browser checks in one run share the browser and all pass', async () => {
+    crm.setLoginBreak('none');
+    const many = await writeTree({
+      'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url)}defaults:\n  retry_backoff: 1ms\n`,
+      'a.yml': `checks:\n${Array.from({ length: 5 }, (_, i) => JOURNEY.split('\n').slice(1).join('\n').replace('id: journey', `id: journey-${i}`)).join('')}`,
+    });
+    const history = await tempDir();
+    const r = await upkeep(['probe', '--checks', many, '--history', history, '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const samples = JSON.parse(r.stdout) as { outcome: string }[];
+    assert.deepEqual(samples.map((s) => s.outcome), ['up', 'up', 'up', 'up', 'up']);
+  });
+});
