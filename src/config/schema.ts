@@ -359,25 +359,49 @@ export const tlsCheck = z.strictObject({
     .prefault({}),
 });
 
-const stepError = (iss: { input?: unknown }) =>
-  `expected one step such as \`goto: URL\`, \`fill: { selector, value }\`, \`click: SELECTOR\`, \`press: KEY\`, \`wait_for: SELECTOR\`, \`expect_text: TEXT\`, \`expect_url: PATTERN\` or \`expect_title: TEXT\`, got ${show(iss.input)}`;
-const stepTimeout = { /** This step's own limit (the check's \`step_timeout\` otherwise). */ timeout: duration.optional() };
+const stepTimeout = { /** This step's own limit (the check's `step_timeout` otherwise). */ timeout: duration.optional() };
 const selector = z.string().min(1);
 
+const stepForms = {
+  goto: z.strictObject({ goto: z.string().min(1), ...stepTimeout }),
+  fill: z.strictObject({ fill: z.strictObject({ selector, value: z.string() }), ...stepTimeout }),
+  click: z.strictObject({ click: selector, ...stepTimeout }),
+  press: z.strictObject({ press: z.union([z.string().min(1), z.strictObject({ selector: selector.optional(), key: z.string().min(1) })]), ...stepTimeout }),
+  wait_for: z.strictObject({ wait_for: z.union([selector, z.strictObject({ selector }), z.strictObject({ url: z.string().min(1) })]), ...stepTimeout }),
+  expect_text: z.strictObject({ expect_text: z.union([z.string().min(1), z.strictObject({ selector: selector.optional(), text: z.string().min(1) })]), ...stepTimeout }),
+  expect_url: z.strictObject({ expect_url: z.string().min(1), ...stepTimeout }),
+  expect_title: z.strictObject({ expect_title: z.string().min(1), ...stepTimeout }),
+};
+const stepHelp: Record<keyof typeof stepForms, string> = {
+  goto: '`goto: URL`',
+  fill: '`fill: { selector: "#email", value: "…" }`',
+  click: '`click: SELECTOR`',
+  press: '`press: Enter` or `press: { selector, key }`',
+  wait_for: '`wait_for: SELECTOR`, `wait_for: { selector }` or `wait_for: { url: "**/dashboard" }`',
+  expect_text: '`expect_text: TEXT` or `expect_text: { selector, text }`',
+  expect_url: '`expect_url: PATTERN`',
+  expect_title: '`expect_title: TEXT`',
+};
+
+/** Says which action was meant, and what that action takes, instead of "matches no form". */
+function stepError(input: unknown): string {
+  const actions = Object.keys(stepForms);
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return `expected one step such as ${stepHelp.goto} or ${stepHelp.click}, got ${show(input)}`;
+  const keys = Object.keys(input).filter((k) => k !== 'timeout');
+  if (keys.length !== 1) return `a step has exactly one action (${actions.join(', ')}), got ${keys.length ? keys.join(', ') : 'none'}`;
+  const key = keys[0];
+  if (!(key in stepForms)) {
+    const near = actions.find((a) => a.startsWith(key.slice(0, 3))) ?? actions.find((a) => a.includes(key));
+    return `unknown step "${key}"${near ? ` (did you mean "${near}"?)` : ''}; steps are ${actions.join(', ')}`;
+  }
+  return `${key} takes ${stepHelp[key as keyof typeof stepForms]}, got ${show((input as Record<string, unknown>)[key])}`;
+}
+
 /** One step of a browser journey: exactly one action. */
-export const browserStep = z.union(
-  [
-    z.strictObject({ goto: z.string().min(1), ...stepTimeout }),
-    z.strictObject({ fill: z.strictObject({ selector, value: z.string() }), ...stepTimeout }),
-    z.strictObject({ click: selector, ...stepTimeout }),
-    z.strictObject({ press: z.union([z.string().min(1), z.strictObject({ selector: selector.optional(), key: z.string().min(1) })]), ...stepTimeout }),
-    z.strictObject({ wait_for: z.union([selector, z.strictObject({ selector }), z.strictObject({ url: z.string().min(1) })]), ...stepTimeout }),
-    z.strictObject({ expect_text: z.union([z.string().min(1), z.strictObject({ selector: selector.optional(), text: z.string().min(1) })]), ...stepTimeout }),
-    z.strictObject({ expect_url: z.string().min(1), ...stepTimeout }),
-    z.strictObject({ expect_title: z.string().min(1), ...stepTimeout }),
-  ],
-  { error: stepError },
-);
+export const browserStep = z.union(Object.values(stepForms) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]], { error: (iss) => stepError(iss.input) }) as z.ZodType<
+  z.output<(typeof stepForms)[keyof typeof stepForms]>,
+  z.input<(typeof stepForms)[keyof typeof stepForms]>
+>;
 
 export const browserCheck = z.strictObject({
   ...checkBase,

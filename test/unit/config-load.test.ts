@@ -113,6 +113,14 @@ describe('config loader', () => {
       ],
     },
     {
+      name: 'browser steps: a misspelt action, a fill without its value',
+      files: { 'b.yml': 'checks:\n  - id: j\n    name: J\n    component: web\n    kind: browser\n    steps:\n      - goto: http://127.0.0.1:9/login\n      - clik: "#a"\n      - fill: { selector: "#p" }\n' },
+      expected: [
+        'checks/b.yml:8:9  checks[0].steps[1]: unknown step "clik" (did you mean "click"?); steps are goto, fill, click, press, wait_for, expect_text, expect_url, expect_title',
+        'checks/b.yml:9:9  checks[0].steps[2]: fill takes `fill: { selector: "#email", value: "…" }`, got {"selector":"#p"}',
+      ],
+    },
+    {
       name: 'a bad JSON assertion',
       files: { 'api.yml': `${GOOD_CHECK}    expect:\n      json: status = ok\n` },
       expected: [`checks/api.yml:8:13  checks[0].expect.json: expected an assertion like '$.status == "ok"' or '$.queue.depth < 100', got "status = ok"`],
