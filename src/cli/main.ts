@@ -15,7 +15,7 @@ Commands:
   probe     [--checks DIR] [--history DIR] [--only ID,...] [--changed-since GIT_REF]
             [--region NAME] [--shard I/N] [--dry-run] [--json] [--concurrency N]
             [--allow-missing-secrets] [--output FILE]
-  run       [--for DURATION] [--region NAME] [--shard I/N] [--no-incidents] [--no-rollup] [--commit] [--push]
+  run       [--for DURATION] [--region NAME] [--shard I/N] [--no-probe] [--no-incidents] [--no-rollup] [--commit] [--push]
                                                   the scheduled slot: probe every interval, incidents, rollup, commit, push
   pr-comment --file RESULTS.json                  the dry-run results as one comment on the pull request
   incidents [--checks DIR] [--history DIR] [--dry-run] [--json]
@@ -45,6 +45,7 @@ const options = {
   file: { type: 'string' },
   for: { type: 'string' },
   'no-incidents': { type: 'boolean', default: false },
+  'no-probe': { type: 'boolean', default: false },
   'no-rollup': { type: 'boolean', default: false },
   commit: { type: 'boolean', default: false },
   push: { type: 'boolean', default: false },
@@ -55,7 +56,7 @@ const options = {
 
 const allowed: Record<string, (keyof typeof options)[]> = {
   validate: ['checks', 'history', 'allow-missing-secrets'],
-  run: ['checks', 'history', 'for', 'region', 'shard', 'no-incidents', 'no-rollup', 'commit', 'push', 'concurrency'],
+  run: ['checks', 'history', 'for', 'region', 'shard', 'no-probe', 'no-incidents', 'no-rollup', 'commit', 'push', 'concurrency'],
   'pr-comment': ['file'],
   incidents: ['checks', 'history', 'dry-run', 'json'],
   probe: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency', 'allow-missing-secrets', 'output'],
@@ -133,6 +134,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
           forMs,
           region: regionName(values.region),
           shard: values.shard ? parseShard(values.shard) : undefined,
+          probe: !values['no-probe'],
           incidents: !values['no-incidents'],
           rollup: !values['no-rollup'],
           commit: values.commit,

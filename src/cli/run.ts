@@ -21,6 +21,8 @@ export type SlotOptions = {
   forMs: number;
   region: string;
   shard?: Shard;
+  /** False for the job after a region matrix: incidents, rollup and commit only. */
+  probe?: boolean;
   incidents: boolean;
   rollup: boolean;
   commit: boolean;
@@ -48,10 +50,10 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
   let rounds = 0;
   let total = 0;
   for (;;) {
-    const samples = await probe(
-      { checks: opts.checks, history: opts.history, region: opts.region, shard: opts.shard, dryRun: false, json: false, concurrency: opts.concurrency, env: opts.env, now: opts.now },
-      io,
-    );
+    const samples =
+      opts.probe === false
+        ? []
+        : await probe({ checks: opts.checks, history: opts.history, region: opts.region, shard: opts.shard, dryRun: false, json: false, concurrency: opts.concurrency, env: opts.env, now: opts.now }, io);
     rounds++;
     total += samples.length;
     if (opts.incidents) {
@@ -60,10 +62,10 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
       if (actions.length > 0) await save(`incidents: ${actions.map((a) => `${a.type} ${a.id}`).join(', ')}`, opts.push);
     }
     const next = start + rounds * config.defaults.interval;
-    if (opts.forMs <= 0 || next >= start + opts.forMs) break;
+    if (opts.forMs <= 0 || opts.probe === false || next >= start + opts.forMs) break;
     await sleep(Math.max(0, next - Date.now()));
   }
   if (opts.rollup) await rollup({ checks: opts.checks, history: opts.history, all: false, env: opts.env, now: opts.now }, io);
-  await save(`probe: ${total} samples in ${rounds} round${rounds === 1 ? '' : 's'} from ${opts.region}${opts.shard ? ` shard ${opts.shard.index}/${opts.shard.count}` : ''} (${formatDuration(Date.now() - start)})`, opts.push);
+  await save(opts.probe === false ? 'incidents and rollups' : `probe: ${total} samples in ${rounds} round${rounds === 1 ? '' : 's'} from ${opts.region}${opts.shard ? ` shard ${opts.shard.index}/${opts.shard.count}` : ''} (${formatDuration(Date.now() - start)})`, opts.push);
   return { rounds, samples: total };
 }
