@@ -58,7 +58,11 @@ export async function readHistory(historyDir: string, opts: { from: number; now:
   for (const month of monthsOf(range)) {
     const r = await readRollupMonth(historyDir, month);
     warnings.push(...r.warnings);
-    for (const row of r.rollups) rolled.set(row.day, [...(rolled.get(row.day) ?? []), row]);
+    for (const row of r.rollups) {
+      const list = rolled.get(row.day);
+      if (list) list.push(row);
+      else rolled.set(row.day, [row]);
+    }
   }
   const raw = new Set((await sampleDays(historyDir)).filter((d) => d >= fromDay && d <= toDay));
   const lasts = new Map<string, Last>();

@@ -300,6 +300,8 @@ export function checkTimeline(days: readonly DayRollup[], from: number, to: numb
 function firstData(days: readonly DayRollup[]): number | undefined {
   let first: number | undefined;
   for (const d of days) {
+    if (d.ms.up + d.ms.degraded + d.ms.down === 0) continue;
+    if (first !== undefined && Date.parse(`${d.day}T00:00:00Z`) >= first) continue;
     const seen = d.segments.find((s) => s.state !== 'nodata');
     if (seen && (first === undefined || seen.start < first)) first = seen.start;
   }
