@@ -48,7 +48,7 @@ function rollupFromRaw(day: string, samples: readonly Sample[], lasts: Map<strin
   });
 }
 
-export async function readHistory(historyDir: string, opts: { from: number; now: number; capFor: CapFor; recentDays?: number }): Promise<History> {
+export async function readHistory(historyDir: string, opts: { from: number; now: number; capFor: CapFor; recentDays?: number; histDays?: number }): Promise<History> {
   const warnings: string[] = [];
   const fromDay = utcDay(opts.from - DAY_MS);
   const toDay = utcDay(opts.now);
@@ -56,7 +56,7 @@ export async function readHistory(historyDir: string, opts: { from: number; now:
   const range = [...daysBetween(fromDay, toDay)];
   const rolled = new Map<string, DayRollup[]>();
   for (const month of monthsOf(range)) {
-    const r = await readRollupMonth(historyDir, month);
+    const r = await readRollupMonth(historyDir, month, utcDay(opts.now - (opts.histDays ?? 92) * DAY_MS));
     warnings.push(...r.warnings);
     for (const row of r.rollups) {
       const list = rolled.get(row.day);

@@ -48,7 +48,7 @@ export function formatRollup(r: DayRollup): string {
 }
 
 /** One row back into a rollup; undefined if it does not parse. Up segments are the gaps between the others. */
-export function parseRollup(line: string): DayRollup | undefined {
+export function parseRollup(line: string, histFrom = ''): DayRollup | undefined {
   // A year of 100 checks is 36,500 rows: this runs often, so it splits by hand rather than with regexes.
   const fields = line.split('\t');
   const [day, check, region] = fields;
@@ -74,7 +74,9 @@ export function parseRollup(line: string): DayRollup | undefined {
     else if (key === 'last') last = value;
   }
   const start = dayStartOf(day);
-  if (!n || n.length !== 3 || !s || s.length !== 4 || !Number.isFinite(start) || !Number.isFinite(cap) || [...n, ...s].some((v) => !Number.isFinite(v))) return undefined;
+  if (!n || n.length !== 3 || !s || s.length !== 4 || !Number.isFinite(start) || !Number.isFinite(cap)) return undefined;
+  for (const v of n) if (!Number.isFinite(v)) return undefined;
+  for (const v of s) if (!Number.isFinite(v)) return undefined;
   const segments: Segment[] = [];
   const end = start + Math.min((s[0] + s[1] + s[2] + s[3]) * 1000, DAY_MS);
   let t = start;
@@ -93,7 +95,8 @@ export function parseRollup(line: string): DayRollup | undefined {
   }
   if (t < end) segments.push({ start: t, end, state: 'up' });
   const histogram: Record<number, number> = {};
-  if (hist) {
+  // Latency histograms only matter for recent windows; a caller reading a year skips the old ones.
+  if (hist && day >= histFrom) {
     for (const part of hist.split(';')) {
       const colon = part.indexOf(':');
       histogram[Number(part.slice(0, colon))] = Number(part.slice(colon + 1));
@@ -116,7 +119,7 @@ export function parseRollup(line: string): DayRollup | undefined {
 }
 
 /** All rollups of one month file ("YYYY-MM"), with warnings for rows that do not parse. */
-export async function readRollupMonth(historyDir: string, month: string): Promise<{ rollups: DayRollup[]; warnings: string[] }> {
+export async function readRollupMonth(historyDir: string, month: string, histFrom = ''): Promise<{ rollups: DayRollup[]; warnings: string[] }> {
   const file = join(rollupsDir(historyDir), `${month}.tsv`);
   let text: string;
   try {
@@ -128,7 +131,7 @@ export async function readRollupMonth(historyDir: string, month: string): Promis
   const warnings: string[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line || line.startsWith('#')) return;
-    const r = parseRollup(line);
+    const r = parseRollup(line, histFrom);
     if (r) rollups.push(r);
     else warnings.push(`${file}:${i + 1}: skipped an unreadable rollup row`);
   });

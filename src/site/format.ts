@@ -72,3 +72,7 @@ export function formatPercent(value: number, lang: string, digits = 2): string {
 export function formatMs(ms: number, lang: string): string {
   return numbers(lang, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }).format(ms);
 }
+
+export function formatNumber(value: number, lang: string): string {
+  return numbers(lang, {}).format(value);
+}

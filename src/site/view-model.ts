@@ -297,11 +297,14 @@ export function checkTimeline(days: readonly DayRollup[], from: number, to: numb
   return combine(timelines, from, to, quorumRule(quorum));
 }
 
+/** When the first sample anywhere was taken (days come in time order). */
 function firstData(days: readonly DayRollup[]): number | undefined {
   let first: number | undefined;
+  let firstDay: string | undefined;
   for (const d of days) {
+    if (firstDay !== undefined && d.day > firstDay) break;
     if (d.ms.up + d.ms.degraded + d.ms.down === 0) continue;
-    if (first !== undefined && Date.parse(`${d.day}T00:00:00Z`) >= first) continue;
+    firstDay = d.day;
     const seen = d.segments.find((s) => s.state !== 'nodata');
     if (seen && (first === undefined || seen.start < first)) first = seen.start;
   }
