@@ -5,7 +5,7 @@
  * Then, with `LIGHTHOUSE=1`, runs Lighthouse (npx lighthouse@13, mobile preset, CHROME_PATH or
  * /usr/bin/chromium) on the home, a component and an incident page. Prints one JSON line last.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,7 +53,11 @@ try {
     await writeFile(file, `${lines.join('\n')}\n`);
   }
   run(['rollup', '--checks', checks, '--history', history]);
-  run(['incidents', '--checks', checks, '--history', history]);
+  await mkdir(join(history, 'incidents'), { recursive: true });
+  await writeFile(
+    join(history, 'incidents', '2026-11-20-component-0.md'),
+    '---\nid: 2026-11-20-component-0\ntitle: Component number 0 is slow\ncomponents: [component-0]\nimpact: minor\nupdates:\n  - at: 2026-11-20T10:00:00Z\n    status: investigating\n    message: Requests take longer than usual.\n  - at: 2026-11-20T10:40:00Z\n    status: resolved\n    message: A cache node was replaced.\n---\n',
+  );
   const out = join(root, 'dist');
   run(['build', '--checks', checks, '--history', history, '--out', out]);
 
@@ -78,22 +82,28 @@ try {
   const result: Record<string, unknown> = { bench: 'page', generated: true, components: COMPONENTS, homeGzipKb: home.gzipKb, homeRawKb: home.rawKb, homeRequests: home.requests, componentGzipKb: component.gzipKb };
   if (process.env.LIGHTHOUSE) {
     const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
-    const incident = execFileSync('ls', [join(out, 'incidents')]).toString().split('\n').find((n) => /^\d{4}-/.test(n));
+    const incident = execFileSync('ls', [join(out, 'incidents')]).toString().split('\n').find((n) => /^\d{4}-\d{2}-\d{2}-/.test(n));
     const scores: Record<string, Record<string, number>> = {};
     for (const [name, path] of [['home', ''], ['component', 'components/component-0/'], ['incident', `incidents/${incident}/`]]) {
       const report = join(root, `${name}.json`);
-      execFileSync('npx', ['--yes', 'lighthouse@13', `http://127.0.0.1:${server.port}/${path}`, '--quiet', '--output=json', `--output-path=${report}`, '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync'], {
-        env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
-        stdio: ['ignore', 'ignore', 'inherit'],
+      // Asynchronously: the preview server lives in this process and must keep answering.
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn('npx', ['--yes', 'lighthouse@13', `http://127.0.0.1:${server.port}/${path}`, '--quiet', '--output=json', `--output-path=${report}`, '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync'], {
+          env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lighthouse exited ${code}`))));
       });
       const lh = JSON.parse(await readFile(report, 'utf8'));
       scores[name] = Object.fromEntries(Object.entries(lh.categories as Record<string, { score: number }>).map(([k, v]) => [k, Math.round(v.score * 100)]));
-      console.log(`lighthouse ${name}: ${JSON.stringify(scores[name])}`);
+      const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'].map((id) => `${id} ${lh.audits[id]?.displayValue ?? '?'}`);
+      console.log(`lighthouse ${name}: ${JSON.stringify(scores[name])} — ${metrics.join(', ')}`);
     }
     await server.stop();
     result.lighthouse = scores;
   }
   console.log(JSON.stringify(result));
 } finally {
-  await rm(root, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP) console.error(`kept ${root}`);
+  else await rm(root, { recursive: true, force: true });
 }
