@@ -4,7 +4,7 @@
  */
 import { DOWN_STATUSES, splitByMaintenance, windowStats, worstStatus, type ComponentStatus, type Interval, type WindowStats } from './component.ts';
 import { DAY_MS, histPercentiles, mergeHist, type DayRollup, type Latency } from './rollup.ts';
-import type { CheckState, Segment } from './timeline.ts';
+import { push, type CheckState, type Segment } from './timeline.ts';
 import { addDays, civil, dayKey, monthRange, startOfDay } from './tz.ts';
 
 export const WINDOWS = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '365d': 365 } as const;
@@ -20,19 +20,13 @@ export function timelineFromDays(days: readonly DayRollup[], from: number, to: n
       const start = Math.max(s.start, from, t);
       const end = Math.min(s.end, to);
       if (end <= start) continue;
-      if (start > t) pushMerged(out, { start: t, end: start, state: 'nodata' });
-      pushMerged(out, { start, end, state: s.state });
+      if (start > t) push(out, { start: t, end: start, state: 'nodata' });
+      push(out, { start, end, state: s.state });
       t = end;
     }
   }
-  if (t < to) pushMerged(out, { start: t, end: to, state: 'nodata' });
+  if (t < to) push(out, { start: t, end: to, state: 'nodata' });
   return out;
-}
-
-function pushMerged<S extends string>(out: Segment<S>[], seg: Segment<S>) {
-  const last = out[out.length - 1];
-  if (last && last.state === seg.state && last.end === seg.start) last.end = seg.end;
-  else out.push({ ...seg });
 }
 
 export function uptimeWindows(timeline: readonly Segment<ComponentStatus>[], maintenance: readonly Interval[], now: number): Record<WindowName, WindowStats> {
