@@ -152,5 +152,7 @@ export const cs: Messages = {
   'subscribe.jsonHelp': 'stav kompatibilní se Statuspage pro skripty a widgety',
   'notFound.title': 'Stránka nenalezena',
   'notFound.text': 'Tady žádná stránka není. Aktuální stav najdete na úvodní stránce.',
+  'time.mine': 'Zobrazit časy v mém pásmu',
+  'time.page': 'Zobrazit časy v pásmu {zone}',
   'duration.none': 'žádný',
 };

@@ -151,6 +151,8 @@ export const en = {
   'subscribe.jsonHelp': 'Statuspage-compatible status for scripts and widgets',
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no page here. The current status is on the home page.',
+  'time.mine': 'Show times in my time zone',
+  'time.page': 'Show times in {zone}',
   'duration.none': 'none',
 } as const;
 

@@ -152,5 +152,7 @@ export const fa: Messages = {
   'subscribe.jsonHelp': 'وضعیت سازگار با Statuspage برای اسکریپت‌ها و ابزارک‌ها',
   'notFound.title': 'صفحه پیدا نشد',
   'notFound.text': 'اینجا صفحه‌ای نیست. وضعیت کنونی در صفحهٔ اصلی است.',
+  'time.mine': 'نمایش زمان‌ها به وقت من',
+  'time.page': 'نمایش زمان‌ها به وقت {zone}',
   'duration.none': 'هیچ',
 };

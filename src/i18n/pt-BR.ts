@@ -152,5 +152,7 @@ export const ptBR: Messages = {
   'subscribe.jsonHelp': 'status compatível com Statuspage para scripts e widgets',
   'notFound.title': 'Página não encontrada',
   'notFound.text': 'Não há nenhuma página aqui. O status atual está na página inicial.',
+  'time.mine': 'Mostrar horários no meu fuso',
+  'time.page': 'Mostrar horários em {zone}',
   'duration.none': 'nenhuma',
 };

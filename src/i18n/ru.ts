@@ -152,5 +152,7 @@ export const ru: Messages = {
   'subscribe.jsonHelp': 'состояние, совместимое со Statuspage, для скриптов и виджетов',
   'notFound.title': 'Страница не найдена',
   'notFound.text': 'Здесь нет страницы. Текущее состояние — на главной странице.',
+  'time.mine': 'Показать время в моём поясе',
+  'time.page': 'Показать время в поясе {zone}',
   'duration.none': 'нет',
 };

@@ -152,5 +152,7 @@ export const zhCN: Messages = {
   'subscribe.jsonHelp': '兼容 Statuspage 的状态，供脚本和小组件使用',
   'notFound.title': '找不到页面',
   'notFound.text': '这里没有页面。当前状态请见首页。',
+  'time.mine': '以我的时区显示时间',
+  'time.page': '以 {zone} 显示时间',
   'duration.none': '无',
 };

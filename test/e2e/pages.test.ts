@@ -154,6 +154,20 @@ describe('the status page in Chromium', async () => {
     await context.close();
   });
 
+  it('times switch to the visitor’s own zone and back, without a reload', async () => {
+    const { page, context } = await browser.newContext({ timezoneId: 'America/New_York' }).then(async (c) => ({ context: c, page: await c.newPage() }));
+    await page.goto(`${site.url}incidents/2026-11-21-api/`);
+    const started = page.locator('dl time').first();
+    const prague = await started.textContent();
+    await page.click('#localtime');
+    const ny = await started.textContent();
+    assert.notEqual(ny, prague);
+    assert.match(await page.locator('#tz-note').textContent() ?? '', /America\/New_York/);
+    await page.click('#localtime');
+    assert.equal(await started.textContent(), prague);
+    await context.close();
+  });
+
   it('Persian: right to left, mirrored, no overflow at phone width', async () => {
     const { page, context } = await open('fa/', { viewport: { width: 375, height: 800 } });
     assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
