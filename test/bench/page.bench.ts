@@ -35,7 +35,7 @@ try {
   const groups = ['core', 'sync', 'apps'];
   await writeFile(
     join(checks, 'site.yml'),
-    `site:\n  title: Bench CRM Status\n  vendor: Bench CRM\n  url: https://status.bench.example\n  time_zone: Europe/Prague\ngroups:\n${groups.map((g) => `  - id: ${g}\n    name: Group ${g}\n`).join('')}components:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: component-${i}\n    name: Component number ${i}\n    group: ${groups[i % 3]}\n`).join('')}`,
+    `site:\n  title: Bench CRM Status\n  vendor: Bench CRM\n  url: https://status.bench.example.com\n  time_zone: Europe/Prague\ngroups:\n${groups.map((g) => `  - id: ${g}\n    name: Group ${g}\n`).join('')}components:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: component-${i}\n    name: Component number ${i}\n    group: ${groups[i % 3]}\n`).join('')}`,
   );
   await writeFile(join(checks, 'checks.yml'), `checks:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: check-${i}\n    name: Check ${i}\n    component: component-${i}\n    kind: http\n    url: http://127.0.0.1:9/${i}\n`).join('')}`);
   // 90 days, a sample every 5 minutes; now and then an outage or a slow hour, so bars differ.

@@ -75,9 +75,9 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
       const feed = feedparse(join(site.out, `history.${kind}`));
       assert.equal(Boolean(feed.bozo), false, feed.bozo_exception);
       assert.match(feed.version, kind === 'rss' ? /^rss20$/ : /^atom10$/);
-      const api = feed.entries.find((e) => e.link === 'https://status.fixture.example/incidents/2026-11-21-api/');
+      const api = feed.entries.find((e) => e.link === 'https://status.fixture.example.com/incidents/2026-11-21-api/');
       assert.ok(api, feed.entries.map((e) => e.link).join('\n'));
-      assert.equal(api.id, 'https://status.fixture.example/incidents/2026-11-21-api/');
+      assert.equal(api.id, 'https://status.fixture.example.com/incidents/2026-11-21-api/');
       assert.match(api.title, /^\[Resolved\] REST API: major outage$/);
       // Every update, newest first.
       const resolvedAt = api.content.indexOf('Resolved');
@@ -102,7 +102,7 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
     const again = feedparse(join(site.out, 'history.rss'));
     const ids = again.entries.map((e) => e.id);
     assert.equal(new Set(ids).size, ids.length);
-    assert.ok(ids.every((id) => id.startsWith('https://status.fixture.example/')));
+    assert.ok(ids.every((id) => id.startsWith('https://status.fixture.example.com/')));
   });
 
   it('maintenance.ics holds the windows that have not ended', async () => {

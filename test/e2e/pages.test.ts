@@ -137,7 +137,7 @@ describe('the status page in Chromium', async () => {
     assert.match(await page.locator('h1').innerText(), /Hostile <script>alert\("x1"\)<\/script> "><svg onload=alert\("x3"\)> title/);
     assert.equal(await page.locator('main script, main img, main svg[onload], main iframe').count(), 0);
     assert.equal(await page.locator('main a[href^="javascript"]').count(), 0);
-    assert.equal(await page.locator('main a', { hasText: 'the notes' }).getAttribute('href'), 'https://fixture.example/notes');
+    assert.equal(await page.locator('main a', { hasText: 'the notes' }).getAttribute('href'), 'https://fixture.example.com/notes');
     void HOSTILE;
     await context.close();
   });

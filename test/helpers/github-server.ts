@@ -19,7 +19,7 @@ export async function githubServer() {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const body = raw ? JSON.parse(raw) : {};
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const key = `${req.method} ${path}`;
     requests.push(key);
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
@@ -31,7 +31,7 @@ export async function githubServer() {
       fault.times--;
       return send(fault.status, fault.body ?? { message: 'Server Error' }, fault.headers);
     }
-    if (req.headers.authorization !== 'token test-token') return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (req.headers.authorization !== 'token test-token') return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.invalid/rest' });
     const m = /^\/repos\/([^/]+)\/([^/]+)\/issues(?:\/(\d+))?(?:\/(comments))?$/.exec(path);
     const cm = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path);
     if (cm && req.method === 'PATCH') {
@@ -41,7 +41,7 @@ export async function githubServer() {
       comment.updated_at = now();
       return send(200, comment);
     }
-    if (!m) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    if (!m) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.invalid/rest' });
     const [, owner, repo, num, comments] = m;
     const issue = num ? issues.find((i) => i.number === Number(num)) : undefined;
     if (num && !issue) return send(404, { message: 'Not Found' });
@@ -57,7 +57,7 @@ export async function githubServer() {
         labels: (body.labels ?? []).map((name: string, k: number) => ({ id: k + 1, name })),
         comments: [],
         user: { login: 'github-actions[bot]' },
-        html_url: `https://github.com/${owner}/${repo}/issues/${n}`,
+        html_url: `https://github.invalid/${owner}/${repo}/issues/${n}`,
         created_at: now(),
         updated_at: now(),
         closed_at: null,

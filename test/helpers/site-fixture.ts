@@ -50,13 +50,13 @@ export async function buildFixtureSite(opts: { languages?: string[]; serve?: boo
     'site.yml': `site:
   title: Fixture CRM Status
   vendor: Fixture CRM
-  url: https://status.fixture.example
+  url: https://status.fixture.example.com
   time_zone: Europe/Prague
   language: en
   languages: [${languages.join(', ')}]
   links:
     - label: Support
-      url: https://support.fixture.example/
+      url: https://support.fixture.example.com/
 vars:
   base_url: ${crm.url}
 defaults:
@@ -143,7 +143,7 @@ updates:
   - at: 2026-11-22T09:30:00Z
     status: identified
     by: alice
-    message: "We found it: **a bad deploy**. See [the notes](https://fixture.example/notes)."
+    message: "We found it: **a bad deploy**. See [the notes](https://fixture.example.com/notes)."
   - at: 2026-11-22T10:00:00Z
     status: resolved
     message: Fixed.

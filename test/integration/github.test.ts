@@ -67,7 +67,7 @@ describe('incident issues on GitHub (a local server with GitHub’s response sha
   it('retries 5xx and secondary rate limits; a GitHub outage never stops incidents from being written', async () => {
     const { gh, history, io, step } = await setup();
     gh.fail(/^POST \/repos\/pipewell\/status\/issues$/, 502, 2);
-    gh.fail(/^POST \/repos\/pipewell\/status\/issues$/, 403, 1, { 'retry-after': '1' }, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' });
+    gh.fail(/^POST \/repos\/pipewell\/status\/issues$/, 403, 1, { 'retry-after': '1' }, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.invalid/rest/rate-limits' });
     await step(T0, 'down');
     assert.equal(gh.issues.length, 1, 'created after two 502s and a secondary rate limit');
     assert.equal(gh.requests.filter((r) => r === 'POST /repos/pipewell/status/issues').length, 4);
@@ -117,7 +117,7 @@ describe('the pull-request comment', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 7 } }));
     await writeFile(join(dir, 'r.json'), results);
-    gh.fail(/comments/, 403, 10, {}, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' });
+    gh.fail(/comments/, 403, 10, {}, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.invalid/rest' });
     const out: string[] = [];
     const code = await main(['pr-comment', '--file', join(dir, 'r.json')], { GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: 'fork/status', GITHUB_API_URL: gh.url, GITHUB_EVENT_PATH: join(dir, 'event.json') }, { out: (l) => out.push(l), err: () => {} });
     assert.equal(code, 0);

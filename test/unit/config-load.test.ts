@@ -132,7 +132,7 @@ describe('config loader', () => {
     },
     {
       name: 'a duplicate key',
-      files: { 'api.yml': `${GOOD_CHECK}    url: http://other\n` },
+      files: { 'api.yml': `${GOOD_CHECK}    url: http://other.invalid\n` },
       expected: ['checks/api.yml:7:5  YAML: Map keys must be unique — each key may appear once per mapping; remove or rename one'],
     },
     {
