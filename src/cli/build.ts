@@ -47,6 +47,10 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'upkeep-build-'));
   const viewFile = join(scratch, 'view.json');
   await writeFile(viewFile, JSON.stringify(view));
+  // Astro resolves the page's packages from the working directory: build from Upkeep's own folder, so
+  // `upkeep build` works wherever it is started (every path it was given is absolute by now).
+  const cwd = process.cwd();
+  process.chdir(siteRoot);
   try {
     await astroBuild({
       root: siteRoot,
@@ -59,6 +63,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
       integrations: [upkeepSite(viewFile)],
     });
   } finally {
+    process.chdir(cwd);
     await rm(scratch, { recursive: true, force: true });
   }
   // Screenshots and step logs of the latest failures, so the component page can link them.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -21,6 +22,7 @@ describe('home page, built from real probe runs, in Chromium', async () => {
   let artifacts: string;
   let history: string;
   let out: string;
+  let checksDir: string;
   const printed: string[] = [];
 
   {
@@ -38,7 +40,7 @@ describe('home page, built from real probe runs, in Chromium', async () => {
       }
       res.end('<h1>Pipeline</h1>');
     });
-    const checks = await writeTree({
+    const checks = (checksDir = await writeTree({
       'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url)}defaults:\n  interval: 5m\n  retry_backoff: 10ms\n`,
       'core.yml': `checks:
   - id: api
@@ -64,7 +66,7 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     expect:
       body_contains: \${{ env.CRM_TOKEN }}
 `,
-    });
+    }));
     history = await tempDir();
     for (let t = START; t <= START + 120 * 60_000; t += STEP) {
       webBroken = t >= START + 90 * 60_000;
@@ -116,6 +118,17 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     // The failure itself is recorded, with the secret masked.
     const day = await readFile(join(history, 'samples/2026-11-23.default.tsv'), 'utf8');
     assert.match(day, /private-api\tdown\t\d+\t3\treason=status_403/);
+  });
+
+  it('builds when started from any folder, with relative paths (a real process, as a vendor runs it)', async () => {
+    const folder = await tempDir();
+    await cp(checksDir, join(folder, 'checks'), { recursive: true });
+    await cp(history, join(folder, 'history'), { recursive: true });
+    const cli = new URL('../../src/cli/upkeep.ts', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [cli, 'build', '--checks', 'checks', '--history', 'history', '--out', 'public'], { cwd: folder, encoding: 'utf8', env: { ...process.env, UPKEEP_NOW: new Date(START + 121 * 60_000).toISOString() } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^built public: 3 components/m);
+    assert.match(await readFile(join(folder, 'public', 'index.html'), 'utf8'), /Major outage/);
   });
 
   it('works without JavaScript', async () => {

@@ -62,9 +62,12 @@ describe('the status page in Chromium', async () => {
     assert.deepEqual(await page.locator('#group-core').allTextContents(), ['Core platform']);
     for (const id of ['api', 'web', 'hostile']) assert.equal(await page.locator(`[data-component="${id}"] .strip li`).count(), 90);
     assert.equal(await page.locator('[data-component="hostile"] [data-status]').innerText(), 'Under maintenance');
-    // The day of the API outage says what happened, in words.
-    const day = await page.locator('[data-component="api"] .strip li').nth(87).textContent();
-    assert.match(day ?? '', /^Nov 21, 2026: 9\d\.\d\d% uptime, (40|50) min down, incidents: 1$/);
+    // The day of the API outage says what happened, in words: its accessible name, what a screen reader reads.
+    const api = page.locator('[data-component="api"] .strip');
+    const day = api.getByRole('listitem', { name: /^Nov 21, 2026: 9\d\.\d\d% uptime, (40|50) min down, incidents: 1$/ });
+    assert.equal(await day.count(), 1);
+    assert.equal(await day.evaluate((el) => [...el.parentElement!.children].indexOf(el)), 87);
+    assert.match(await api.ariaSnapshot(), /- '?listitem "Aug 26, 2026: no data"'?\n/);
     await context.close();
   });
 
@@ -74,7 +77,7 @@ describe('the status page in Chromium', async () => {
     // Shift+Tab back into the strip from the next component's name lands on today, the last day.
     await page.locator('[data-component="web"] h4 a').focus();
     await page.keyboard.press('Shift+Tab');
-    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
     assert.match(await focused(), /^Nov 23, 2026/);
     assert.equal(await strip.locator('li[tabindex="0"]').count(), 1);
     assert.equal(await strip.locator('li[tabindex="-1"]').count(), 89);
@@ -82,10 +85,15 @@ describe('the status page in Chromium', async () => {
     assert.match(await focused(), /^Nov 22, 2026/);
     await page.keyboard.press('ArrowLeft');
     assert.match(await focused(), /^Nov 21, 2026: 9\d\.\d\d% uptime/);
-    const tip = page.locator('[data-component="api"] .strip li:focus > span');
-    assert.equal(await tip.evaluate((el) => getComputedStyle(el).clipPath), 'none');
-    assert.ok((await tip.boundingBox())!.width > 50, 'the tooltip shows');
-    assert.ok((await strip.locator('li').nth(86).locator('span').boundingBox())!.width <= 1, 'other days stay hidden');
+    // The focused day's words show as a tooltip above it; the other days show none.
+    const tip = await strip.locator('li:focus').evaluate((el) => {
+      const s = getComputedStyle(el, '::after');
+      return { content: s.content, width: parseFloat(s.width), position: s.position };
+    });
+    assert.match(tip.content, /^attr\(aria-label\)|Nov 21, 2026/);
+    assert.equal(tip.position, 'absolute');
+    assert.ok(tip.width > 50, `the tooltip shows (${tip.width} px wide)`);
+    assert.equal(await strip.locator('li').nth(86).evaluate((el) => getComputedStyle(el, '::after').content), 'none', 'other days stay hidden');
     await page.keyboard.press('Home');
     assert.match(await focused(), /^Aug 26, 2026/);
     // Tab leaves the strip for the next component in one step.
