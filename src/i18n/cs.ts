@@ -154,5 +154,6 @@ export const cs: Messages = {
   'notFound.text': 'Tady žádná stránka není. Aktuální stav najdete na úvodní stránce.',
   'time.mine': 'Zobrazit časy v mém pásmu',
   'time.page': 'Zobrazit časy v pásmu {zone}',
+  'time.relative': '({relative})',
   'duration.none': 'žádný',
 };

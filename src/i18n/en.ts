@@ -153,6 +153,7 @@ export const en = {
   'notFound.text': 'There is no page here. The current status is on the home page.',
   'time.mine': 'Show times in my time zone',
   'time.page': 'Show times in {zone}',
+  'time.relative': '({relative})',
   'duration.none': 'none',
 } as const;
 

@@ -154,5 +154,6 @@ export const fa: Messages = {
   'notFound.text': 'اینجا صفحه‌ای نیست. وضعیت کنونی در صفحهٔ اصلی است.',
   'time.mine': 'نمایش زمان‌ها به وقت من',
   'time.page': 'نمایش زمان‌ها به وقت {zone}',
+  'time.relative': '({relative})',
   'duration.none': 'هیچ',
 };

@@ -15,6 +15,8 @@ export const languages = Object.keys(catalogs) as readonly string[];
 export type Translate = ((key: MessageKey, params?: Record<string, string>) => string) & {
   /** The message split around one placeholder, so a page can put an element (a <time>) there. */
   around: (key: MessageKey, name: string, params?: Record<string, string>) => [string, string];
+  /** The message as text and placeholders in turn: `['od ', 'start', ' do ', 'end', '']`; odd places are names. */
+  parts: (key: MessageKey) => string[];
 };
 
 /** `t('uptime', { value: '99.9 %' })` in the page language, English for anything missing. */
@@ -26,6 +28,7 @@ export function translator(lang: string): Translate {
     const [before, after = ''] = (messages[key] ?? en[key]).split(`{${name}}`);
     return [fill(before, params), fill(after, params)];
   };
+  t.parts = (key) => (messages[key] ?? en[key]).split(/\{(\w+)\}/);
   return t;
 }
 

@@ -154,5 +154,6 @@ export const ptBR: Messages = {
   'notFound.text': 'Não há nenhuma página aqui. O status atual está na página inicial.',
   'time.mine': 'Mostrar horários no meu fuso',
   'time.page': 'Mostrar horários em {zone}',
+  'time.relative': '({relative})',
   'duration.none': 'nenhuma',
 };

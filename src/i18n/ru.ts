@@ -154,5 +154,6 @@ export const ru: Messages = {
   'notFound.text': 'Здесь нет страницы. Текущее состояние — на главной странице.',
   'time.mine': 'Показать время в моём поясе',
   'time.page': 'Показать время в поясе {zone}',
+  'time.relative': '({relative})',
   'duration.none': 'нет',
 };

@@ -154,5 +154,6 @@ export const zhCN: Messages = {
   'notFound.text': '这里没有页面。当前状态请见首页。',
   'time.mine': '以我的时区显示时间',
   'time.page': '以 {zone} 显示时间',
+  'time.relative': '（{relative}）',
   'duration.none': '无',
 };

@@ -176,6 +176,38 @@ describe('the status page in Chromium', async () => {
     await context.close();
   });
 
+  it('says how long ago (or how soon) each time is, in the page language, and keeps it fresh', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The visitor's clock: 5 minutes and 10 seconds after the last check.
+    await page.goto(site.url);
+    const checked = Date.parse((await page.locator('#headline + p time').getAttribute('datetime'))!);
+    await page.clock.install({ time: checked + 5 * 60_000 + 10_000 });
+    await page.reload();
+    const rel = page.locator('#headline + p time + [data-rel]');
+    assert.equal(await rel.textContent(), ' (5 minutes ago)');
+    assert.match(await page.locator('#headline + p').innerText(), /^Last checked .+ \(5 minutes ago\)$/);
+    // Upcoming maintenance says when it starts, from now.
+    assert.match(await page.locator('[data-maintenance="next-window"] time + [data-rel]').first().textContent() ?? '', /^ \(in \d+ (hours?|days?|minutes?)\)$/);
+    // An hour later, without a reload.
+    await page.clock.runFor(60 * 60_000);
+    assert.equal(await rel.textContent(), ' (1 hour ago)');
+    // Switching to the visitor's zone keeps the relative words.
+    await page.click('#localtime');
+    assert.equal(await rel.textContent(), ' (1 hour ago)');
+    assert.equal(await page.locator('#headline + p [data-rel]').count(), 1);
+    // In Czech and Chinese, in their own words.
+    await page.goto(`${site.url}cs/`);
+    assert.equal(await page.locator('#headline + p [data-rel]').textContent(), ' (před 1 hodinou)');
+    await page.goto(`${site.url}zh-cn/`);
+    assert.equal(await page.locator('#headline + p [data-rel]').textContent(), ' （1小时前）');
+    await context.close();
+    // Without JavaScript the exact times stand alone.
+    const { page: plain, context: plainContext } = await open('', { javaScriptEnabled: false });
+    assert.equal(await plain.locator('[data-rel]').count(), 0);
+    await plainContext.close();
+  });
+
   it('Persian: right to left, mirrored, no overflow at phone width', async () => {
     const { page, context } = await open('fa/', { viewport: { width: 375, height: 800 } });
     assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
