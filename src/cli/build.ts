@@ -66,6 +66,10 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
     process.chdir(cwd);
     await rm(scratch, { recursive: true, force: true });
   }
+  // A custom domain: hosts that publish a folder as it is (Pages from a branch, and others) read it
+  // from a CNAME file. Pages deployed by Actions ignore the file; README says where to set it there.
+  const host = siteUrl ? new URL(siteUrl).hostname : '';
+  if (host && !/(^|\.)github\.io$|^localhost$|^127\.|^\[/.test(host)) await writeFile(join(outDir, 'CNAME'), `${host}\n`);
   // Screenshots and step logs of the latest failures, so the component page can link them.
   for (const a of new Set(history.recent.map((s) => s.artifact).filter((x): x is string => !!x))) {
     for (const ext of ['jpg', 'log']) await cp(join(opts.history, 'artifacts', `${a}.${ext}`), join(outDir, 'artifacts', `${a}.${ext}`)).catch(() => {});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
@@ -162,6 +162,10 @@ describe('the status page in Chromium', async () => {
     await context.close();
   });
 
+  it('a custom domain gets a CNAME file', async () => {
+    assert.equal(await readFile(join(site.out, 'CNAME'), 'utf8'), 'status.fixture.example.com\n');
+  });
+
   it('times switch to the visitor’s own zone and back, without a reload', async () => {
     const { page, context } = await browser.newContext({ timezoneId: 'America/New_York' }).then(async (c) => ({ context: c, page: await c.newPage() }));
     await page.goto(`${site.url}incidents/2026-11-21-api/`);
@@ -173,6 +177,12 @@ describe('the status page in Chromium', async () => {
     assert.match(await page.locator('#tz-note').textContent() ?? '', /America\/New_York/);
     await page.click('#localtime');
     assert.equal(await started.textContent(), prague);
+    // Maintenance windows too, to the minute New York shows.
+    await page.goto(`${site.url}maintenance/`);
+    const start = page.locator('[data-maintenance] time').first();
+    const at = Date.parse((await start.getAttribute('datetime'))!);
+    await page.click('#localtime');
+    assert.equal(await start.textContent(), new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/New_York' }).format(at));
     await context.close();
   });
 
