@@ -162,6 +162,15 @@ describe('the status page in Chromium', async () => {
     await context.close();
   });
 
+  it('in forced colours (Windows high contrast) the days keep their colours and patterns', async () => {
+    const { page, context } = await open('', { forcedColors: 'active' });
+    const looks = (selector: string) => page.locator(`[data-component="api"] .strip ${selector}`).first().evaluate((el) => `${getComputedStyle(el).backgroundImage} ${getComputedStyle(el).backgroundColor}`);
+    // The API's outage day keeps its red cross-hatch; an operational day its plain green.
+    assert.match(await looks('li.st-major_outage'), /^repeating-linear-gradient\(45deg, rgb\(252, 165, 165\).* rgb\(185, 28, 28\)$/);
+    assert.equal(await looks('li:not([class])'), 'none rgb(21, 128, 61)');
+    await context.close();
+  });
+
   it('a custom domain gets a CNAME file', async () => {
     assert.equal(await readFile(join(site.out, 'CNAME'), 'utf8'), 'status.fixture.example.com\n');
   });
