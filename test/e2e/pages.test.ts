@@ -162,6 +162,22 @@ describe('the status page in Chromium', async () => {
     await context.close();
   });
 
+  it('the day tooltip is dark on a light page and light on a dark one, also by the toggle', async () => {
+    const tipBackground = async (page: Page) => {
+      const day = page.locator('[data-component="api"] .strip li').nth(45);
+      await day.hover();
+      return day.evaluate((el) => getComputedStyle(el, '::after').backgroundColor);
+    };
+    const light = await open('', { colorScheme: 'light' });
+    assert.equal(await tipBackground(light.page), 'rgb(17, 24, 39)');
+    await light.page.click('#theme');
+    assert.equal(await tipBackground(light.page), 'rgb(243, 244, 246)');
+    await light.context.close();
+    const dark = await open('', { colorScheme: 'dark' });
+    assert.equal(await tipBackground(dark.page), 'rgb(243, 244, 246)');
+    await dark.context.close();
+  });
+
   it('in forced colours (Windows high contrast) the days keep their colours and patterns', async () => {
     const { page, context } = await open('', { forcedColors: 'active' });
     const looks = (selector: string) => page.locator(`[data-component="api"] .strip ${selector}`).first().evaluate((el) => `${getComputedStyle(el).backgroundImage} ${getComputedStyle(el).backgroundColor}`);
