@@ -41,6 +41,8 @@ describe('home page, built from real probe runs, in Chromium', async () => {
       res.end('<h1>Pipeline</h1>');
     });
     const checks = (checksDir = await writeTree({
+      // A weekly window ahead: the home page shows its next occurrence once, not one card a week.
+      'maintenance.yml': 'maintenance:\n  - id: weekly-release\n    title: Weekly release\n    components: [email]\n    time_zone: Europe/Prague\n    recurring:\n      weekly: [wed]\n      at: "06:00"\n      duration: 30m\n',
       'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url)}defaults:\n  interval: 5m\n  retry_backoff: 10ms\n`,
       'core.yml': `checks:
   - id: api
@@ -101,6 +103,9 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     assert.equal(await row('api').locator('[data-uptime]').innerText(), '100% uptime');
     assert.equal(await row('email').locator('[data-status]').innerText(), 'No data');
     assert.match(await page.locator('footer').innerText(), /Central European Standard Time \(Europe\/Prague\)/);
+    const release = page.locator('[data-maintenance^="weekly-release"]');
+    assert.equal(await release.count(), 1, 'one card for a weekly window');
+    assert.match(await release.innerText(), /^Weekly release\n+Scheduled · Nov 25, 2026, 6:00 AM (\(.+?\) )?to Nov 25, 2026, 6:30 AM (\(.+?\) )?· Affected: Email sync · Recurring/);
     await page.screenshot({ path: join(artifacts, 'home-light.png'), fullPage: true });
     await page.close();
   });
