@@ -125,7 +125,14 @@ describe('the status page in Chromium', async () => {
     assert.match(await page.locator('[data-check="api"]').innerText(), /Last result: Up/);
     assert.match(await page.locator('[data-incident="2026-11-21-api"]').innerText(), /Resolved/);
     assert.match(await page.locator('tr[data-month="2026-11"]').innerText(), /99\.95%/);
+    // Day by day: a table of all 90 days behind "Show as a table"; a link to a day opens it there.
+    const days = page.locator('section[aria-labelledby="days"] details');
     assert.equal(await page.locator('tr[id^="d2026-"]').count(), 90);
+    assert.equal(await page.locator('#d2026-11-21').isVisible(), false);
+    await days.locator('summary').click();
+    assert.match(await page.locator('#d2026-11-21').innerText(), /^Nov 21, 2026\s+9\d\.\d\d% \(Major outage\)\s+100%\s+(40|50) min\s+1$/);
+    await page.goto(`${site.url}components/api/#d2026-11-20`);
+    assert.equal(await page.locator('#d2026-11-20').isVisible(), true);
     await context.close();
   });
 
