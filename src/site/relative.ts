@@ -64,3 +64,46 @@ export function formatRelative(data: RelativeData, ms: number): string {
   }
   return data.n;
 }
+
+const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+const scripts = new Map<string, string>();
+
+/**
+ * The page's relative-time script for one language (`template` is its "({relative})"): the
+ * language's phrases, formatRelative's own source, and the code that puts the words after each
+ * <time>. Base.astro inlines it in the head; it is the same for every page of a language.
+ */
+export function relativeScript(lang: string, template: string): string {
+  const key = `${lang}\n${template}`;
+  let script = scripts.get(key);
+  if (!script) {
+    script = `var upkeepRel = (function () {
+  var d = document, data = ${json(relativeData(lang))}, tpl = ${json(template)}, now;
+  var formatRelative = ${formatRelative.toString()};
+  function one(el) {
+    var at = el.getAttribute('datetime');
+    if (at.indexOf('T') < 0) return;
+    var text = ' ' + tpl.replace('{relative}', formatRelative(data, Date.parse(at) - now));
+    if (!el.upkeepRel) { el.upkeepRel = d.createElement('span'); el.upkeepRel.setAttribute('data-rel', ''); el.after(el.upkeepRel); }
+    if (el.upkeepRel.textContent !== text) el.upkeepRel.textContent = text;
+  }
+  function all() {
+    now = Date.now();
+    d.querySelectorAll('time[datetime]').forEach(one);
+  }
+  // While the top of the page is parsed, each batch of new nodes is looked at before it is drawn.
+  // A long page calls upkeepRel.settle() where the first screen ends: watching 2,700 strip days
+  // cost more than the words are worth; times further down are done once the page is parsed.
+  var parsing = new MutationObserver(all);
+  parsing.observe(d.documentElement, { childList: true, subtree: true });
+  all.settle = function () { parsing.disconnect(); all(); };
+  d.addEventListener('DOMContentLoaded', function () {
+    all.settle();
+    setInterval(all, 60000);
+  });
+  return all;
+})();`;
+    scripts.set(key, script);
+  }
+  return script;
+}
