@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -6,10 +6,13 @@ import { build as astroBuild } from 'astro';
 import { formatError } from '../config/errors.ts';
 import { loadIncidents } from '../history/incidents.ts';
 import { readHistory } from '../history/read.ts';
+import { isPlainFileUnder } from '../history/safe-fs.ts';
+import type { Redactor } from '../secrets/redact.ts';
 import { upkeepSite } from '../site/integration.ts';
 import { buildViewModel, capFor, DAY, HISTORY_DAYS } from '../site/view-model.ts';
 import { loadOrFail } from './config.ts';
-import type { Io } from './io.ts';
+import { annotate, type Io } from './io.ts';
+import { secretsOf } from './secrets.ts';
 
 /** The Astro project (pages, layouts, config) ships with Upkeep itself. */
 export const siteRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,7 +26,14 @@ export type BuildOptions = {
   vars?: Record<string, string>;
   /** UPKEEP_SITE_URL: where the page is published, when site.yml does not say. */
   siteUrl?: string;
+  redactor?: Redactor;
 };
+
+/**
+ * View-model fields that hold ids, times, enums and the vendor's own addresses: never text a probe
+ * or a person wrote, so the last fence skips them (and a short secret cannot break a route).
+ */
+const structural = new Set(['id', 'windowId', 'group', 'artifact', 'region', 'regions', 'basePath', 'url', 'timeZone', 'language', 'languages', 'accent', 'logo', 'time', 'at', 'start', 'end', 'started', 'createdAt', 'updatedAt', 'resolvedAt', 'generatedAt', 'lastChecked', 'day', 'date', 'month', 'status', 'probedStatus', 'state', 'worst', 'outcome', 'kind', 'impact']);
 
 export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const started = performance.now();
@@ -31,15 +41,23 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const now = opts.now();
   const history = await readHistory(opts.history, { from: now.getTime() - HISTORY_DAYS * DAY, now: now.getTime(), capFor: capFor(config) });
   for (const w of history.warnings) io.err(`warning: ${w}`);
+  const redactor = opts.redactor ?? (await secretsOf(opts.checks, opts.env)).redactor;
   const { incidents, errors } = await loadIncidents(opts.history, config.components.map((c) => c.id));
   // A broken incident file must not stop the page from updating during an outage: it is left out, loudly.
-  for (const e of errors) io.err(`warning: incident left out: ${formatError(e)}`);
+  for (const e of errors) {
+    io.err(`warning: incident left out: ${formatError(e)}`);
+    annotate(io, opts.env, 'error', e);
+  }
   const siteUrl = config.site.url ?? opts.siteUrl;
   if (!siteUrl) io.err('warning: site.url is not set in site.yml (nor UPKEEP_SITE_URL): feeds and canonical links will point at http://localhost:4321/');
   // A project Pages site lives under /<repo>/: take that path from the published address unless site.yml sets one.
   const urlPath = siteUrl ? new URL(siteUrl).pathname.replace(/\/?$/, '/') : '/';
   const basePath = config.site.base_path !== '/' ? config.site.base_path : urlPath;
-  const view = buildViewModel({ config, days: history.days, recent: history.recent, incidents, now, basePath, ...(siteUrl ? { siteUrl: new URL('/', siteUrl).href } : {}) });
+  // The last fence: every text the pages, feeds and JSON are made from is cleaned of every secret this process knows.
+  const view = redactor.redactDeep(
+    buildViewModel({ config, days: history.days, recent: history.recent, incidents, now, basePath, ...(siteUrl ? { siteUrl: new URL('/', siteUrl).href } : {}) }),
+    (key) => structural.has(key),
+  );
   const outDir = resolve(opts.out);
   // A status page build must not phone home (and CI has no network to do it with).
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -70,9 +88,16 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   // from a CNAME file. Pages deployed by Actions ignore the file; README says where to set it there.
   const host = siteUrl ? new URL(siteUrl).hostname : '';
   if (host && !/(^|\.)github\.io$|^localhost$|^127\.|^\[/.test(host)) await writeFile(join(outDir, 'CNAME'), `${host}\n`);
-  // Screenshots and step logs of the latest failures, so the component page can link them.
+  // Screenshots and step logs of the latest failures, so the component page can link them: regular
+  // files only (a link committed under history/ could point anywhere), logs redacted once more.
   for (const a of new Set(history.recent.map((s) => s.artifact).filter((x): x is string => !!x))) {
-    for (const ext of ['jpg', 'log']) await cp(join(opts.history, 'artifacts', `${a}.${ext}`), join(outDir, 'artifacts', `${a}.${ext}`)).catch(() => {});
+    for (const ext of ['jpg', 'log']) {
+      const from = join(opts.history, 'artifacts', `${a}.${ext}`);
+      if (!(await isPlainFileUnder(opts.history, from))) continue;
+      const to = join(outDir, 'artifacts', `${a}.${ext}`);
+      await mkdir(join(to, '..'), { recursive: true });
+      await writeFile(to, ext === 'log' ? redactor.redact(await readFile(from, 'utf8')) : await readFile(from));
+    }
   }
   io.out(`built ${opts.out}: ${config.components.length} components, ${config.checks.length} checks, ${history.days.length} check-days in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

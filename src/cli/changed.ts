@@ -19,8 +19,11 @@ async function git(cwd: string, args: string[]): Promise<string> {
   }
 }
 
-/** Ids of checks that are new or differ (after `${{ vars }}` are filled in) from the same checks folder at `ref`. */
-export async function changedCheckIds(config: Config, ref: string): Promise<string[]> {
+/**
+ * Ids of checks that are new or differ (after `${{ vars }}` are filled in) from the same checks
+ * folder at `ref`, and the config at `ref` (the base branch's, which a pull request cannot change).
+ */
+export async function changedChecks(config: Config, ref: string): Promise<{ ids: string[]; base?: Config }> {
   const dir = resolve(config.dir);
   const top = (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
   await git(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
@@ -39,7 +42,7 @@ export async function changedCheckIds(config: Config, ref: string): Promise<stri
       return check && JSON.stringify(resolveDeep(check, { vars: c.vars, env: {} }));
     };
     // If the old config did not load, everything counts as changed.
-    return config.checks.filter((c) => !before || shape(before, c.id) !== shape(config, c.id)).map((c) => c.id);
+    return { ids: config.checks.filter((c) => !before || shape(before, c.id) !== shape(config, c.id)).map((c) => c.id), base: before };
   } finally {
     await rm(old, { recursive: true, force: true });
   }

@@ -2,10 +2,12 @@
 import { parseArgs } from 'node:util';
 import { clockFrom } from './clock.ts';
 import { InputError, UsageError } from './errors.ts';
-import type { Io } from './io.ts';
+import { redactingIo, type Io } from './io.ts';
 import { probe } from './probe.ts';
+import { secretsOf } from './secrets.ts';
 import { validate } from './validate.ts';
 import { parseDuration } from '../config/duration.ts';
+import { MIN_SECRET, Redactor } from '../secrets/redact.ts';
 
 const USAGE = `Usage: upkeep <command> [options]
 
@@ -14,7 +16,8 @@ Commands:
                                                   check checks, maintenance and incidents; exit 1 with file:line:col errors
   probe     [--checks DIR] [--history DIR] [--only ID,...] [--changed-since GIT_REF]
             [--region NAME] [--shard I/N] [--dry-run] [--json] [--concurrency N]
-            [--allow-missing-secrets] [--output FILE]
+            [--allow-missing-secrets] [--output FILE] [--untrusted]
+                                                  --untrusted: the checks come from a pull request (no internal targets, no response data)
   run       [--for DURATION] [--region NAME] [--shard I/N] [--no-probe] [--no-incidents] [--no-rollup] [--commit] [--push]
                                                   the scheduled slot: probe every interval, incidents, rollup, commit, push
   pr-comment --file RESULTS.json                  the dry-run results as one comment on the pull request
@@ -41,6 +44,7 @@ const options = {
   concurrency: { type: 'string', default: '32' },
   all: { type: 'boolean', default: false },
   'allow-missing-secrets': { type: 'boolean', default: false },
+  untrusted: { type: 'boolean', default: false },
   output: { type: 'string' },
   file: { type: 'string' },
   for: { type: 'string' },
@@ -59,15 +63,18 @@ const allowed: Record<string, (keyof typeof options)[]> = {
   run: ['checks', 'history', 'for', 'region', 'shard', 'no-probe', 'no-incidents', 'no-rollup', 'commit', 'push', 'concurrency'],
   'pr-comment': ['file'],
   incidents: ['checks', 'history', 'dry-run', 'json'],
-  probe: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency', 'allow-missing-secrets', 'output'],
+  probe: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency', 'allow-missing-secrets', 'output', 'untrusted'],
   build: ['checks', 'history', 'out'],
   rollup: ['checks', 'history', 'all'],
   demo: ['port', 'days'],
 };
 
-export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+export async function main(argv: string[], env: Record<string, string | undefined>, rawIo: Io): Promise<number> {
+  // Filled once the arguments say where the checks are; everything printed is cleaned of it.
+  const redactor = new Redactor();
+  const io = redactingIo(rawIo, redactor);
   try {
-    return await run(argv, withActionsSecrets(env), io);
+    return await run(argv, withActionsSecrets(env), io, redactor);
   } catch (error) {
     if (error instanceof InputError || error instanceof UsageError) {
       io.err(`upkeep: ${error.message}`);
@@ -79,7 +86,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-async function run(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+async function run(argv: string[], env: Record<string, string | undefined>, io: Io, redactor: Redactor): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -98,6 +105,8 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
     const given = argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
     if (given && name !== 'help' && !allowed[command].includes(name)) throw new UsageError(`${command} does not take --${name}`);
   }
+  const { tooShort } = await secretsOf(values.checks, env, redactor);
+  for (const name of tooShort) io.err(`warning: the secret ${name} is shorter than ${MIN_SECRET} characters; Upkeep cannot hide so short a value in what it writes without hiding ordinary words: use a longer one`);
 
   switch (command) {
     case 'validate':
@@ -118,6 +127,8 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
           env,
           now: clockFrom(env),
           allowMissingSecrets: values['allow-missing-secrets'],
+          untrusted: values.untrusted,
+          redactor,
           ...(values.output ? { output: values.output } : {}),
         },
         io,
@@ -142,6 +153,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
           concurrency: positiveInt('--concurrency', values.concurrency),
           env,
           now: clockFrom(env),
+          redactor,
         },
         io,
       );
@@ -150,12 +162,12 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
     case 'pr-comment': {
       if (!values.file) throw new UsageError('pr-comment needs --file RESULTS.json (from upkeep probe --output)');
       const { prComment } = await import('./pr-comment.ts');
-      await prComment({ file: values.file, env }, io);
+      await prComment({ file: values.file, env, redactor }, io);
       return 0;
     }
     case 'incidents': {
       const { incidents } = await import('./incidents.ts');
-      await incidents({ checks: values.checks, history: values.history, dryRun: values['dry-run'], json: values.json, env, now: clockFrom(env) }, io);
+      await incidents({ checks: values.checks, history: values.history, dryRun: values['dry-run'], json: values.json, env, now: clockFrom(env), redactor }, io);
       return 0;
     }
     case 'rollup': {
@@ -166,7 +178,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
     case 'build': {
       // Astro and Vite are heavy; only the commands that build load them.
       const { build } = await import('./build.ts');
-      await build({ checks: values.checks, history: values.history, out: values.out, env, now: clockFrom(env), ...(env.UPKEEP_SITE_URL ? { siteUrl: env.UPKEEP_SITE_URL } : {}) }, io);
+      await build({ checks: values.checks, history: values.history, out: values.out, env, now: clockFrom(env), redactor, ...(env.UPKEEP_SITE_URL ? { siteUrl: env.UPKEEP_SITE_URL } : {}) }, io);
       return 0;
     }
     case 'demo': {
@@ -191,8 +203,10 @@ export function withActionsSecrets(env: Record<string, string | undefined>): Rec
   } catch {
     throw new UsageError('UPKEEP_SECRETS is not JSON (the workflow passes ${{ toJSON(secrets) }})');
   }
-  const extra = Object.fromEntries(Object.entries(secrets as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-  return { ...extra, ...env, UPKEEP_SECRETS: undefined };
+  if (!secrets || typeof secrets !== 'object') throw new UsageError('UPKEEP_SECRETS is not a JSON object (the workflow passes ${{ toJSON(secrets) }})');
+  const extra = Object.fromEntries(Object.entries(secrets).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  // UPKEEP_SECRETS stays: every entry is a secret to hide, referenced by a check or not.
+  return { ...extra, ...env };
 }
 
 function positiveInt(name: string, text: string): number {

@@ -5,10 +5,13 @@ import type { Config } from '../config/load.ts';
 import type { Check } from '../config/schema.ts';
 import { didYouMean } from '../config/errors.ts';
 import { appendSamples, readDay, type Shard } from '../history/store.ts';
+import { publicOnlyGuard } from '../probes/guard.ts';
 import { probeChecks } from '../probes/run.ts';
+import type { Redactor } from '../secrets/redact.ts';
 import type { Sample } from '../status/sample.ts';
-import { changedCheckIds } from './changed.ts';
+import { changedChecks } from './changed.ts';
 import { loadOrFail } from './config.ts';
+import { secretsOf } from './secrets.ts';
 import { UsageError } from './errors.ts';
 import { table, type Io } from './io.ts';
 
@@ -32,11 +35,19 @@ export type ProbeOptions = {
   allowMissingSecrets?: boolean;
   /** Also write `{ samples, skipped }` as JSON to this file (the pull-request comment reads it). */
   output?: string;
+  /**
+   * The checks come from a pull request: internal addresses are refused (except those the base
+   * branch's site.yml allows), and results say which expectation failed, never what the target sent.
+   */
+  untrusted?: boolean;
+  /** Every secret the process was given (main() makes it; tests may leave it out). */
+  redactor?: Redactor;
 };
 
 export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
   const config = await loadOrFail(opts.checks, { env: opts.env, vars: opts.vars, requireEnv: !opts.allowMissingSecrets }, io);
-  const wanted = await select(config, opts);
+  const redactor = opts.redactor ?? (await secretsOf(opts.checks, opts.env)).redactor;
+  const { checks: wanted, base } = await select(config, opts);
   const skipped = wanted.filter((c) => missingSecrets(c, opts.env).length > 0);
   for (const c of skipped) io.err(`notice: not probing ${c.id}: it needs ${missingSecrets(c, opts.env).join(', ')}, which this environment does not have`);
   const selected = wanted.filter((c) => !skipped.includes(c));
@@ -48,34 +59,39 @@ export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
     concurrency: opts.concurrency,
     dispatcher: opts.dispatcher,
     browserPath: browserPath(opts.env),
+    redactor,
+    // From a pull request, the base branch decides which internal addresses may be probed.
+    ...(opts.untrusted ? { untrusted: { guard: publicOnlyGuard((opts.changedSince ? base : config)?.pull_requests.allow_private ?? []) } } : {}),
   });
-  if (!opts.dryRun && samples.length > 0) await appendSamples(opts.history, samples, opts.shard);
+  if (!opts.dryRun && samples.length > 0) await appendSamples(opts.history, samples, { shard: opts.shard, redact: (t) => redactor.redact(t) });
   for (const e of errors) io.err(`upkeep: internal error probing ${e.check} (no sample recorded; please report it): ${e.message}`);
-  if (opts.output) await writeFile(opts.output, JSON.stringify({ samples, skipped: skipped.map((c) => c.id) }, null, 2));
+  if (opts.output) await writeFile(opts.output, redactor.redact(JSON.stringify({ samples: samples.map(({ attachments: _, ...s }) => s), skipped: skipped.map((c) => c.id) }, null, 2)));
   if (opts.json) io.out(JSON.stringify(samples, null, 2));
   else if (samples.length === 0) io.out(opts.changedSince ? `no check changed since ${opts.changedSince}` : 'no check is due');
   else io.out(summary(samples));
   return samples;
 }
 
-/** `--only`, the shard, and `every: N` (a check is due when its last sample is old enough). */
-async function select(config: Config, opts: ProbeOptions): Promise<Check[]> {
+/** `--only`, the shard, and `every: N` (a check is due when its last sample is old enough). With `--changed-since`, also the config at that ref. */
+async function select(config: Config, opts: ProbeOptions): Promise<{ checks: Check[]; base?: Config }> {
   let checks = config.checks;
   if (opts.only || opts.changedSince) {
     const ids = config.checks.map((c) => c.id);
     for (const id of opts.only ?? []) if (!ids.includes(id)) throw new UsageError(`--only: no check "${id}"${didYouMean(id, ids)}`);
-    const changed = opts.changedSince ? await changedCheckIds(config, opts.changedSince) : undefined;
-    return checks.filter((c) => (!opts.only || opts.only.includes(c.id)) && (!changed || changed.includes(c.id)));
+    const changed = opts.changedSince ? await changedChecks(config, opts.changedSince) : undefined;
+    return { checks: checks.filter((c) => (!opts.only || opts.only.includes(c.id)) && (!changed || changed.ids.includes(c.id))), base: changed?.base };
   }
   if (opts.shard) checks = checks.filter((c) => shardOf(c.id, opts.shard!.count) === opts.shard!.index - 1);
-  if (!checks.some((c) => c.every > 1)) return checks;
+  if (!checks.some((c) => c.every > 1)) return { checks };
   const last = await lastSampleTimes(opts.history, opts.now(), opts.region);
   const now = opts.now().getTime();
-  return checks.filter((c) => {
-    const t = last.get(c.id);
-    // Half an interval of slack, so a run that starts a little early still counts.
-    return t === undefined || now - t >= (c.every - 0.5) * config.defaults.interval;
-  });
+  return {
+    checks: checks.filter((c) => {
+      const t = last.get(c.id);
+      // Half an interval of slack, so a run that starts a little early still counts.
+      return t === undefined || now - t >= (c.every - 0.5) * config.defaults.interval;
+    }),
+  };
 }
 
 /** UPKEEP_CHROMIUM, else Debian's Chromium when present, else Playwright's own browser (GitHub's runners). */

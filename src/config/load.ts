@@ -3,14 +3,15 @@
  * Returns results, never throws for bad input (the CLI picks the exit code).
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from './errors.ts';
 import { check, checksFile, maintenanceFile, siteFile, type Check, type MaintenanceWindow, type SiteFile } from './schema.ts';
-import { parseWhen } from '../status/maintenance.ts';
+import { parseWhen } from '../time/parse.ts';
 import { references, resolve } from './template.ts';
+import { parseYaml } from './yaml.ts';
 
 export type Source = { file: string; line: number; col: number };
 
@@ -60,20 +61,15 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   }
 
   const parsed: Parsed[] = [];
-  for (const name of names) {
-    const file = join(dir, name);
-    const text = await readFile(file, 'utf8');
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) errors.push(yamlError(file, e, lines));
+  for (const { file, text, error } of await readTexts(dir, names)) {
+    if (error) {
+      errors.push(error);
       continue;
     }
-    for (const w of doc.warnings) {
-      const pos = lines.linePos(w.pos[0]);
-      warnings.push(`${file}:${pos.line}:${pos.col}  ${firstLine(w.message)}`);
-    }
-    parsed.push({ file, doc, lines, data: doc.toJS({ maxAliasCount: 100 }) });
+    const r = parseYaml(text!, file);
+    errors.push(...r.errors);
+    warnings.push(...r.warnings);
+    if (r.parsed) parsed.push({ file, ...r.parsed });
   }
 
   let site: SiteFile | undefined;
@@ -134,38 +130,42 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   };
 }
 
+/** Every YAML file under the checks folder, symbolic links included (they are refused when read). */
 async function yamlFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name))
     .map((e) => relative(dir, join(e.parentPath, e.name)))
     .sort();
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+/** Larger check files are refused before parsing: a 50 MB file took 2.7 GB to read. */
+export const MAX_YAML_BYTES = 4 * 1024 * 1024;
+
+type Text = { file: string; text?: string; error?: ConfigError };
+
+/**
+ * The files' texts. A symbolic link is refused (it can point outside the repository, and what it
+ * points at would be quoted in errors and pull-request logs), and so is a file over the size limit.
+ */
+async function readTexts(dir: string, names: readonly string[]): Promise<Text[]> {
+  const out: Text[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const fail = (message: string) => out.push({ file, error: { file, line: 1, col: 1, path: '', message } });
+    const info = await lstat(file).catch(() => undefined);
+    if (!info) continue;
+    if (info.isSymbolicLink()) fail('is a symbolic link; Upkeep reads only regular files in the checks folder (a link can point outside the repository): replace it with the file itself');
+    else if (info.size > MAX_YAML_BYTES) fail(`is ${(info.size / 1024 / 1024).toFixed(1)} MB; check files may be at most ${MAX_YAML_BYTES / 1024 / 1024} MB each: split it into several files`);
+    else out.push({ file, text: await readFile(file, 'utf8') });
+  }
+  return out;
 }
 
-const messageHints: [RegExp, string][] = [
-  [/without - indicator/, 'this line is indented differently from the lines above it; keys of one item line up'],
-  [/Implicit keys need to be on a single line|Implicit map keys need to be followed by map values/, 'a key is missing its ":", or a value with ": " needs quotes'],
-  [/Missing closing .?quote/, 'a quoted string is not closed'],
-  [/Tabs are not allowed|tab characters/i, 'YAML indents with spaces, not tabs'],
-];
-
-const yamlHints: Record<string, string> = {
-  BAD_INDENT: 'indent nested keys with spaces, the same amount for every key at one level',
-  TAB_AS_INDENT: 'YAML indents with spaces, not tabs',
-  DUPLICATE_KEY: 'each key may appear once per mapping; remove or rename one',
-  BLOCK_AS_IMPLICIT_KEY: 'a key is missing its ":" or the line above is mis-indented',
-  MULTILINE_IMPLICIT_KEY: 'a key is missing its ":" or a string needs quotes',
-  UNEXPECTED_TOKEN: 'quote values that contain ": " or start with "{", "[", "*" or "&"',
-};
-
-function yamlError(file: string, e: { code: string; message: string; pos: [number, number] }, lines: LineCounter): ConfigError {
-  const pos = lines.linePos(e.pos[0]);
-  const hint = messageHints.find(([re]) => re.test(e.message))?.[1] ?? yamlHints[e.code];
-  return { file, line: pos.line, col: pos.col, path: '', message: `YAML: ${firstLine(e.message)}${hint ? ` — ${hint}` : ''}` };
+/** The texts of the checks folder's YAML files (for the redactor: secrets they reference, and what is public). */
+export async function checkTexts(dir: string): Promise<string[]> {
+  const names = await yamlFiles(dir).catch(() => []);
+  return (await readTexts(dir, names)).flatMap((t) => (t.text === undefined ? [] : [t.text]));
 }
 
 function schemaErrors(p: Parsed, schema: z.ZodType, issues: z.core.$ZodIssue[]): ConfigError[] {
@@ -247,8 +247,14 @@ function crossErrors(
         if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) at(['url'], `${JSON.stringify(url)} is not an http:// or https:// URL`);
       }
     }
-    if (check.kind === 'tls' && check.ca_file && !existsSync(join(dir, check.ca_file))) {
-      at(['ca_file'], `${JSON.stringify(check.ca_file)} does not exist (paths are relative to the checks folder)`);
+    if ((check.kind === 'tls' || check.kind === 'http' || check.kind === 'tcp') && check.ca_file && !existsSync(checkFile(dir, check.ca_file))) {
+      at(['ca_file'], `${JSON.stringify(check.ca_file)} does not exist (a path is relative to the checks folder, or absolute)`);
+    }
+    if ((check.kind === 'http' || check.kind === 'tcp') && (check.cert === undefined) !== (check.key === undefined)) {
+      at([check.cert === undefined ? 'key' : 'cert'], 'mutual TLS needs both `cert` and `key`');
+    }
+    if ((check.kind === 'http' || check.kind === 'tcp') && check.key !== undefined && !references(check.key).some((r) => r.scope === 'env')) {
+      at(['key'], 'a private key written in a check file is public: put it in a repository secret and write `key: ${{ env.CRM_CLIENT_KEY }}`');
     }
     for (const { path, text } of strings(check, [])) {
       for (const ref of references(text)) {
@@ -283,6 +289,9 @@ function maintenanceErrors(site: SiteFile, windows: MaintenanceWindow[], p: Pars
   });
   return errors;
 }
+
+/** A file a check names: relative to the checks folder, or absolute. */
+export const checkFile = (dir: string, path: string) => (isAbsolute(path) ? path : join(dir, path));
 
 function* strings(value: unknown, path: PropertyKey[]): Generator<{ path: PropertyKey[]; text: string }> {
   if (typeof value === 'string') yield { path, text: value };

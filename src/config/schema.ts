@@ -2,9 +2,12 @@
  * The single source of truth for what a vendor may write in `checks/`.
  * Types come from here (`z.output`), and so does the JSON Schema editors use (`npm run schema`).
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { durationPattern, parseDuration } from './duration.ts';
 import { parseJsonAssertion } from './json-assertion.ts';
+import { linkScheme } from '../text/markdown.ts';
+import { impossibleTime } from '../time/parse.ts';
 
 const show = (v: unknown) => JSON.stringify(v) ?? String(v);
 
@@ -52,6 +55,20 @@ const statusRange = z.union([httpStatus, z.string({ error: statusError }).regex(
   error: statusError,
 });
 
+/**
+ * A link a vendor writes into the page: http(s), mailto, or a path on the site. `javascript:`,
+ * `data:` and other schemes would run or carry content in every visitor's browser.
+ */
+export const linkSchemes = ['http', 'https', 'mailto'] as const;
+
+const safeLink = z
+  .string()
+  .min(1)
+  .refine((url) => {
+    const scheme = linkScheme(url);
+    return scheme === undefined || (linkSchemes as readonly string[]).includes(scheme);
+  }, { error: (iss) => `expected an https://, http:// or mailto: link, or a path such as "/logo.svg", got ${show(iss.input)} (other schemes, such as javascript: and data:, are refused: they run in visitors' browsers)` });
+
 /** Languages with message files in src/i18n. */
 export const supportedLanguages = ['en', 'pt-BR', 'cs', 'ru', 'fa', 'zh-CN'] as const;
 
@@ -63,7 +80,7 @@ export const site = z.strictObject({
   /** One sentence under the title. */
   description: z.string().optional(),
   /** Public address of the status page, used in feeds and canonical links. @example "https://status.acme-crm.example" */
-  url: z.url().optional(),
+  url: z.url({ protocol: /^https?$/, error: (iss) => `expected the page's https:// address, got ${show(iss.input)}` }).optional(),
   /** Path prefix for GitHub project pages. @example "/status/" */
   base_path: z.string().regex(/^\/(?:[A-Za-z0-9._-]+\/)*$/, { error: 'expected a path that starts and ends with "/", e.g. "/" or "/status/"' }).default('/'),
   /** Time zone the page shows times in (stored times are always UTC). @example "Europe/Prague" */
@@ -73,11 +90,11 @@ export const site = z.strictObject({
   /** Other languages to publish, each under its own path (/cs/, /pt-br/ …). */
   languages: z.array(z.enum(supportedLanguages)).default([]),
   /** A logo image URL (shown beside the title; SVG or PNG). */
-  logo: z.string().min(1).optional(),
+  logo: safeLink.optional(),
   /** Accent colour (CSS hex). */
   accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'expected a colour like "#2563eb"' }).optional(),
   /** Links shown in the header: support, main site. */
-  links: z.array(z.strictObject({ label: z.string().min(1), url: z.url() })).default([]),
+  links: z.array(z.strictObject({ label: z.string().min(1), url: safeLink })).default([]),
 });
 
 export const defaults = z.strictObject({
@@ -151,12 +168,28 @@ export const siteFile = z.strictObject({
       raw_days: z.number().int().min(3).default(90),
     })
     .prefault({}),
+  pull_requests: z
+    .strictObject({
+      /**
+       * Private, loopback and link-local targets a pull request's dry run may probe: addresses,
+       * networks ("10.20.0.0/16") or host names. Read from the base branch, never from the pull request.
+       * @example ["10.20.0.0/16", "crm-staging.internal"]
+       */
+      allow_private: z.array(z.string().refine(isAllowEntry, { error: (iss) => `expected an address, a network such as "10.20.0.0/16", or a host name, got ${show(iss.input)}` })).default([]),
+    })
+    .prefault({}),
 });
 
-const dateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$/, {
-  error: (iss) => `expected a date and time such as "2026-11-28 22:00" (in the window's time zone) or "2026-11-28T21:00:00Z", got ${show(iss.input)}`,
-});
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: (iss) => `expected a date such as "2026-11-28", got ${show(iss.input)}` });
+/** A date or time that exists: "2026-02-30" and "25:61" are refused where they are written. */
+const real = <T extends z.ZodString>(schema: T) =>
+  schema.refine((text) => impossibleTime(text) === undefined, { error: (iss) => `${show(iss.input)} is not a real time: ${impossibleTime(String(iss.input))}` });
+
+const dateTime = real(
+  z.string().regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$/, {
+    error: (iss) => `expected a date and time such as "2026-11-28 22:00" (in the window's time zone) or "2026-11-28T21:00:00Z", got ${show(iss.input)}`,
+  }),
+);
+const date = real(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: (iss) => `expected a date such as "2026-11-28", got ${show(iss.input)}` }));
 export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 export const maintenanceWindow = z
@@ -254,6 +287,31 @@ const httpExpect = z.strictObject({
   ...latency,
 });
 
+/** "1.1.1.1", "1.1.1.1:53", "2606:4700::1111" or "[2606:4700::1111]:53", as Node's resolver takes them. */
+function isResolverAddress(text: string): boolean {
+  const m = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text) ?? /^([\d.]+)(?::(\d{1,5}))?$/.exec(text) ?? /^([0-9a-fA-F:]+)()$/.exec(text);
+  return !!m && isIP(m[1]) !== 0 && (!m[2] || (Number(m[2]) >= 1 && Number(m[2]) <= 65_535));
+}
+
+/** An address, a CIDR network or a host name, for `pull_requests.allow_private`. */
+function isAllowEntry(text: string): boolean {
+  const [address, bits, extra] = text.split('/');
+  if (extra !== undefined) return false;
+  const version = isIP(address);
+  if (bits !== undefined) return version !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+  return version !== 0 || /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(address);
+}
+
+/** Trust and identity for TLS: a private CA, and a client certificate for mutual TLS. */
+const tlsFiles = {
+  /** Extra trusted CA certificates (a PEM file, relative to the checks folder or absolute) for a private CA. */
+  ca_file: z.string().min(1).optional(),
+  /** Client certificate (PEM) for mutual TLS; usually `${{ env.NAME }}`. */
+  cert: z.string().min(1).optional(),
+  /** The client certificate's private key (PEM): must be `${{ env.NAME }}`, a repository secret. */
+  key: z.string().min(1).optional(),
+};
+
 const checkBase = {
   /** Stable id; renaming it starts a new history. */
   id,
@@ -283,6 +341,7 @@ export const httpCheck = z.strictObject({
   follow_redirects: z.number().int().min(0).max(20).default(5),
   /** Bytes of body read at most; more is `too_large`. */
   max_body_bytes: z.number().int().positive().default(1_048_576),
+  ...tlsFiles,
   expect: httpExpect.prefault({}),
 });
 
@@ -299,6 +358,7 @@ export const tcpCheck = z.strictObject({
   port: portOrVar,
   /** Wrap the connection in TLS (SMTPS 465, IMAPS 993). */
   tls: z.boolean().default(false),
+  ...tlsFiles,
   /** A line to send after connecting (CRLF added when missing). */
   send: z.string().optional(),
   expect: z
@@ -322,7 +382,7 @@ export const dnsCheck = z.strictObject({
   /** A resolver to ask, "host" or "host:port"; the system's resolvers when absent. */
   server: z
     .string()
-    .regex(/^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/, { error: (iss) => `expected "host" or "host:port", e.g. "1.1.1.1" or "127.0.0.1:5353", got ${show(iss.input)}` })
+    .refine(isResolverAddress, { error: (iss) => `expected a resolver's address, "address" or "address:port", e.g. "1.1.1.1", "127.0.0.1:5353" or "[2606:4700:4700::1111]:53", got ${show(iss.input)} (resolvers are named by address, not by host name)` })
     .optional(),
   expect: z
     .strictObject({
@@ -342,7 +402,7 @@ export const tlsCheck = z.strictObject({
   port: portOrVar.default(443),
   /** The name to ask for and match the certificate against; `host` when absent. */
   servername: hostname.optional(),
-  /** Extra trusted CA certificates (PEM file, relative to the checks folder) for a private CA. */
+  /** Extra trusted CA certificates (a PEM file, relative to the checks folder or absolute) for a private CA. */
   ca_file: z.string().min(1).optional(),
   expect: z
     .strictObject({
@@ -442,11 +502,13 @@ export const componentStatuses = ['operational', 'degraded_performance', 'partia
 export const incidentStatuses = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export const impacts = ['none', 'minor', 'major', 'critical'] as const;
 
-const instantText = z
-  .string({ error: (iss) => `expected a time such as "2026-11-23T13:05:00Z", got ${show(iss.input)}` })
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
-    error: (iss) => `expected a time with its offset, such as "2026-11-23T13:05:00Z" or "2026-11-23T14:05:00+01:00", got ${show(iss.input)}`,
-  });
+const instantText = real(
+  z
+    .string({ error: (iss) => `expected a time such as "2026-11-23T13:05:00Z", got ${show(iss.input)}` })
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
+      error: (iss) => `expected a time with its offset, such as "2026-11-23T13:05:00Z" or "2026-11-23T14:05:00+01:00", got ${show(iss.input)}`,
+    }),
+);
 
 export const incidentUpdate = z.strictObject({
   /** When this update was posted. */

@@ -1,6 +1,6 @@
 /**
  * `${{ vars.NAME }}` and `${{ env.NAME }}` references in check fields.
- * Values from `env` are secrets: the probe run collects them so every text it writes can be redacted.
+ * Values from `env` are secrets: the probe run hands them to its redactor, so every text it writes is cleaned of them.
  */
 
 export type Reference = { scope: string; name: string; text: string; index: number };
@@ -18,8 +18,11 @@ export function references(text: string): Reference[] {
 
 export type Scope = { vars: Record<string, string>; env: Record<string, string | undefined> };
 
+/** Where resolved secret values go (the run's redactor). */
+export type SecretSink = { add(value: string): unknown };
+
 /** Substitutes references; `secrets` collects every env value used. Unknown references were refused by validation. */
-export function resolve(text: string, scope: Scope, secrets?: Set<string>): string {
+export function resolve(text: string, scope: Scope, secrets?: SecretSink): string {
   return text.replace(pattern, (whole, kind: string | undefined, name: string | undefined) => {
     if (kind === 'vars' && name && scope.vars[name] !== undefined) return scope.vars[name];
     if (kind === 'env' && name && scope.env[name] !== undefined) {
@@ -32,23 +35,11 @@ export function resolve(text: string, scope: Scope, secrets?: Set<string>): stri
 }
 
 /** Applies `resolve` to every string inside a JSON-like value. */
-export function resolveDeep<T>(value: T, scope: Scope, secrets?: Set<string>): T {
+export function resolveDeep<T>(value: T, scope: Scope, secrets?: SecretSink): T {
   if (typeof value === 'string') return resolve(value, scope, secrets) as T;
   if (Array.isArray(value)) return value.map((v) => resolveDeep(v, scope, secrets)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveDeep(v, scope, secrets)])) as T;
   }
   return value;
-}
-
-/** Replaces every secret value in `text` with `***`; longest first, so one secret inside another is still hidden. */
-export function redact(text: string, secrets: ReadonlySet<string>): string {
-  let out = text;
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (s.length >= 1) out = out.split(s).join('***');
-    // Secrets also leak percent-encoded (in URLs) — hide that form too.
-    const encoded = encodeURIComponent(s);
-    if (encoded !== s) out = out.split(encoded).join('***');
-  }
-  return out;
 }

@@ -5,14 +5,21 @@
  * the record; nothing here deletes anything, and no failure here stops a probe run.
  */
 import type { IncidentUpdate } from '../config/schema.ts';
-import { appendUpdate, setFields, type Incident } from '../history/incidents.ts';
+import { appendUpdate, type Incident } from '../history/incidents.ts';
 import { byTime, incidentStatus, type Action } from '../status/incidents.ts';
 import type { GitHub } from './client.ts';
 
 const TRUSTED = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 const STATUS_WORD = /^\s*(investigating|identified|monitoring|resolved)\s*:\s*([\s\S]+)$/i;
 
-export type SyncReport = { created: number[]; commented: number; closed: number; imported: number; errors: string[] };
+export type SyncReport = {
+  /** Issues opened, by incident: the caller writes each number into its incident file. */
+  created: { id: string; number: number }[];
+  commented: number;
+  closed: number;
+  imported: number;
+  errors: string[];
+};
 
 const issueBody = (i: Pick<Incident, 'title' | 'components' | 'impact'>, update: IncidentUpdate, pageUrl?: string) =>
   [
@@ -24,8 +31,15 @@ const issueBody = (i: Pick<Incident, 'title' | 'components' | 'impact'>, update:
     '<!-- upkeep:incident -->',
   ].join('\n');
 
+export type SyncOptions = {
+  /** Where the incident files are (the issue number is written back into them). */
+  historyDir: string;
+  /** Everything sent to GitHub and written back passes through it: a public issue is a page too. */
+  redact: (text: string) => string;
+};
+
 /** Mirrors incident actions to issues. `incidents` are the files after the actions were applied. */
-export async function mirrorActions(gh: GitHub, actions: readonly Action[], incidents: readonly Incident[], opts: { pageUrl?: (id: string) => string } = {}): Promise<SyncReport> {
+export async function mirrorActions(gh: GitHub, actions: readonly Action[], incidents: readonly Incident[], opts: SyncOptions & { pageUrl?: (id: string) => string }): Promise<SyncReport> {
   const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, errors: [] };
   for (const a of actions) {
     const incident = incidents.find((i) => i.id === a.id);
@@ -36,16 +50,15 @@ export async function mirrorActions(gh: GitHub, actions: readonly Action[], inci
         const { data } = await gh.rest.issues.create({
           owner: gh.owner,
           repo: gh.repo,
-          title: incident.title,
-          body: issueBody(incident, a.update, opts.pageUrl?.(incident.id)),
+          title: opts.redact(incident.title),
+          body: opts.redact(issueBody(incident, a.update, opts.pageUrl?.(incident.id))),
           labels: ['incident', ...incident.components],
         });
         number = data.number;
-        await setFields(incident.file, { github_issue: number });
-        report.created.push(number);
+        report.created.push({ id: incident.id, number });
         if (a.type === 'open') continue;
       }
-      await gh.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: number, body: `**${a.update.status}** — ${a.update.message}` });
+      await gh.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: number, body: opts.redact(`**${a.update.status}** — ${a.update.message}`) });
       report.commented++;
       const state = a.type === 'resolve' ? 'closed' : a.type === 'reopen' ? 'open' : undefined;
       if (state) {
@@ -64,11 +77,11 @@ export async function mirrorActions(gh: GitHub, actions: readonly Action[], inci
  * `investigating:`, `identified:`, `monitoring:` or `resolved:` becomes an update (once: an update
  * with the same time and author is not added again). Anyone else's comments are ignored.
  */
-export async function importComments(gh: GitHub, incidents: readonly Incident[]): Promise<SyncReport> {
+export async function importComments(gh: GitHub, incidents: readonly Incident[], opts: SyncOptions & { now: number }): Promise<SyncReport> {
   const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, errors: [] };
   for (const incident of incidents) {
     if (incident.github_issue === undefined) continue;
-    if (incidentStatus(incident) === 'resolved' && Date.now() - Date.parse(byTime(incident.updates).at(-1)!.at) > 7 * 86_400_000) continue;
+    if (incidentStatus(incident) === 'resolved' && opts.now - Date.parse(byTime(incident.updates).at(-1)!.at) > 7 * 86_400_000) continue;
     try {
       const comments = await gh.paginate(gh.rest.issues.listComments, { owner: gh.owner, repo: gh.repo, issue_number: incident.github_issue, per_page: 100 });
       const known = new Set(incident.updates.map((u) => `${Date.parse(u.at)} ${u.by ?? ''}`));
@@ -79,7 +92,7 @@ export async function importComments(gh: GitHub, incidents: readonly Incident[])
         if (!m) continue;
         const at = new Date(c.created_at).toISOString().replace('.000Z', 'Z');
         if (known.has(`${Date.parse(at)} ${login}`)) continue;
-        await appendUpdate(incident.file, { at, status: m[1].toLowerCase() as IncidentUpdate['status'], by: login, message: m[2].trim() });
+        await appendUpdate(opts.historyDir, incident.id, { at, status: m[1].toLowerCase() as IncidentUpdate['status'], by: login, message: m[2].trim() }, {}, opts.redact);
         known.add(`${Date.parse(at)} ${login}`);
         report.imported++;
       }

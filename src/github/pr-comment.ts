@@ -1,5 +1,6 @@
 /** One comment per pull request with the dry-run results: updated in place, never repeated. */
 import type { Sample } from '../status/sample.ts';
+import { codeSpan } from '../text/markdown.ts';
 import { describe } from './issues.ts';
 import type { GitHub } from './client.ts';
 
@@ -7,8 +8,9 @@ const MARKER = '<!-- upkeep:checks -->';
 
 export function commentBody(samples: readonly Sample[], skipped: readonly string[], validation: string): string {
   const icon = { up: '🟢 up', degraded: '🟡 degraded', down: '🔴 down' } as const;
-  const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
-  const rows = samples.map((s) => `| \`${s.check}\` | ${icon[s.outcome]} | ${s.latencyMs === undefined ? '—' : `${s.latencyMs} ms`} | ${s.attempts} | ${s.reason ? esc(`${s.reason}${s.message ? `: ${s.message}` : ''}`) : ''} |`);
+  // Results are shown literally (a code span: no links, images or mentions), with table pipes escaped.
+  const cell = (s: string) => codeSpan(s).replace(/\|/g, '\\|');
+  const rows = samples.map((s) => `| ${cell(s.check)} | ${icon[s.outcome]} | ${s.latencyMs === undefined ? '—' : `${s.latencyMs} ms`} | ${s.attempts} | ${s.reason ? cell(`${s.reason}${s.message ? `: ${s.message}` : ''}`) : ''} |`);
   return [
     MARKER,
     '### Upkeep: checks in this pull request',
@@ -16,7 +18,7 @@ export function commentBody(samples: readonly Sample[], skipped: readonly string
     validation,
     '',
     samples.length === 0 ? 'No check was added or changed.' : ['| check | result | latency | attempts | reason |', '| --- | --- | --- | --- | --- |', ...rows].join('\n'),
-    skipped.length ? `\nNot probed (they need secrets a pull request does not get): ${skipped.map((s) => `\`${s}\``).join(', ')}` : '',
+    skipped.length ? `\nNot probed (they need secrets a pull request does not get): ${skipped.map((s) => codeSpan(s)).join(', ')}` : '',
     '',
     '<sub>A dry run from the pull request runner: nothing was written to history.</sub>',
   ].join('\n');

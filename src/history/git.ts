@@ -1,8 +1,13 @@
 /**
  * Committing history and pushing it with rebase-and-retry. Runners never write the same sample
  * file, so a rebase after a rejected push never conflicts: a race costs a retry, never a sample.
+ * Files Upkeep derives from history (incidents, rollups) can meet a person's edit, so they are
+ * never rebased: they are written on the freshest tree, and when a push is refused the commit is
+ * dropped and written again on the new tree (`commitDerived`).
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -20,12 +25,19 @@ async function identity(cwd: string): Promise<string[]> {
   return name.trim() ? [] : ['-c', 'user.name=upkeep[bot]', '-c', 'user.email=upkeep-bot@users.noreply.github.com'];
 }
 
+/** `git add -A` of the paths that exist or are tracked (a path that is neither would fail the command). */
+async function stage(cwd: string, paths: string[]): Promise<void> {
+  const present: string[] = [];
+  for (const p of paths) if (existsSync(resolve(cwd, p)) || (await git(cwd, ['ls-files', '--', p])).trim()) present.push(p);
+  if (present.length > 0) await git(cwd, ['add', '-A', '--', ...present]);
+}
+
 export async function commitAndPush(
   cwd: string,
   opts: { paths: string[]; message: string; push: boolean; retries?: number; wait?: (ms: number) => Promise<void> },
 ): Promise<GitResult> {
   const wait = opts.wait ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  await git(cwd, ['add', '-A', '--', ...opts.paths]);
+  await stage(cwd, opts.paths);
   const staged = (await git(cwd, ['diff', '--cached', '--name-only'])).trim();
   let committed = false;
   if (staged) {
@@ -61,4 +73,44 @@ export async function pullRebase(cwd: string): Promise<void> {
 
 export async function repoRoot(cwd: string): Promise<string | undefined> {
   return (await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => '')).trim() || undefined;
+}
+
+export type DerivedOptions = {
+  paths: string[];
+  message: string;
+  push: boolean;
+  /** Writes the files on the tree as it is now; called again after every refused push. */
+  write: () => Promise<void>;
+  attempts?: number;
+  wait?: (ms: number) => Promise<void>;
+};
+
+/**
+ * Pull, write, commit, push; when the push is refused (someone pushed meanwhile, perhaps an edit to
+ * the same incident), drop that commit, pull, and write again from what is there now, so the
+ * other edit is kept and ours comes after it. Commits made before (the samples) are untouched.
+ */
+export async function commitDerived(cwd: string, opts: DerivedOptions): Promise<GitResult> {
+  const wait = opts.wait ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const attempts = opts.attempts ?? 5;
+  let lastError = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (opts.push) await pullRebase(cwd);
+    await opts.write();
+    await stage(cwd, opts.paths);
+    if (!(await git(cwd, ['diff', '--cached', '--name-only'])).trim()) return { committed: false, pushed: false, attempts: attempt };
+    await git(cwd, [...(await identity(cwd)), 'commit', '-q', '-m', opts.message]);
+    if (!opts.push) return { committed: true, pushed: false, attempts: attempt };
+    try {
+      await git(cwd, ['push', '-q']);
+      return { committed: true, pushed: true, attempts: attempt };
+    } catch (error) {
+      lastError = String((error as { stderr?: string }).stderr ?? error).trim();
+      if (attempt === attempts) break;
+      // Only our own commit goes; the working tree keeps anything else that was not committed.
+      await git(cwd, ['reset', '-q', '--keep', 'HEAD~1']);
+      await wait(Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random()));
+    }
+  }
+  return { committed: true, pushed: false, attempts, error: lastError };
 }

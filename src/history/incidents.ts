@@ -3,12 +3,15 @@
  * updates) and an optional markdown body (a write-up). People write them by pull request; Upkeep
  * appends its automatic updates to the same file, keeping people's formatting and comments.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Document, isSeq, LineCounter, parseDocument, YAMLSeq } from 'yaml';
+import { Document, isSeq, parseDocument, YAMLSeq } from 'yaml';
 import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from '../config/errors.ts';
-import { incidentFile, type IncidentFile, type IncidentUpdate } from '../config/schema.ts';
+import { incidentFile, linkSchemes, type IncidentFile, type IncidentUpdate } from '../config/schema.ts';
+import { parseYaml } from '../config/yaml.ts';
 import type { Action } from '../status/incidents.ts';
+import { markdownLinks } from '../text/markdown.ts';
+import { safeWriteFile } from './safe-fs.ts';
 
 export type Incident = IncidentFile & { body: string; file: string };
 
@@ -16,40 +19,64 @@ export const incidentsDir = (historyDir: string) => join(historyDir, 'incidents'
 
 const FRONT = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
 
+/** Larger incident files are refused before parsing. */
+export const MAX_INCIDENT_BYTES = 1024 * 1024;
+
+export type LoadedIncidents = {
+  incidents: Incident[];
+  errors: ConfigError[];
+  /** Components a file that could not be read may be about (its text names them): Upkeep opens no incident for them until it is fixed. */
+  unreadable: string[];
+};
+
 /** Reads every incident file; bad ones are reported file:line:col and left out, never fatal. */
-export async function loadIncidents(historyDir: string, componentIds: readonly string[]): Promise<{ incidents: Incident[]; errors: ConfigError[] }> {
+export async function loadIncidents(historyDir: string, componentIds: readonly string[]): Promise<LoadedIncidents> {
   const dir = incidentsDir(historyDir);
-  let names: string[];
+  let entries: { name: string; link: boolean }[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.md') && n !== 'README.md').sort();
+    entries = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.name.endsWith('.md') && e.name !== 'README.md' && (e.isFile() || e.isSymbolicLink()))
+      .map((e) => ({ name: e.name, link: e.isSymbolicLink() }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   } catch {
-    return { incidents: [], errors: [] };
+    return { incidents: [], errors: [], unreadable: [] };
   }
   const incidents: Incident[] = [];
   const errors: ConfigError[] = [];
-  for (const name of names) {
+  const unreadable = new Set<string>();
+  for (const { name, link } of entries) {
     const file = join(dir, name);
-    const r = parseIncident(await readFile(file, 'utf8'), file, componentIds);
-    errors.push(...r.errors);
-    if (r.incident) {
-      if (`${r.incident.id}.md` !== name) {
-        errors.push({ file, line: 2, col: 1, path: 'id', message: `the id "${r.incident.id}" must match the file name (${name})` });
-      } else incidents.push(r.incident);
+    const refuse = (message: string) => errors.push({ file, line: 1, col: 1, path: '', message });
+    if (link) {
+      refuse('is a symbolic link; incident files must be regular files (a link can point outside the repository)');
+      continue;
     }
+    const size = (await lstat(file)).size;
+    if (size > MAX_INCIDENT_BYTES) {
+      refuse(`is ${(size / 1024 / 1024).toFixed(1)} MB; an incident file may be at most ${MAX_INCIDENT_BYTES / 1024 / 1024} MB`);
+      continue;
+    }
+    const text = await readFile(file, 'utf8');
+    const r = parseIncident(text, file, componentIds);
+    errors.push(...r.errors);
+    if (r.incident && `${r.incident.id}.md` !== name) {
+      errors.push({ file, line: 2, col: 1, path: 'id', message: `the id "${r.incident.id}" must match the file name (${name})` });
+    } else if (r.incident) {
+      incidents.push(r.incident);
+      continue;
+    }
+    for (const c of componentIds) if (new RegExp(`(^|[^a-z0-9-])${c}($|[^a-z0-9-])`).test(text)) unreadable.add(c);
   }
-  return { incidents, errors };
+  return { incidents, errors, unreadable: [...unreadable] };
 }
 
 export function parseIncident(text: string, file: string, componentIds: readonly string[]): { incident?: Incident; errors: ConfigError[] } {
   const m = FRONT.exec(text);
   if (!m) return { errors: [{ file, line: 1, col: 1, path: '', message: 'an incident file starts with a front matter block between "---" lines' }] };
-  const lines = new LineCounter();
-  const doc = parseDocument(m[1], { lineCounter: lines, prettyErrors: false });
+  const y = parseYaml(m[1], file, 1);
+  if (!y.parsed) return { errors: y.errors };
+  const { doc, lines, data } = y.parsed;
   const shift = (p: { line: number; col: number }) => ({ line: p.line + 1, col: p.col });
-  if (doc.errors.length > 0) {
-    return { errors: doc.errors.map((e) => ({ file, ...shift(lines.linePos(e.pos[0])), path: '', message: `YAML: ${e.message.split('\n')[0]}` })) };
-  }
-  const data = doc.toJS();
   const result = incidentFile.safeParse(data);
   if (!result.success) {
     return {
@@ -62,6 +89,17 @@ export function parseIncident(text: string, file: string, componentIds: readonly
   result.data.components.forEach((c, i) => {
     if (!componentIds.includes(c)) errors.push({ file, ...shift(locate(doc, lines, ['components', i])), path: `components[${i}]`, message: `unknown component "${c}"${didYouMean(c, componentIds)}` });
   });
+  // Links people write must be http(s), mailto or relative: the page drops others, validate names them.
+  const texts: { path: PropertyKey[]; text: string }[] = result.data.updates.map((u, i) => ({ path: ['updates', i, 'message'], text: u.message }));
+  for (const { path, text: markdown } of texts) {
+    for (const link of markdownLinks(markdown)) {
+      if (link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme)) errors.push({ file, ...shift(locate(doc, lines, path)), path: formatPath(path), message: `the link ${JSON.stringify(link.url)} is not allowed: links must be https://, http://, mailto: or a path on the site` });
+    }
+  }
+  const bodyLine = text.slice(0, text.length - m[2].length).split('\n').length;
+  for (const link of markdownLinks(m[2])) {
+    if (link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme)) errors.push({ file, line: bodyLine + link.line - 1, col: link.col, path: '', message: `the link ${JSON.stringify(link.url)} is not allowed: links must be https://, http://, mailto: or a path on the site` });
+  }
   if (errors.length > 0) return { errors };
   return { incident: { ...result.data, body: m[2].trim(), file }, errors: [] };
 }
@@ -70,56 +108,59 @@ function render(doc: Document, body: string): string {
   return `---\n${doc.toString({ lineWidth: 0 }).trimEnd()}\n---\n${body ? `\n${body.trim()}\n` : ''}`;
 }
 
-async function writeAtomic(file: string, text: string) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
+type Fields = Partial<Pick<IncidentFile, 'impact' | 'github_issue'>>;
+
+/** Text Upkeep writes into an incident file passes through this (the writer's own fence). */
+export type Redact = (text: string) => string;
+
+const fenced = (update: IncidentUpdate, redact: Redact): IncidentUpdate => ({ ...update, message: redact(update.message) });
 
 /** Creates a new incident file; the caller picked an unused id. */
-export async function createIncident(historyDir: string, incident: Omit<IncidentFile, 'updates'> & { updates: IncidentUpdate[] }): Promise<string> {
-  const dir = incidentsDir(historyDir);
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${incident.id}.md`);
-  const doc = new Document(incident);
-  await writeAtomic(file, render(doc, ''));
+export async function createIncident(historyDir: string, incident: Omit<IncidentFile, 'updates'> & { updates: IncidentUpdate[] }, redact: Redact = (t) => t): Promise<string> {
+  const file = join(incidentsDir(historyDir), `${incident.id}.md`);
+  const doc = new Document({ ...incident, title: redact(incident.title), updates: incident.updates.map((u) => fenced(u, redact)) });
+  await safeWriteFile(historyDir, file, render(doc, ''));
   return file;
 }
 
-/** Appends an update (and optionally changes top-level fields) keeping the rest of the file as written. */
-export async function appendUpdate(file: string, update: IncidentUpdate, fields: Partial<Pick<IncidentFile, 'impact' | 'github_issue'>> = {}): Promise<void> {
+/** Rewrites an incident's front matter with `change`, keeping the rest of the file (comments, formatting, body) as written. */
+async function edit(historyDir: string, id: string, change: (doc: Document) => void): Promise<void> {
+  const file = join(incidentsDir(historyDir), `${id}.md`);
   const text = await readFile(file, 'utf8');
   const m = FRONT.exec(text);
   if (!m) throw new Error(`${file}: no front matter`);
   const doc = parseDocument(m[1]);
-  const updates = doc.get('updates');
-  if (isSeq(updates)) (updates as YAMLSeq).add(doc.createNode(update));
-  else doc.set('updates', [update]);
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) doc.set(k, v);
-  await writeAtomic(file, render(doc, m[2]));
+  change(doc);
+  await safeWriteFile(historyDir, file, render(doc, m[2]));
+}
+
+/** Appends an update (and optionally changes top-level fields). */
+export async function appendUpdate(historyDir: string, id: string, update: IncidentUpdate, fields: Fields = {}, redact: Redact = (t) => t): Promise<void> {
+  await edit(historyDir, id, (doc) => {
+    const updates = doc.get('updates');
+    if (isSeq(updates)) (updates as YAMLSeq).add(doc.createNode(fenced(update, redact)));
+    else doc.set('updates', [fenced(update, redact)]);
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) doc.set(k, v);
+  });
 }
 
 /** Sets top-level fields only (e.g. the GitHub issue number), without a new update. */
-export async function setFields(file: string, fields: Partial<Pick<IncidentFile, 'impact' | 'github_issue'>>): Promise<void> {
-  const text = await readFile(file, 'utf8');
-  const m = FRONT.exec(text);
-  if (!m) throw new Error(`${file}: no front matter`);
-  const doc = parseDocument(m[1]);
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) doc.set(k, v);
-  await writeAtomic(file, render(doc, m[2]));
+export async function setFields(historyDir: string, id: string, fields: Fields): Promise<void> {
+  await edit(historyDir, id, (doc) => {
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) doc.set(k, v);
+  });
 }
 
 /** Writes what `planIncidents` decided. Returns the files touched. */
-export async function applyIncidentActions(historyDir: string, actions: readonly Action[]): Promise<string[]> {
+export async function applyIncidentActions(historyDir: string, actions: readonly Action[], redact: Redact = (t) => t): Promise<string[]> {
   const touched: string[] = [];
   for (const a of actions) {
-    const file = join(incidentsDir(historyDir), `${a.id}.md`);
     if (a.type === 'open') {
-      await createIncident(historyDir, { id: a.id, title: a.title, components: [a.component], impact: a.impact, automatic: true, started: a.started, updates: [a.update] });
+      await createIncident(historyDir, { id: a.id, title: a.title, components: [a.component], impact: a.impact, automatic: true, started: a.started, updates: [a.update] }, redact);
     } else {
-      await appendUpdate(file, a.update, 'impact' in a && a.impact ? { impact: a.impact } : {});
+      await appendUpdate(historyDir, a.id, a.update, 'impact' in a && a.impact ? { impact: a.impact } : {}, redact);
     }
-    touched.push(file);
+    touched.push(join(incidentsDir(historyDir), `${a.id}.md`));
   }
   return touched;
 }

@@ -8,11 +8,12 @@
  * the day; d = down, g = degraded, n = no data), last (seconds of day:outcome of the last sample).
  * Written whole by `upkeep rollup` (temp file + rename), never by a probe run.
  */
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Outcome } from '../status/evaluate.ts';
 import { dayStartOf, DAY_MS, type DayRollup } from '../status/rollup.ts';
 import type { CheckState, Segment } from '../status/timeline.ts';
+import { safeWriteFile } from './safe-fs.ts';
 
 const codes: Record<string, CheckState> = { d: 'down', g: 'degraded', n: 'nodata' };
 const letters: Partial<Record<CheckState, string>> = { down: 'd', degraded: 'g', nodata: 'n' };
@@ -123,6 +124,7 @@ export async function readRollupMonth(historyDir: string, month: string, histFro
   const file = join(rollupsDir(historyDir), `${month}.tsv`);
   let text: string;
   try {
+    if ((await lstat(file)).isSymbolicLink()) return { rollups: [], warnings: [`${file}: a symbolic link, not read (rollups are regular files)`] };
     text = await readFile(file, 'utf8');
   } catch {
     return { rollups: [], warnings: [] };
@@ -157,9 +159,6 @@ export async function writeRollupMonth(historyDir: string, month: string, rollup
   const text = `${rows.map(formatRollup).join('\n')}\n`;
   const old = await readFile(file, 'utf8').catch(() => undefined);
   if (old === text) return false;
-  await mkdir(dir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  await safeWriteFile(historyDir, file, text);
   return true;
 }

@@ -10,10 +10,11 @@
  * Appends are a single O_APPEND write; a torn last line from a killed run is skipped on read, and
  * fenced off with a newline before the next append so it can never swallow a good line.
  */
-import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sample } from '../status/sample.ts';
 import { formatSampleLine, parseSampleLine } from './format.ts';
+import { safeOpenAppend, safeRemove, safeWriteFile } from './safe-fs.ts';
 
 export type Shard = { index: number; count: number };
 
@@ -29,9 +30,13 @@ export function dayFile(historyDir: string, day: string, region: string, shard?:
   return join(samplesDir(historyDir), `${day}.${runner}.tsv`);
 }
 
+/** Sample files: regular files only (a symbolic link committed here is not history). */
 async function sampleFileNames(historyDir: string): Promise<string[]> {
   try {
-    return (await readdir(samplesDir(historyDir))).filter((n) => /^\d{4}-\d{2}-\d{2}\..+\.tsv$/.test(n)).sort();
+    return (await readdir(samplesDir(historyDir), { withFileTypes: true }))
+      .filter((e) => e.isFile() && /^\d{4}-\d{2}-\d{2}\..+\.tsv$/.test(e.name))
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
@@ -50,33 +55,40 @@ export const artifactsDir = (historyDir: string) => join(historyDir, 'artifacts'
  * A failure's screenshot and step log go to `artifacts/YYYY-MM-DD/<check>.<region>.<HHMMSS>.{jpg,log}`;
  * the sample line keeps the stem. Written before the line, so a line never points at nothing.
  */
-async function writeAttachments(historyDir: string, s: Sample): Promise<Sample> {
+async function writeAttachments(historyDir: string, s: Sample, redact: (text: string) => string): Promise<Sample> {
   if (!s.attachments) return s;
   const { attachments, ...rest } = s;
   const stem = `${dayOf(s.time)}/${s.check}.${s.region}.${s.time.slice(11, 19).replace(/:/g, '')}`;
-  await mkdir(join(artifactsDir(historyDir), dayOf(s.time)), { recursive: true });
-  await writeFile(join(artifactsDir(historyDir), `${stem}.log`), attachments.log);
-  if (attachments.screenshot) await writeFile(join(artifactsDir(historyDir), `${stem}.jpg`), attachments.screenshot);
+  await safeWriteFile(historyDir, join(artifactsDir(historyDir), `${stem}.log`), redact(attachments.log));
+  if (attachments.screenshot) await safeWriteFile(historyDir, join(artifactsDir(historyDir), `${stem}.jpg`), attachments.screenshot);
   return { ...rest, artifact: stem };
 }
 
+export type AppendOptions = {
+  shard?: Shard;
+  /** The history writer's own fence: messages and logs pass through it once more before they are written. */
+  redact?: (text: string) => string;
+};
+
 /** Appends samples to their day files; returns the files touched. */
-export async function appendSamples(historyDir: string, samples: readonly Sample[], shard?: Shard): Promise<string[]> {
+export async function appendSamples(historyDir: string, samples: readonly Sample[], opts: AppendOptions = {}): Promise<string[]> {
+  const { shard } = opts;
+  const redact = opts.redact ?? ((t: string) => t);
   const byFile = new Map<string, string[]>();
   for (const original of samples) {
-    const s = await writeAttachments(historyDir, original);
+    const fenced = original.message === undefined ? original : { ...original, message: redact(original.message) };
+    const s = await writeAttachments(historyDir, fenced, redact);
     const file = dayFile(historyDir, dayOf(s.time), s.region, shard);
     const lines = byFile.get(file) ?? [];
     lines.push(formatSampleLine(s));
     byFile.set(file, lines);
   }
-  for (const [file, lines] of byFile) await appendLines(file, lines);
+  for (const [file, lines] of byFile) await appendLines(historyDir, file, lines);
   return [...byFile.keys()];
 }
 
-async function appendLines(file: string, lines: string[]): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true });
-  const fh = await open(file, 'a+');
+async function appendLines(historyDir: string, file: string, lines: string[]): Promise<void> {
+  const fh = await safeOpenAppend(historyDir, file);
   try {
     const { size } = await fh.stat();
     let fence = '';
@@ -132,6 +144,6 @@ export async function readSamples(historyDir: string, fromDay: string, toDay: st
 
 /** Removes every runner's file of one day, and its artifacts (raw-sample retention; rollups stay). */
 export async function removeDay(historyDir: string, day: string): Promise<void> {
-  for (const { file } of await dayFiles(historyDir, day)) await rm(file, { force: true });
-  await rm(join(artifactsDir(historyDir), day), { recursive: true, force: true });
+  for (const { file } of await dayFiles(historyDir, day)) await safeRemove(historyDir, file);
+  await safeRemove(historyDir, join(artifactsDir(historyDir), day));
 }

@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { BrowserContext, Page } from 'playwright';
 import type { BrowserStep } from '../config/schema.ts';
 import { formatDuration } from '../config/duration.ts';
-import { oneLine, reasonOf } from './errors.ts';
+import { reasonOf } from './errors.ts';
+import { refuseHost, type TargetGuard } from './guard.ts';
 import type { Probe, ProbeResult, StepLog } from './types.ts';
 
 const MAX_SCREENSHOT = 120 * 1024;
@@ -41,7 +42,7 @@ async function perform(page: Page, step: BrowserStep, timeout: number): Promise<
   switch (a) {
     case 'goto': {
       const r = await page.goto(v, { timeout, waitUntil: 'load' });
-      if (r && r.status() >= 400) throw new StepFailure(`answered HTTP ${r.status()}`);
+      if (r && r.status() >= 400) throw new StepFailure(`answered HTTP ${r.status()}`, `answered HTTP ${r.status()}`);
       return;
     }
     case 'fill': {
@@ -75,14 +76,14 @@ async function perform(page: Page, step: BrowserStep, timeout: number): Promise<
       for (;;) {
         const seen = await scope.innerText({ timeout: Math.max(1, Math.min(250, deadline - Date.now())) }).catch(() => '');
         if (seen.includes(text)) return;
-        if (Date.now() >= deadline) throw new StepFailure(`not found within ${formatDuration(timeout)}`);
+        if (Date.now() >= deadline) throw new StepFailure(`not found within ${formatDuration(timeout)}`, `not found within ${formatDuration(timeout)}`);
         await page.waitForTimeout(50);
       }
     }
     case 'expect_url': {
       const deadline = Date.now() + timeout;
       while (!urlMatches(page.url(), v)) {
-        if (Date.now() >= deadline) throw new StepFailure(`the page is at ${page.url()}`);
+        if (Date.now() >= deadline) throw new StepFailure(`the page is at ${page.url()}`, `the page is at another address within ${formatDuration(timeout)}`);
         await page.waitForTimeout(50);
       }
       return;
@@ -92,22 +93,30 @@ async function perform(page: Page, step: BrowserStep, timeout: number): Promise<
       for (;;) {
         const title = await page.title().catch(() => '');
         if (title.includes(v)) return;
-        if (Date.now() >= deadline) throw new StepFailure(`the title is ${JSON.stringify(title)}`);
+        if (Date.now() >= deadline) throw new StepFailure(`the title is ${JSON.stringify(title)}`, `the title does not contain it within ${formatDuration(timeout)}`);
         await page.waitForTimeout(50);
       }
     }
   }
 }
 
-class StepFailure extends Error {}
+/** A step that did not hold: `message` may quote the page; `publicMessage` does not. */
+class StepFailure extends Error {
+  publicMessage: string;
+  constructor(message: string, publicMessage: string) {
+    super(message);
+    this.publicMessage = publicMessage;
+  }
+}
 
-function failureText(error: unknown, timeout: number): string {
-  if (error instanceof StepFailure) return error.message;
+/** Why a step failed, and the same without what the page showed. */
+function failureText(error: unknown, timeout: number): { text: string; public: string } {
+  if (error instanceof StepFailure) return { text: error.message, public: error.publicMessage };
   const e = error as { name?: string; message?: string };
-  if (e.name === 'TimeoutError' || /Timeout \d+ms exceeded/.test(e.message ?? '')) return `not done within ${formatDuration(timeout)}`;
-  const net = reasonOf(error);
-  if (/net::ERR_/.test(e.message ?? '')) return oneLine(/net::ERR_[A-Z_]+/.exec(e.message ?? '')![0]);
-  return net.message.split(' Call log:')[0];
+  const same = (text: string) => ({ text, public: text });
+  if (e.name === 'TimeoutError' || /Timeout \d+ms exceeded/.test(e.message ?? '')) return same(`not done within ${formatDuration(timeout)}`);
+  if (/net::ERR_/.test(e.message ?? '')) return same(/net::ERR_[A-Z_]+/.exec(e.message ?? '')![0]);
+  return { text: reasonOf(error).message.split(/\s+Call log:/)[0], public: 'failed' };
 }
 
 export const browser: Probe<'browser'> = async (check, ctx) => {
@@ -119,6 +128,7 @@ export const browser: Probe<'browser'> = async (check, ctx) => {
   try {
     const b = await ctx.browser();
     context = await b.newContext({ viewport: check.viewport, ignoreHTTPSErrors: false, serviceWorkers: 'block' });
+    if (ctx.guard) await guardRequests(context, ctx.guard);
     const page = await context.newPage();
     for (const [i, step] of check.steps.entries()) {
       const n = i + 1;
@@ -126,34 +136,96 @@ export const browser: Probe<'browser'> = async (check, ctx) => {
       const timeout = Math.max(1, Math.min(step.timeout ?? check.step_timeout, left));
       const t0 = performance.now();
       try {
-        if (left <= 0) throw new StepFailure(`the check's ${formatDuration(ctx.timeoutMs)} budget ran out before this step`);
+        if (left <= 0) {
+          const text = `the check's ${formatDuration(ctx.timeoutMs)} budget ran out before this step`;
+          throw new StepFailure(text, text);
+        }
         await perform(page, step, timeout);
         steps.push({ step: n, action: describeStep(step), ms: Math.round(performance.now() - t0), ok: true });
       } catch (error) {
         const why = failureText(error, timeout);
-        steps.push({ step: n, action: describeStep(step), ms: Math.round(performance.now() - t0), ok: false, error: why });
-        const shot = await screenshot(page, check.steps, ctx.secretSteps ?? new Set(), ctx.secrets ?? new Set(), ctx.beforeScreenshot);
+        steps.push({ step: n, action: describeStep(step), ms: Math.round(performance.now() - t0), ok: false, error: why.text });
+        const shot = await screenshot(page, check.steps, ctx.secretSteps ?? new Set(), ctx.secrets, ctx.beforeScreenshot);
         return {
           latencyMs: Math.round(performance.now() - started),
-          error: { reason: `browser_${actionOf(step)}`, message: oneLine(`step ${n} ${describeStep(step)}: ${why}`) },
+          error: { reason: `browser_${actionOf(step)}`, message: `step ${n} ${describeStep(step)}: ${why.text}`, public: `step ${n} ${describeStep(step)}: ${why.public}` },
           browser: { steps, ...shot },
         };
       }
     }
     return { latencyMs: Math.round(performance.now() - started), browser: { steps } };
   } catch (error) {
-    return { latencyMs: Math.round(performance.now() - started), error: { reason: 'browser_error', message: oneLine(String((error as Error).message ?? error)) }, browser: { steps } };
+    return { latencyMs: Math.round(performance.now() - started), error: { reason: 'browser_error', message: String((error as Error).message ?? error), public: 'the browser failed' }, browser: { steps } };
   } finally {
     await context?.close().catch(() => {});
   }
 };
 
-/** Blanks fields filled from secrets, refuses if a secret still shows, then takes a size-capped JPEG. */
+/** Every request of the journey asks the guard first (a pull request's dry run): internal addresses are aborted. */
+async function guardRequests(context: BrowserContext, guard: TargetGuard): Promise<void> {
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (!/^(https?|wss?):$/.test(url.protocol)) return route.continue();
+    const refused = await refuseHost(guard, url.hostname.replace(/^\[|\]$/g, ''));
+    return refused ? route.abort('addressunreachable') : route.continue();
+  });
+}
+
+/**
+ * Everything a screenshot could show, and more: each frame's address, title, text and field
+ * values (iframes and srcdoc frames are frames of their own), the text inside open shadow roots,
+ * and, through the DevTools protocol, every text node and attribute of the whole tree, closed
+ * shadow roots and cross-origin frames included.
+ */
+async function visibleText(page: Page): Promise<string> {
+  const parts: string[] = [page.url()];
+  for (const frame of page.frames()) {
+    parts.push(frame.url());
+    parts.push(
+      await frame
+        .evaluate(() => {
+          const out: string[] = [document.title];
+          const walk = (root: Document | ShadowRoot) => {
+            out.push((root instanceof Document ? root.body?.innerText : (root.host as HTMLElement).innerText) ?? '', root.textContent ?? '');
+            for (const el of root.querySelectorAll('*')) {
+              if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) out.push(el.value);
+              if (el.shadowRoot) walk(el.shadowRoot);
+            }
+          };
+          walk(document);
+          return out.join('\n');
+        })
+        .catch(() => ''),
+    );
+  }
+  try {
+    const cdp = await page.context().newCDPSession(page);
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: DomNode };
+    const walk = (n: DomNode) => {
+      if (n.nodeValue) parts.push(n.nodeValue);
+      // Attributes come as [name, value, name, value…]; only those a page shows count.
+      for (let i = 0; i + 1 < (n.attributes?.length ?? 0); i += 2) if (shown.has(n.attributes![i])) parts.push(n.attributes![i + 1]);
+      for (const c of [...(n.children ?? []), ...(n.shadowRoots ?? []), ...(n.contentDocument ? [n.contentDocument] : [])]) walk(c);
+    };
+    walk(root);
+    await cdp.detach().catch(() => {});
+  } catch {
+    // Not Chromium, or the page went away: the frames above were still read.
+  }
+  return parts.join('\n');
+}
+
+/** Attributes whose values show in a screenshot. */
+const shown = new Set(['value', 'placeholder', 'alt', 'title', 'label', 'aria-label', 'content']);
+
+type DomNode = { nodeValue?: string; attributes?: string[]; children?: DomNode[]; shadowRoots?: DomNode[]; contentDocument?: DomNode };
+
+/** Blanks fields filled from secrets, refuses if any form of a secret still shows anywhere, then takes a size-capped JPEG. */
 async function screenshot(
   page: Page,
   steps: readonly BrowserStep[],
   secretSteps: ReadonlySet<number>,
-  secrets: ReadonlySet<string>,
+  secrets: { exposes(text: string): boolean } | undefined,
   before?: (page: Page) => Promise<void>,
 ): Promise<Pick<NonNullable<ProbeResult['browser']>, 'screenshot' | 'note'>> {
   try {
@@ -161,8 +233,7 @@ async function screenshot(
       const s = steps[i] as { fill?: { selector: string } };
       if (s.fill) await page.locator(s.fill.selector).evaluateAll((els) => els.forEach((el) => ((el as HTMLInputElement).value = ''))).catch(() => {});
     }
-    const visible = await page.evaluate(() => [document.title, document.body?.innerText ?? '', ...[...document.querySelectorAll('input, textarea')].map((e) => (e as HTMLInputElement).value)].join('\n'));
-    if ([...secrets].some((s) => s && visible.includes(s))) return { note: 'screenshot withheld: a secret is visible on the page' };
+    if (secrets && secrets.exposes(await visibleText(page))) return { note: 'screenshot withheld: a secret is visible on the page' };
     await before?.(page);
     for (const quality of [60, 40, 25]) {
       const shot = await page.screenshot({ type: 'jpeg', quality, timeout: 5_000 });
@@ -170,6 +241,6 @@ async function screenshot(
     }
     return { note: `screenshot over ${MAX_SCREENSHOT / 1024} KB even at low quality; not kept` };
   } catch (error) {
-    return { note: `no screenshot: ${oneLine(String((error as Error).message ?? error))}` };
+    return { note: `no screenshot: ${String((error as Error).message ?? error)}` };
   }
 }

@@ -1,7 +1,7 @@
 import { Resolver } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
 import type { DnsCheck } from '../config/schema.ts';
-import { oneLine } from './errors.ts';
+import { refuseHost } from './guard.ts';
 import type { Probe, ProbeResult } from './types.ts';
 
 type Rcode = NonNullable<ProbeResult['dns']>['rcode'];
@@ -24,6 +24,10 @@ const failures: Record<string, string> = {
 
 /** One query (no retries inside: confirmation re-probes are the run's job), against the system's or the given resolver. */
 export const dns: Probe<'dns'> = async (check, ctx) => {
+  if (check.server && ctx.guard) {
+    const refused = await refuseHost(ctx.guard, serverAddress(check.server));
+    if (refused) return { latencyMs: 0, error: { reason: 'private_target', message: refused, public: refused } };
+  }
   const resolver = new Resolver({ timeout: ctx.timeoutMs, tries: 1 });
   if (check.server) resolver.setServers([check.server]);
   const started = performance.now();
@@ -36,12 +40,15 @@ export const dns: Probe<'dns'> = async (check, ctx) => {
     if (rcodes[code]) return { latencyMs: elapsed(), dns: { rcode: rcodes[code], records: [] } };
     return {
       latencyMs: elapsed(),
-      error: { reason: failures[code] ?? 'dns_error', message: oneLine(`${check.record} ${check.query}: ${(error as Error).message}`) },
+      error: { reason: failures[code] ?? 'dns_error', message: `${check.record} ${check.query}: ${(error as Error).message}`, public: `${check.record} ${check.query}: ${code || 'no answer'}` },
     };
   } finally {
     resolver.cancel();
   }
 };
+
+/** The address part of "1.1.1.1:53", "[::1]:53" or "::1". */
+const serverAddress = (server: string) => /^\[([^\]]+)\]/.exec(server)?.[1] ?? (/^[\d.]+(:\d+)?$/.test(server) ? server.replace(/:\d+$/, '') : server);
 
 async function query(r: Resolver, check: DnsCheck): Promise<string[]> {
   const name = check.query;

@@ -9,6 +9,10 @@ const codes: Record<string, string> = {
   UND_ERR_CLOSED: 'econnreset',
   // The connection closed before the promised body arrived: a reset mid-body.
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'econnreset',
+  // Response headers larger than undici reads (16 KiB by default): too large, like a body over its cap.
+  UND_ERR_HEADERS_OVERFLOW: 'too_large',
+  // A pull request's dry run reached for an internal address (src/probes/guard.ts).
+  UPKEEP_PRIVATE_TARGET: 'private_target',
   ENOTFOUND: 'dns_nxdomain',
   EAI_NONAME: 'dns_nxdomain',
   EAI_AGAIN: 'dns_timeout',
@@ -45,24 +49,40 @@ const codes: Record<string, string> = {
 
 type ErrorLike = { name?: string; code?: string; message?: string; cause?: unknown; errors?: unknown[] };
 
-/** Walks `cause` and AggregateError members to the most specific known code. */
+const messages: Record<string, string> = {
+  too_large: 'the response headers are larger than 16 KiB',
+};
+
+/**
+ * Walks `cause` and AggregateError members to the most specific known code. Messages come back
+ * whole: they are redacted before anything shortens them (see `sampleText`).
+ */
 export function reasonOf(error: unknown): { reason: string; message: string } {
   const seen = new Set<unknown>();
   let e: unknown = error;
-  let message = oneLine((error as ErrorLike)?.message ?? String(error));
+  let message = String((error as ErrorLike)?.message ?? error);
   while (e && typeof e === 'object' && !seen.has(e)) {
     seen.add(e);
     const x = e as ErrorLike;
     if (x.name === 'TimeoutError' || x.name === 'AbortError') return { reason: 'timeout', message: 'no complete answer within the timeout' };
-    if (x.code && codes[x.code]) return { reason: codes[x.code], message: oneLine(x.message ?? x.code) };
-    if (x.code?.startsWith('HPE_')) return { reason: 'bad_response', message: oneLine(x.message ?? x.code) };
-    if (x.message && x.message !== message) message = oneLine(x.message);
+    if (x.code && codes[x.code]) return { reason: codes[x.code], message: messages[codes[x.code]] ?? x.message ?? x.code };
+    // llhttp's "Invalid EOF state": the server closed the connection in the middle of the response.
+    if (x.name === 'HTTPParserError' && /Invalid EOF state/.test(x.message ?? '')) return { reason: 'econnreset', message: 'the connection closed in the middle of the response' };
+    if (x.code?.startsWith('HPE_') || x.name === 'HTTPParserError') {
+      const detail = /\(([^)]*)\)\s*$/.exec(x.message ?? '')?.[1];
+      return { reason: 'bad_response', message: `the answer is not valid HTTP${detail ? ` (${detail})` : ''}` };
+    }
+    if (x.message && x.message !== message) message = x.message;
     e = x.cause ?? x.errors?.[0];
   }
   return { reason: 'error', message };
 }
 
-export function oneLine(text: string, max = 200): string {
+/** Longest message a sample keeps. */
+export const MESSAGE_MAX = 200;
+
+/** Whitespace runs as one space, cut to `max` characters. Only ever applied to text already redacted. */
+export function oneLine(text: string, max = MESSAGE_MAX): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

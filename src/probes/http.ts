@@ -1,10 +1,14 @@
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
+import { resolve } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import type { HttpCheck } from '../config/schema.ts';
-import { oneLine, reasonOf } from './errors.ts';
+import { reasonOf } from './errors.ts';
+import { guardedLookup, PrivateTargetError, refuseLiteral, type TargetGuard } from './guard.ts';
 import type { Probe, ProbeResult } from './types.ts';
 
 const USER_AGENT = 'Upkeep/0.1 (status probe; +https://github.com/upkeep-status/upkeep)';
@@ -17,11 +21,18 @@ type Phases = NonNullable<ProbeResult['phases']>;
  * to the cap. Latency runs from request start to the last body byte.
  */
 export const http: Probe<'http'> = async (check, ctx) => {
+  const phases: Phases = {};
+  let tls: TlsOptions;
+  try {
+    tls = await tlsOptions(check, ctx.checksDir);
+  } catch (error) {
+    return fail(0, phases, 'error', `cannot read ca_file: ${(error as Error).message}`, 'cannot read ca_file');
+  }
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const phases: Phases = {};
-  const own = ctx.dispatcher ? undefined : timedAgent(phases, ctx.timeoutMs);
-  const dispatcher = ctx.dispatcher ?? own!;
+  // A guarded run always uses its own agent: the guard lives in the connector.
+  const own = ctx.dispatcher && !ctx.guard ? undefined : timedAgent(phases, ctx.timeoutMs, tls, ctx.guard);
+  const dispatcher = own ?? ctx.dispatcher!;
   const signal = AbortSignal.timeout(ctx.timeoutMs);
   try {
     let url = check.url;
@@ -34,16 +45,16 @@ export const http: Probe<'http'> = async (check, ctx) => {
       if (isRedirect(response.statusCode) && typeof location === 'string' && check.follow_redirects > 0) {
         await response.body.dump().catch(() => {});
         const next = new URL(location, url).href;
-        if (visited.has(next)) return fail(elapsed(), phases, 'redirect_loop', `redirect loop: ${next} was already visited`);
+        if (visited.has(next)) return fail(elapsed(), phases, 'redirect_loop', `redirect loop: ${next} was already visited`, 'redirect loop: a page redirected back to one already visited');
         if (redirects + 1 > check.follow_redirects) {
-          return fail(elapsed(), phases, 'too_many_redirects', `more than ${check.follow_redirects} redirects`);
+          return fail(elapsed(), phases, 'too_many_redirects', `more than ${check.follow_redirects} redirects`, `more than ${check.follow_redirects} redirects`);
         }
         url = next;
         continue;
       }
       const body = await readCapped(response.body, check.max_body_bytes, String(response.headers['content-encoding'] ?? ''));
       const latencyMs = elapsed();
-      if (body === undefined) return fail(latencyMs, phases, 'too_large', `body larger than ${check.max_body_bytes} bytes`);
+      if (body === undefined) return fail(latencyMs, phases, 'too_large', `body larger than ${check.max_body_bytes} bytes`, `body larger than ${check.max_body_bytes} bytes`);
       return {
         latencyMs,
         phases,
@@ -106,17 +117,33 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
   return out;
 }
 
-function fail(latencyMs: number, phases: Phases, reason: string, message: string): ProbeResult {
-  return { latencyMs, phases, error: { reason, message: oneLine(message) } };
+/** `publicMessage`: the same without what the target sent; without one, the reason's generic words stand in. */
+function fail(latencyMs: number, phases: Phases, reason: string, message: string, publicMessage?: string): ProbeResult {
+  return { latencyMs, phases, error: { reason, message, ...(publicMessage ? { public: publicMessage } : {}) } };
 }
 
-/** An agent whose connector notes how long DNS, TCP connect and the TLS handshake took. */
-function timedAgent(phases: Phases, timeoutMs: number): Agent {
-  const connector = buildConnector({ timeout: timeoutMs });
+type TlsOptions = { ca?: string[]; cert?: string; key?: string };
+
+/** A private CA (added to the usual roots) and a client certificate for mutual TLS, when the check has them. */
+async function tlsOptions(check: HttpCheck, checksDir = '.'): Promise<TlsOptions> {
+  const out: TlsOptions = {};
+  if (check.ca_file) out.ca = [...rootCertificates, await readFile(resolve(checksDir, check.ca_file), 'utf8')];
+  if (check.cert && check.key) Object.assign(out, { cert: check.cert, key: check.key });
+  return out;
+}
+
+/** An agent whose connector notes how long DNS, TCP connect and the TLS handshake took, and asks the guard before connecting. */
+function timedAgent(phases: Phases, timeoutMs: number, tls: TlsOptions, guard?: TargetGuard): Agent {
+  const connector = buildConnector({ timeout: timeoutMs, ...tls, ...(guard ? { lookup: guardedLookup(guard) } : {}) });
   return new Agent({
     connections: 1,
     pipelining: 0,
     connect: (options, callback) => {
+      const refused = guard && refuseLiteral(guard, options.hostname);
+      if (refused) {
+        callback(new PrivateTargetError(refused), null);
+        return;
+      }
       let mark = performance.now();
       const lap = () => {
         const now = performance.now();

@@ -3,9 +3,12 @@ import type { Browser, Page } from 'playwright';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/load.ts';
 import type { Check } from '../config/schema.ts';
-import { redact, references, resolveDeep } from '../config/template.ts';
+import { references, resolveDeep } from '../config/template.ts';
+import { Redactor } from '../secrets/redact.ts';
 import { evaluate, type Verdict } from '../status/evaluate.ts';
 import type { Sample } from '../status/sample.ts';
+import { oneLine } from './errors.ts';
+import type { TargetGuard } from './guard.ts';
 import { probes } from './index.ts';
 import type { Probe, ProbeResult } from './types.ts';
 
@@ -22,10 +25,14 @@ export type RunOptions = {
   /** Browser checks at once (each is a whole browser context). */
   browserConcurrency?: number;
   beforeScreenshot?: (page: Page) => Promise<void>;
+  /** Every secret the process was given; the values checks resolve are added as they are used. */
+  redactor?: Redactor;
+  /** Checks from a pull request: refuse internal addresses, and keep only the check's own words in messages (no response data, no screenshots). */
+  untrusted?: { guard: TargetGuard };
 };
 
 /** `errors`: checks whose probe threw — Upkeep's bug, not the target's outage, so they get no sample. */
-export type RunResult = { samples: Sample[]; secrets: Set<string>; errors: { check: string; message: string }[] };
+export type RunResult = { samples: Sample[]; errors: { check: string; message: string }[] };
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -33,7 +40,7 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 const BROWSER_TIMEOUT = 60_000;
 
 export async function probeChecks(config: Config, checks: readonly Check[], options: RunOptions): Promise<RunResult> {
-  const secrets = new Set<string>();
+  const secrets = options.redactor ?? new Redactor();
   const scope = { vars: config.vars, env: options.env };
   const errors: RunResult['errors'] = [];
   let launched: Promise<Browser> | undefined;
@@ -47,12 +54,12 @@ export async function probeChecks(config: Config, checks: readonly Check[], opti
     const samples = await mapLimit(checks, options.concurrency, (check) => {
       const run = () =>
         probeOne(resolveDeep(check, scope, secrets), secretSteps(check), config, { ...options, browser }, secrets).catch((error: unknown) => {
-          errors.push({ check: check.id, message: redact(error instanceof Error ? error.message : String(error), secrets) });
+          errors.push({ check: check.id, message: oneLine(secrets.redact(error instanceof Error ? error.message : String(error)), 2_000) });
           return undefined;
         });
       return check.kind === 'browser' ? gate(run) : run();
     });
-    return { samples: samples.filter((s) => s !== undefined), secrets, errors };
+    return { samples: samples.filter((s) => s !== undefined), errors };
   } finally {
     if (launched) await (await launched.catch(() => undefined))?.close().catch(() => {});
   }
@@ -69,7 +76,7 @@ async function probeOne(
   secretStepIndexes: Set<number>,
   config: Config,
   options: RunOptions & { browser: () => Promise<Browser> },
-  secrets: Set<string>,
+  secrets: Redactor,
 ): Promise<Sample> {
   const time = new Date(Math.floor(options.now().getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const retries = check.retries ?? config.defaults.retries;
@@ -89,26 +96,45 @@ async function probeOne(
       secretSteps: secretStepIndexes,
       secrets,
       beforeScreenshot: options.beforeScreenshot,
+      ...(options.untrusted ? { guard: options.untrusted.guard } : {}),
     });
     verdict = evaluate(check, result, options.now());
     if (verdict.outcome === 'up' || attempts > retries) break;
     await options.wait(config.defaults.retry_backoff * 2 ** (attempts - 1));
   }
-  const sample: Sample = { time, check: check.id, region: options.region, outcome: verdict.outcome, attempts };
+  return toSample(check, result, verdict, { time, region: options.region, attempts, secrets, untrusted: !!options.untrusted });
+}
+
+/**
+ * The one place a sample is made. Every text in it (message, step log) is redacted first, whole,
+ * and only then flattened and cut to length, so a cut can never leave a piece of a secret behind.
+ * From a pull request, messages keep only the check's own words and no screenshot or log is kept.
+ */
+export function toSample(
+  check: Check,
+  result: ProbeResult,
+  verdict: Verdict,
+  at: { time: string; region: string; attempts: number; secrets: Redactor; untrusted: boolean },
+): Sample {
+  const text = (raw: string, max?: number) => oneLine(at.secrets.redact(raw), max);
+  const sample: Sample = { time: at.time, check: check.id, region: at.region, outcome: verdict.outcome, attempts: at.attempts };
   if (!result.error) sample.latencyMs = result.latencyMs;
-  if (verdict.reason) sample.reason = verdict.reason;
-  if (verdict.message) sample.message = redact(verdict.message, secrets);
+  if (verdict.reason) sample.reason = at.secrets.redact(verdict.reason);
+  const message = at.untrusted ? verdict.public : verdict.message;
+  if (message) sample.message = text(message);
   if (result.http) sample.status = result.http.status;
   if (result.phases && Object.keys(result.phases).length > 0) sample.phases = result.phases;
   if (result.browser) {
     sample.steps = result.browser.steps.map((s) => s.ms);
-    if (verdict.outcome !== 'up') {
+    if (verdict.outcome !== 'up' && !at.untrusted) {
       const log = [
-        `${check.name} (${check.id}) at ${time}, attempt ${attempts}`,
+        `${check.name} (${check.id}) at ${at.time}, attempt ${at.attempts}`,
         ...result.browser.steps.map((s) => `${s.step}. ${s.action} — ${s.ok ? 'ok' : `FAILED: ${s.error}`} (${s.ms} ms)`),
         ...(result.browser.note ? [result.browser.note] : []),
-      ].join('\n');
-      sample.attachments = { log: `${redact(log, secrets)}\n`, ...(result.browser.screenshot ? { screenshot: result.browser.screenshot } : {}) };
+      ]
+        .map((line) => text(line, 2_000))
+        .join('\n');
+      sample.attachments = { log: `${log}\n`, ...(result.browser.screenshot ? { screenshot: result.browser.screenshot } : {}) };
     }
   }
   return sample;

@@ -1,17 +1,29 @@
+import { readFile } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { connect as tlsConnect } from 'node:tls';
-import { oneLine, reasonOf } from './errors.ts';
+import { connect as tlsConnect, rootCertificates } from 'node:tls';
+import { reasonOf } from './errors.ts';
+import { guardedLookup, refuseLiteral } from './guard.ts';
 import type { Probe } from './types.ts';
 
-const MAX_REPLY = 1024;
+/** The first line is read up to this much; the sample's message is cut later, after redaction. */
+const MAX_REPLY = 64 * 1024;
 
 /**
  * Connects (optionally over TLS), optionally sends a line, and reads the first line back when the
  * check wants a reply. Latency is connect (and handshake), plus the reply when one is read.
  */
-export const tcp: Probe<'tcp'> = (check, ctx) =>
-  new Promise((resolve) => {
+export const tcp: Probe<'tcp'> = async (check, ctx) => {
+  const refused = ctx.guard && refuseLiteral(ctx.guard, check.host);
+  if (refused) return { latencyMs: 0, error: { reason: 'private_target', message: refused, public: refused } };
+  let ca: string[] | undefined;
+  try {
+    ca = check.tls && check.ca_file ? [...rootCertificates, await readFile(resolvePath(ctx.checksDir ?? '.', check.ca_file), 'utf8')] : undefined;
+  } catch (error) {
+    return { latencyMs: 0, error: { reason: 'error', message: `cannot read ca_file: ${(error as Error).message}`, public: 'cannot read ca_file' } };
+  }
+  return new Promise((resolve) => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const wantsReply = check.send !== undefined || check.expect.reply_prefix !== undefined;
@@ -25,11 +37,16 @@ export const tcp: Probe<'tcp'> = (check, ctx) =>
       socket.destroy();
       resolve(result);
     };
-    const fail = (reason: string, message: string) => finish({ latencyMs: elapsed(), phases, error: { reason, message: oneLine(message) } });
-    const timer = setTimeout(() => fail('timeout', `no ${wantsReply ? 'reply' : 'connection'} within ${ctx.timeoutMs} ms`), ctx.timeoutMs);
+    const fail = (reason: string, message: string, publicMessage?: string) => finish({ latencyMs: elapsed(), phases, error: { reason, message, ...(publicMessage ? { public: publicMessage } : {}) } });
+    const timer = setTimeout(() => {
+      const message = `no ${wantsReply ? 'reply' : 'connection'} within ${ctx.timeoutMs} ms`;
+      fail('timeout', message, message);
+    }, ctx.timeoutMs);
 
-    const options = { host: check.host, port: Number(check.port) };
-    socket = check.tls ? tlsConnect({ ...options, servername: isIp(check.host) ? undefined : check.host }) : netConnect(options);
+    const options = { host: check.host, port: Number(check.port), ...(ctx.guard ? { lookup: guardedLookup(ctx.guard) } : {}) };
+    socket = check.tls
+      ? tlsConnect({ ...options, servername: isIp(check.host) ? undefined : check.host, ...(ca ? { ca } : {}), ...(check.cert && check.key ? { cert: check.cert, key: check.key } : {}) })
+      : netConnect(options);
     let mark = started;
     const lap = () => {
       const now = performance.now();
@@ -60,7 +77,7 @@ export const tcp: Probe<'tcp'> = (check, ctx) =>
     socket.once('end', () => {
       if (wantsReply) {
         if (buffered) finish({ latencyMs: elapsed(), phases, tcp: { reply: buffered.slice(0, MAX_REPLY).replace(/\r?\n?$/, '') } });
-        else fail('econnreset', 'the server closed the connection without a reply');
+        else fail('econnreset', 'the server closed the connection without a reply', 'the server closed the connection without a reply');
       }
     });
     socket.once('error', (error) => {
@@ -68,5 +85,6 @@ export const tcp: Probe<'tcp'> = (check, ctx) =>
       fail(reason, message);
     });
   });
+};
 
 const isIp = (host: string) => /^[\d.]+$/.test(host) || host.includes(':');

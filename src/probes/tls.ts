@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect, rootCertificates, type PeerCertificate } from 'node:tls';
-import { oneLine, reasonOf } from './errors.ts';
+import { reasonOf } from './errors.ts';
+import { guardedLookup, refuseLiteral } from './guard.ts';
 import type { Probe, ProbeResult } from './types.ts';
 
 /**
@@ -12,7 +13,14 @@ import type { Probe, ProbeResult } from './types.ts';
  */
 export const tls: Probe<'tls'> = async (check, ctx) => {
   const servername = check.servername ?? check.host;
-  const extraCa = check.ca_file ? await readFile(resolve(ctx.checksDir ?? '.', check.ca_file), 'utf8') : undefined;
+  const refused = ctx.guard && refuseLiteral(ctx.guard, check.host);
+  if (refused) return { latencyMs: 0, error: { reason: 'private_target', message: refused, public: refused } };
+  let extraCa: string | undefined;
+  try {
+    extraCa = check.ca_file ? await readFile(resolve(ctx.checksDir ?? '.', check.ca_file), 'utf8') : undefined;
+  } catch (error) {
+    return { latencyMs: 0, error: { reason: 'error', message: `cannot read ca_file: ${(error as Error).message}`, public: 'cannot read ca_file' } };
+  }
   return new Promise<ProbeResult>((done) => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -21,9 +29,10 @@ export const tls: Probe<'tls'> = async (check, ctx) => {
       port: Number(check.port),
       servername: isIP(servername) ? undefined : servername,
       rejectUnauthorized: false,
+      ...(ctx.guard ? { lookup: guardedLookup(ctx.guard) } : {}),
       ...(extraCa ? { ca: [...rootCertificates, extraCa] } : {}),
     });
-    const timer = setTimeout(() => finish({ latencyMs: elapsed(), error: { reason: 'timeout', message: `no handshake within ${ctx.timeoutMs} ms` } }), ctx.timeoutMs);
+    const timer = setTimeout(() => finish({ latencyMs: elapsed(), error: { reason: 'timeout', message: `no handshake within ${ctx.timeoutMs} ms`, public: `no handshake within ${ctx.timeoutMs} ms` } }), ctx.timeoutMs);
     let settled = false;
     function finish(result: ProbeResult) {
       if (settled) return;
@@ -34,7 +43,7 @@ export const tls: Probe<'tls'> = async (check, ctx) => {
     }
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate(false) as PeerCertificate;
-      if (!cert || !cert.valid_to) return finish({ latencyMs: elapsed(), error: { reason: 'tls_handshake', message: 'the server sent no certificate' } });
+      if (!cert || !cert.valid_to) return finish({ latencyMs: elapsed(), error: { reason: 'tls_handshake', message: 'the server sent no certificate', public: 'the server sent no certificate' } });
       const hostError = checkServerIdentity(servername, cert);
       const chainError = socket.authorized ? undefined : String((socket.authorizationError as unknown as { code?: string })?.code ?? socket.authorizationError);
       finish({
@@ -43,7 +52,7 @@ export const tls: Probe<'tls'> = async (check, ctx) => {
           validFrom: new Date(cert.valid_from).toISOString(),
           validTo: new Date(cert.valid_to).toISOString(),
           ...(chainError ? { chainError } : {}),
-          ...(hostError ? { hostnameError: oneLine(hostError.message) } : {}),
+          ...(hostError ? { hostnameError: hostError.message } : {}),
           subject: cert.subject?.CN ? String(cert.subject.CN) : undefined,
           issuer: cert.issuer?.CN ? String(cert.issuer.CN) : undefined,
           protocol: socket.getProtocol() ?? undefined,

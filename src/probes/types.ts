@@ -1,13 +1,18 @@
 import type { Browser, Page } from 'playwright';
 import type { Dispatcher } from 'undici';
 import type { Check, CheckKind } from '../config/schema.ts';
+import type { TargetGuard } from './guard.ts';
 
 /** What a probe measured. Probes never judge up or down; `src/status/evaluate.ts` does. */
 export type ProbeResult = {
   /** Request start to last byte (or to the failure). */
   latencyMs: number;
-  /** The probe could not get an answer: a short stable code and a one-line message. */
-  error?: { reason: string; message: string };
+  /**
+   * The probe could not get an answer: a short stable code and a message. `public` says the same
+   * without anything the target sent (URLs it redirected to, titles, texts): what a pull request's
+   * dry run may print. Without it, the reason's generic words are used there.
+   */
+  error?: { reason: string; message: string; public?: string };
   /** Timing phases, where the transport exposes them. */
   phases?: { dns?: number; connect?: number; tls?: number; ttfb?: number };
   http?: {
@@ -61,8 +66,10 @@ export type ProbeContext = {
   browser?: () => Promise<Browser>;
   /** Indexes of browser steps that fill a value from a secret: blanked before a screenshot. */
   secretSteps?: ReadonlySet<number>;
-  /** Secret values: a screenshot is withheld if one is visible. */
-  secrets?: ReadonlySet<string>;
+  /** The run's secrets: a screenshot is withheld if any form of one is visible. */
+  secrets?: { exposes(text: string): boolean };
+  /** Which addresses may be connected to (a pull request's dry run refuses internal ones). */
+  guard?: TargetGuard;
   /** Called just before a screenshot is taken (tests look at the page then). */
   beforeScreenshot?: (page: Page) => Promise<void>;
 };

@@ -13,7 +13,7 @@ import { combine, quorumRule, stateAt, type CheckState, type Segment } from '../
 import type { Incident } from '../history/incidents.ts';
 import type { Impact, IncidentStatus } from '../config/schema.ts';
 import { byTime, incidentMetrics, incidentStatus, type ComponentNow, type IncidentMetrics } from '../status/incidents.ts';
-import { civil, monthRange } from '../status/tz.ts';
+import { civil, monthRange } from '../time/tz.ts';
 import { markdownToHtml, markdownToText } from './markdown.ts';
 
 export const DAY = DAY_MS;

@@ -5,15 +5,55 @@ import { parseJsonAssertion } from '../config/json-assertion.ts';
 
 export type Outcome = 'up' | 'degraded' | 'down';
 
-export type Verdict = { outcome: Outcome; reason?: string; message?: string };
+/**
+ * `message` may quote what the target sent (a header's value, a JSON value, a reply line); `public`
+ * says which expectation failed using only the check's own words and numbers, for output anyone
+ * can read (a pull request's dry run).
+ */
+export type Verdict = { outcome: Outcome; reason?: string; message?: string; public?: string };
+
+const failed = (outcome: Outcome, reason: string, message: string, publicMessage: string): Verdict => ({ outcome, reason, message, public: publicMessage });
 
 /** `now` is the run's clock (certificate expiry is judged against it, so UPKEEP_NOW runs are reproducible). */
 export function evaluate(check: Check, result: ProbeResult, now: Date = new Date()): Verdict {
-  if (result.error) return { outcome: 'down', reason: result.error.reason, message: result.error.message };
+  if (result.error) return failed('down', result.error.reason, result.error.message, result.error.public ?? reasonWords(result.error.reason));
   const verdict = judge(check, result, now);
   if (verdict.outcome !== 'up') return verdict;
   return judgeLatency(check.expect, result.latencyMs) ?? verdict;
 }
+
+/** Generic words for a reason code, with nothing from the target in them. */
+export function reasonWords(reason: string): string {
+  const status = /^status_(\d{3})$/.exec(reason);
+  if (status) return `HTTP ${status[1]}`;
+  const step = /^browser_(\w+)$/.exec(reason);
+  if (step) return `the browser step ${step[1]} failed`;
+  return genericWords[reason] ?? reason.replace(/_/g, ' ');
+}
+
+const genericWords: Record<string, string> = {
+  timeout: 'no complete answer within the timeout',
+  econnrefused: 'connection refused',
+  econnreset: 'the connection was closed or reset before the answer was complete',
+  ehostunreach: 'host unreachable',
+  enetunreach: 'network unreachable',
+  dns_nxdomain: 'the name does not exist (NXDOMAIN)',
+  dns_servfail: 'the resolver failed (SERVFAIL)',
+  dns_timeout: 'the name could not be resolved in time',
+  dns_nodata: 'no records of that type',
+  tls_expired: 'the certificate has expired',
+  tls_not_yet_valid: 'the certificate is not valid yet',
+  tls_hostname: 'the certificate does not name the host',
+  tls_untrusted: 'the certificate is not trusted',
+  tls_revoked: 'the certificate was revoked',
+  tls_handshake: 'the TLS handshake failed',
+  bad_response: 'the answer is not valid HTTP',
+  bad_encoding: 'the body could not be decompressed',
+  bad_url: 'the URL is not valid',
+  too_large: 'the answer is larger than allowed',
+  private_target: 'refused: not a public address',
+  error: 'the probe failed',
+};
 
 function judge(check: Check, result: ProbeResult, now: Date): Verdict {
   switch (check.kind) {
@@ -33,10 +73,12 @@ function judge(check: Check, result: ProbeResult, now: Date): Verdict {
 
 function judgeLatency(e: { degraded_over_ms?: number; down_over_ms?: number }, latencyMs: number): Verdict | undefined {
   if (e.down_over_ms !== undefined && latencyMs > e.down_over_ms) {
-    return { outcome: 'down', reason: 'slow', message: `took ${latencyMs} ms, limit ${e.down_over_ms} ms` };
+    const text = `took ${latencyMs} ms, limit ${e.down_over_ms} ms`;
+    return failed('down', 'slow', text, text);
   }
   if (e.degraded_over_ms !== undefined && latencyMs > e.degraded_over_ms) {
-    return { outcome: 'degraded', reason: 'slow', message: `took ${latencyMs} ms, over ${e.degraded_over_ms} ms` };
+    const text = `took ${latencyMs} ms, over ${e.degraded_over_ms} ms`;
+    return failed('degraded', 'slow', text, text);
   }
   return undefined;
 }
@@ -44,25 +86,26 @@ function judgeLatency(e: { degraded_over_ms?: number; down_over_ms?: number }, l
 function evaluateTcp(check: TcpCheck, result: ProbeResult): Verdict {
   const prefix = check.expect.reply_prefix;
   if (prefix !== undefined && !(result.tcp?.reply ?? '').startsWith(prefix)) {
-    return { outcome: 'down', reason: 'assert_reply', message: `reply ${JSON.stringify(result.tcp?.reply ?? '')} does not start with ${JSON.stringify(prefix)}` };
+    return failed('down', 'assert_reply', `reply ${JSON.stringify(result.tcp?.reply ?? '')} does not start with ${JSON.stringify(prefix)}`, `the reply does not start with ${JSON.stringify(prefix)}`);
   }
   return { outcome: 'up' };
 }
 
 function evaluateDns(check: DnsCheck, result: ProbeResult): Verdict {
   const answer = result.dns;
-  if (!answer) return { outcome: 'down', reason: 'dns_error', message: 'no DNS answer' };
+  if (!answer) return failed('down', 'dns_error', 'no DNS answer', 'no DNS answer');
   const want = check.expect.rcode;
   if (answer.rcode !== want) {
     const reason = answer.rcode === 'NOERROR' ? 'dns_rcode' : `dns_${answer.rcode.toLowerCase()}`;
-    return { outcome: 'down', reason, message: `${check.record} ${check.query}: ${answer.rcode}, expected ${want}` };
+    const text = `${check.record} ${check.query}: ${answer.rcode}, expected ${want}`;
+    return failed('down', reason, text, text);
   }
   if (want !== 'NOERROR') return { outcome: 'up' };
-  if (answer.records.length === 0) return { outcome: 'down', reason: 'dns_nodata', message: `${check.record} ${check.query}: no records` };
+  if (answer.records.length === 0) return failed('down', 'dns_nodata', `${check.record} ${check.query}: no records`, `${check.record} ${check.query}: no records`);
   const norm = (r: string) => r.toLowerCase().replace(/\.$/, '');
   for (const expected of check.expect.records ?? []) {
     if (!answer.records.some((r) => norm(r) === norm(expected))) {
-      return { outcome: 'down', reason: 'dns_records', message: `${check.record} ${check.query}: ${expected} not in ${answer.records.join(', ')}` };
+      return failed('down', 'dns_records', `${check.record} ${check.query}: ${expected} not in ${answer.records.join(', ')}`, `${check.record} ${check.query}: ${expected} is not in the answer`);
     }
   }
   return { outcome: 'up' };
@@ -72,44 +115,52 @@ const DAY_MS = 86_400_000;
 
 function evaluateTls(check: TlsCheck, result: ProbeResult, now: Date): Verdict {
   const t = result.tls;
-  if (!t) return { outcome: 'down', reason: 'tls_handshake', message: 'no certificate' };
+  if (!t) return failed('down', 'tls_handshake', 'no certificate', 'no certificate');
   const e = check.expect;
   const days = (Date.parse(t.validTo) - now.getTime()) / DAY_MS;
   const when = t.validTo.slice(0, 10);
-  if (days <= 0) return { outcome: 'down', reason: 'tls_expired', message: `certificate expired on ${when}` };
-  if (Date.parse(t.validFrom) > now.getTime()) return { outcome: 'down', reason: 'tls_not_yet_valid', message: `certificate is valid only from ${t.validFrom.slice(0, 10)}` };
-  if (e.hostname && t.hostnameError) return { outcome: 'down', reason: 'tls_hostname', message: t.hostnameError };
+  if (days <= 0) return failed('down', 'tls_expired', `certificate expired on ${when}`, 'the certificate has expired');
+  if (Date.parse(t.validFrom) > now.getTime()) return failed('down', 'tls_not_yet_valid', `certificate is valid only from ${t.validFrom.slice(0, 10)}`, 'the certificate is not valid yet');
+  if (e.hostname && t.hostnameError) return failed('down', 'tls_hostname', t.hostnameError, `the certificate does not name ${check.servername ?? check.host}`);
   // Expiry and the host name are judged on their own above; only other chain errors mean "untrusted".
   if (e.chain && t.chainError && !['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID'].includes(t.chainError)) {
-    return { outcome: 'down', reason: 'tls_untrusted', message: `certificate chain not trusted (${t.chainError})` };
+    const text = `certificate chain not trusted (${t.chainError})`;
+    return failed('down', 'tls_untrusted', text, text);
   }
   const left = Math.floor(days);
-  if (days < e.down_under_days) return { outcome: 'down', reason: 'tls_expiring', message: `certificate expires in ${left} days (${when})` };
-  if (days < e.degraded_under_days) return { outcome: 'degraded', reason: 'tls_expiring', message: `certificate expires in ${left} days (${when})` };
+  if (days < e.down_under_days) return failed('down', 'tls_expiring', `certificate expires in ${left} days (${when})`, `the certificate expires in ${left} days`);
+  if (days < e.degraded_under_days) return failed('degraded', 'tls_expiring', `certificate expires in ${left} days (${when})`, `the certificate expires in ${left} days`);
   return { outcome: 'up' };
 }
 
 function evaluateHttp(check: HttpCheck, result: ProbeResult): Verdict {
   const res = result.http;
-  if (!res) return { outcome: 'down', reason: 'error', message: 'no HTTP response' };
+  if (!res) return failed('down', 'error', 'no HTTP response', 'no HTTP response');
   const e = check.expect;
   const accepted = e.status === undefined ? ['2xx'] : Array.isArray(e.status) ? e.status : [e.status];
   if (!accepted.some((spec) => statusMatches(res.status, spec))) {
-    return { outcome: 'down', reason: `status_${res.status}`, message: `HTTP ${res.status}, expected ${accepted.join(', ')}` };
+    const text = `HTTP ${res.status}, expected ${accepted.join(', ')}`;
+    return failed('down', `status_${res.status}`, text, text);
   }
+  // The body's own words never appear in these messages; only the check's.
   for (const text of e.body_contains ?? []) {
-    if (!res.body.includes(text)) return { outcome: 'down', reason: 'assert_body', message: `body does not contain ${JSON.stringify(text)}` };
+    if (!res.body.includes(text)) return failed('down', 'assert_body', `body does not contain ${JSON.stringify(text)}`, `body does not contain ${JSON.stringify(text)}`);
   }
   for (const text of e.body_not_contains ?? []) {
-    if (res.body.includes(text)) return { outcome: 'down', reason: 'assert_body', message: `body contains ${JSON.stringify(text)}` };
+    if (res.body.includes(text)) return failed('down', 'assert_body', `body contains ${JSON.stringify(text)}`, `body contains ${JSON.stringify(text)}`);
   }
   if (e.body_matches !== undefined && !new RegExp(e.body_matches).test(res.body)) {
-    return { outcome: 'down', reason: 'assert_body', message: `body does not match /${e.body_matches}/` };
+    return failed('down', 'assert_body', `body does not match /${e.body_matches}/`, `body does not match /${e.body_matches}/`);
   }
   for (const [name, want] of Object.entries(e.headers ?? {})) {
     const got = res.headers[name.toLowerCase()];
     if (got === undefined || !got.toLowerCase().includes(want.toLowerCase())) {
-      return { outcome: 'down', reason: 'assert_header', message: `header ${name} is ${got === undefined ? 'missing' : JSON.stringify(got)}, expected ${JSON.stringify(want)}` };
+      return failed(
+        'down',
+        'assert_header',
+        `header ${name} is ${got === undefined ? 'missing' : JSON.stringify(got)}, expected ${JSON.stringify(want)}`,
+        got === undefined ? `header ${name} is missing, expected ${JSON.stringify(want)}` : `header ${name} does not contain ${JSON.stringify(want)}`,
+      );
     }
   }
   if (e.json && e.json.length > 0) {
@@ -117,11 +168,11 @@ function evaluateHttp(check: HttpCheck, result: ProbeResult): Verdict {
     try {
       doc = JSON.parse(res.body);
     } catch {
-      return { outcome: 'down', reason: 'assert_json', message: `body is not JSON (content-type ${res.headers['content-type'] ?? 'missing'})` };
+      return failed('down', 'assert_json', `body is not JSON (content-type ${res.headers['content-type'] ?? 'missing'})`, 'body is not JSON');
     }
     for (const assertion of e.json) {
       const failure = checkJson(doc, assertion);
-      if (failure) return { outcome: 'down', reason: 'assert_json', message: failure };
+      if (failure) return failed('down', 'assert_json', failure, `${assertion} does not hold`);
     }
   }
   return { outcome: 'up' };

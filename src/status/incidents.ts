@@ -4,6 +4,7 @@
  */
 import type { Impact, IncidentFile, IncidentStatus, IncidentUpdate } from '../config/schema.ts';
 import { formatDuration } from '../config/duration.ts';
+import { codeSpan } from '../text/markdown.ts';
 import type { ComponentStatus } from './component.ts';
 
 export const BY_UPKEEP = 'upkeep';
@@ -60,7 +61,8 @@ export function planIncidents(input: { components: readonly ComponentNow[]; inci
     const mine = input.incidents.filter((i) => i.automatic && i.components.includes(c.id));
     const open = mine.find((i) => incidentStatus(i) !== 'resolved');
     const bad = BAD.includes(c.status);
-    const reason = c.reason ? ` (${c.reason})` : '';
+    // What the checks quote from the target is shown literally, never as markdown (no live links or images).
+    const reason = c.reason ? ` (${codeSpan(c.reason)})` : '';
     if (bad && !open) {
       const lastResolved = mine
         .map((i) => ({ i, last: byTime(i.updates)[i.updates.length - 1] }))

@@ -1,6 +1,7 @@
 /** Maintenance windows as intervals in time, and their status by the clock. Pure. */
 import { weekdays, type MaintenanceWindow } from '../config/schema.ts';
-import { addDays, civil, instant, startOfDay, type Civil } from './tz.ts';
+import { parseWhen } from '../time/parse.ts';
+import { addDays, civil, instant, startOfDay, type Civil } from '../time/tz.ts';
 
 export type MaintenanceStatus = 'scheduled' | 'in_progress' | 'completed';
 
@@ -16,13 +17,6 @@ export type Occurrence = {
   end: number;
   recurring: boolean;
 };
-
-/** "2026-11-28 22:00" in `timeZone`, or an ISO time with its own offset. */
-export function parseWhen(text: string, timeZone: string): number {
-  if (/(Z|[+-]\d{2}:?\d{2})$/.test(text)) return Date.parse(text.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text)!;
-  return instant({ year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +(m[6] ?? 0) }, timeZone);
-}
 
 /** Every occurrence that overlaps [from, to). */
 export function occurrences(windows: readonly MaintenanceWindow[], siteZone: string, from: number, to: number): Occurrence[] {

@@ -5,7 +5,7 @@
 import { DOWN_STATUSES, splitByMaintenance, windowStats, worstStatus, type ComponentStatus, type Interval, type WindowStats } from './component.ts';
 import { DAY_MS, histPercentiles, mergeHist, type DayRollup, type Latency } from './rollup.ts';
 import { push, type CheckState, type Segment } from './timeline.ts';
-import { addDays, civil, dayKey, monthRange, startOfDay } from './tz.ts';
+import { addDays, civil, dayKey, monthRange, startOfDay } from '../time/tz.ts';
 
 export const WINDOWS = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, '365d': 365 } as const;
 export type WindowName = keyof typeof WINDOWS;

@@ -24,3 +24,16 @@ export async function deadPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/** A TCP server on 127.0.0.1 that answers each connection's first data with whatever `answer` writes: for malformed HTTP. */
+export async function rawServer(answer: (socket: import('node:net').Socket) => void): Promise<{ url: string; port: number }> {
+  const { createServer: createTcp } = await import('node:net');
+  const server = createTcp((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', () => answer(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, port };
+}

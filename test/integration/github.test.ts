@@ -108,7 +108,8 @@ describe('the pull-request comment', () => {
     assert.equal(gh.issues[0].comments.length, 1);
     assert.match(out[1], /^updated comment/);
     const body = gh.issues[0].comments[0].body;
-    assert.match(body, /\| `api-health` \| 🔴 down \| — \| 3 \| status_503: HTTP 503 \\\| &lt;b&gt;x&lt;\/b&gt; \|/);
+    // What a target sent is a code span: shown literally, no markup, no links (the table's pipes escaped).
+    assert.match(body, /\| `api-health` \| 🔴 down \| — \| 3 \| `status_503: HTTP 503 \\\| <b>x<\/b>` \|/);
     assert.match(body, /Not probed .*`needs-secret`/);
   });
 

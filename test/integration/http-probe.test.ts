@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { writeFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { check as checkSchema, type HttpCheck } from '../../src/config/schema.ts';
+import { publicOnlyGuard } from '../../src/probes/guard.ts';
 import { http } from '../../src/probes/http.ts';
+import type { ProbeContext } from '../../src/probes/types.ts';
 import { evaluate } from '../../src/status/evaluate.ts';
-import { deadPort, httpServer } from '../helpers/servers.ts';
+import { testCa } from '../helpers/certs.ts';
+import { deadPort, httpServer, rawServer } from '../helpers/servers.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // 1 GiB of zeros, gzipped to about 1 MB: reading must stop at the cap, not inflate it all.
@@ -14,9 +23,9 @@ function httpCheck(fields: Record<string, unknown>): HttpCheck {
   return checkSchema.parse({ id: 'c', name: 'C', component: 'api', kind: 'http', ...fields }) as HttpCheck;
 }
 
-async function probe(fields: Record<string, unknown>, timeoutMs = 2_000) {
+async function probe(fields: Record<string, unknown>, timeoutMs = 2_000, ctx: Partial<ProbeContext> = {}) {
   const check = httpCheck(fields);
-  const result = await http(check, { timeoutMs });
+  const result = await http(check, { timeoutMs, ...ctx });
   return { result, verdict: evaluate(check, result) };
 }
 
@@ -158,5 +167,62 @@ describe('http probe against local servers', async () => {
   it('sends method, JSON body and headers', async () => {
     const { result } = await probe({ url: `${url}/echo`, method: 'POST', body: { event: 'ping' }, headers: { Authorization: 'Bearer x' } });
     assert.deepEqual(JSON.parse(result.http!.body), { method: 'POST', type: 'application/json', body: '{"event":"ping"}', auth: 'Bearer x' });
+  });
+
+  it('a malformed or cut-off answer always has its own reason, never "error"', async () => {
+    const raw = [
+      { name: 'response headers over 16 KiB', reason: 'too_large', answer: (s: import('node:net').Socket) => s.end(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\nok`) },
+      { name: 'closed in the middle of a chunked body (Connection: close)', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\na\r\nhello') },
+      { name: 'closed right after the headers of a chunked body', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n') },
+      { name: 'closed short of its content-length', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello') },
+      { name: 'closed in the middle of the headers', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nX-A: b') },
+      { name: 'not HTTP at all', reason: 'bad_response', answer: (s: import('node:net').Socket) => s.end('\u0000\u0001garbage\r\n\r\n') },
+      { name: 'a broken chunk size', reason: 'bad_response', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n') },
+    ];
+    for (const r of raw) {
+      const server = await rawServer(r.answer);
+      const { verdict } = await probe({ url: `${server.url}/` });
+      assert.equal(verdict.reason, r.reason, `${r.name}: ${JSON.stringify(verdict)}`);
+      assert.ok(verdict.message && !/HTTP\/1\.1 protocol|Headers Overflow/.test(verdict.message), `${r.name}: ${verdict.message}`);
+    }
+  });
+
+  it('mutual TLS: a private CA (an absolute ca_file) and a client certificate from secrets', async () => {
+    const ca = testCa();
+    const server = ca.issue({ names: ['127.0.0.1'], toDays: 90 });
+    const client = ca.issue({ names: ['upkeep-probe'], toDays: 90 });
+    const https = createHttpsServer({ ...server, ca: ca.caPem, requestCert: true, rejectUnauthorized: true }, (req, res) => res.end(`hello ${(req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN}`));
+    await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+    after(() => new Promise<void>((r) => https.close(() => r())));
+    const dir = await tempDir();
+    const caFile = join(dir, 'private-ca.pem');
+    await writeFile(caFile, ca.caPem);
+    const url = `https://127.0.0.1:${(https.address() as AddressInfo).port}/`;
+    const withCert = await probe({ url, ca_file: caFile, cert: client.cert, key: client.key, expect: { body_contains: 'hello upkeep-probe' } });
+    assert.equal(withCert.verdict.outcome, 'up', JSON.stringify(withCert.verdict));
+    const withoutCert = await probe({ url, ca_file: caFile });
+    assert.equal(withoutCert.verdict.outcome, 'down');
+    const withoutCa = await probe({ url, cert: client.cert, key: client.key });
+    assert.equal(withoutCa.verdict.reason, 'tls_untrusted');
+  });
+
+  it('a guarded run (a pull request) refuses loopback targets, also when a redirect leads there, unless allowed', async () => {
+    const guard = publicOnlyGuard();
+    const direct = await probe({ url: `${url}/ok` }, 2_000, { guard });
+    assert.equal(direct.verdict.reason, 'private_target');
+    const byName = await probe({ url: `http://localhost:${new URL(url).port}/ok` }, 2_000, { guard });
+    assert.equal(byName.verdict.reason, 'private_target', 'a name that resolves to loopback is refused at connect time');
+    const allowed = await probe({ url: `${url}/redirect`, expect: { body_contains: 'Pipeline' } }, 2_000, { guard: publicOnlyGuard(['127.0.0.1']) });
+    assert.equal(allowed.verdict.outcome, 'up');
+    const { url: hop } = await httpServer((_req, res) => {
+      res.writeHead(302, { location: `http://[::1]:${new URL(url).port}/ok` });
+      res.end();
+    });
+    const redirected = await probe({ url: hop }, 2_000, { guard: publicOnlyGuard(['127.0.0.1/32']) });
+    assert.equal(redirected.verdict.reason, 'private_target', JSON.stringify(redirected.verdict));
+    for (const address of ['10.1.2.3', '169.254.169.254', '[::1]', '[fe80::1]', '[::ffff:127.0.0.1]', '100.64.0.1', '0.0.0.0']) {
+      const { verdict } = await probe({ url: `http://${address}/` }, 500, { guard });
+      assert.equal(verdict.reason, 'private_target', `${address}: ${JSON.stringify(verdict)}`);
+    }
   });
 });

@@ -58,12 +58,13 @@ describe('upkeep run: the scheduled slot, committing and pushing', async () => {
     assert.equal(b.code, 0, b.out);
     const check = await clone();
     const log = git(check, 'log', '--format=%s');
-    assert.match(log, /probe: \d+ samples in \d+ rounds from eu \(.+\) \[skip ci\]/);
-    assert.match(log, /probe: \d+ samples in \d+ rounds from us \(.+\) \[skip ci\]/);
+    // Each round's samples are their own commit, pushed before anything else happens.
+    assert.match(log, /^probe: 2 samples from eu \(round 1\) \[skip ci\]$/m);
+    assert.match(log, /^probe: 2 samples from us \(round 1\) \[skip ci\]$/m);
     const day = new Date().toISOString().slice(0, 10);
     const { samples } = await readDay(join(check, 'history'), day);
     const count = (region: string) => samples.filter((s) => s.region === region).length;
-    const rounds = (out: string) => Number(/samples in (\d+) rounds/.exec(git(check, 'log', '--format=%s').split('\n').find((l) => l.includes(`from ${out}`))!)![1]);
+    const rounds = (region: string) => log.split('\n').filter((l) => l.startsWith(`probe: 2 samples from ${region} (round`)).length;
     assert.equal(count('eu'), 2 * rounds('eu'));
     assert.equal(count('us'), 2 * rounds('us'));
     assert.ok(rounds('eu') >= 2, 'probed each interval for the length of the slot');

@@ -52,7 +52,7 @@ describe('history store', () => {
   it('shards by UTC day, region and shard', async () => {
     const dir = await tempDir();
     await appendSamples(dir, [sample('2026-11-23T23:59:59Z', 'api'), sample('2026-11-24T00:00:00Z', 'api'), { ...sample('2026-11-24T00:00:00Z', 'api'), region: 'eu' }]);
-    await appendSamples(dir, [sample('2026-11-24T00:05:00Z', 'web')], { index: 2, count: 3 });
+    await appendSamples(dir, [sample('2026-11-24T00:05:00Z', 'web')], { shard: { index: 2, count: 3 } });
     assert.deepEqual(await sampleDays(dir), ['2026-11-23', '2026-11-24']);
     const { samples } = await readSamples(dir, '2026-11-24', '2026-11-24');
     assert.deepEqual(

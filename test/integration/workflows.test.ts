@@ -14,10 +14,15 @@ const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { 
 const cli = await readFile(join(root, 'src/cli/main.ts'), 'utf8');
 const commands = Object.keys(JSON.parse(/const allowed[^=]*= (\{[\s\S]*?\n\});/.exec(cli)![1].replace(/'/g, '"').replace(/(\w[\w-]*):/g, '"$1":').replace(/,\s*([}\]])/g, '$1').replace(/""/g, '"')));
 
-type Step = { uses?: string; run?: string; if?: string; env?: Record<string, string> };
-type Job = { permissions?: Record<string, string>; steps: Step[]; environment?: unknown };
+type Step = { uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Job = { if?: string; needs?: string | string[]; permissions?: Record<string, string>; steps: Step[]; environment?: unknown };
 type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job>; concurrency?: { group: string; 'cancel-in-progress': boolean } };
-const workflows = Object.fromEntries(await Promise.all(files.map(async (f) => [f, parse(await readFile(join(dir, f), 'utf8')) as Workflow] as const)));
+const texts = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const)));
+const workflows = Object.fromEntries(files.map((f) => [f, parse(texts[f]) as Workflow] as const));
+const steps = (file: string) => Object.values(workflows[file].jobs).flatMap((j) => j.steps);
+const checkout = (file: string, job: string) => workflows[file].jobs[job].steps.find((s) => s.uses?.startsWith('actions/checkout@'));
+/** `on:` as the list of its events, whichever of its three forms (string, list, map) it takes. */
+const events = (w: Workflow): string[] => (typeof w.on === 'string' ? [w.on] : Array.isArray(w.on) ? w.on : Object.keys(w.on));
 
 describe('GitHub workflows', () => {
   it('there are the probe, site, checks and test workflows', () => {
@@ -44,18 +49,73 @@ describe('GitHub workflows', () => {
       }
     });
 
-    it(`${file}: least permissions, actions pinned to a major version`, () => {
+    it(`${file}: least permissions, actions pinned to a commit SHA`, () => {
       const w = workflows[file];
       assert.deepEqual(w.permissions, { contents: 'read' }, 'the default for every job is read-only');
       for (const [name, job] of Object.entries(w.jobs)) {
         const p = job.permissions ?? {};
         if (p.contents === 'write') assert.equal(file, 'probe.yml', `${name} writes contents`);
         if (p['id-token'] || p.pages) assert.equal(name, 'deploy', `${name} has deploy rights`);
-        for (const step of job.steps) if (step.uses) assert.match(step.uses, /@(v\d+|[0-9a-f]{40})$/, step.uses);
+        for (const step of job.steps) if (step.uses) assert.match(step.uses, /^[\w.-]+\/[\w.\/-]+@[0-9a-f]{40}$/, `${file} ${name}: ${step.uses} (a tag or branch can be moved)`);
       }
-      assert.equal('pull_request_target' in w.on, false, 'pull_request_target would hand secrets to forks');
+    });
+
+    it(`${file}: every uses: line is a 40-hex SHA with its release tag in a comment`, () => {
+      // Comments are not in the parsed YAML: read the lines, and count them against the parsed steps so none is missed.
+      const lines = texts[file].split('\n').filter((l) => /^\s*(-\s+)?uses:/.test(l));
+      assert.equal(lines.length, steps(file).filter((s) => s.uses).length, 'one uses: per line, in block style');
+      for (const line of lines) assert.match(line, /^\s*(-\s+)?uses: [\w.-]+\/[\w.\/-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/, line.trim());
+    });
+
+    it(`${file}: no pull_request_target`, () => {
+      assert.equal(events(workflows[file]).includes('pull_request_target'), false, 'pull_request_target would hand secrets and a write token to forks');
     });
   }
+
+  // Only a checkout that pushes keeps its token in .git/config: probe's. Pull requests' code runs in checks and test.
+  const credentials: [file: string, job: string, persist: boolean | undefined][] = [
+    ['checks.yml', 'checks', false],
+    ['test.yml', 'test', false],
+    ['site.yml', 'build', false],
+    ['probe.yml', 'probe', undefined],
+  ];
+  for (const [file, job, persist] of credentials) {
+    it(`${file} ${job}: checkout persist-credentials is ${persist ?? 'the default'}`, () => {
+      const step = checkout(file, job);
+      assert.ok(step, `${file} ${job} checks out`);
+      assert.equal(step.with?.['persist-credentials'], persist);
+    });
+  }
+
+  // Concurrency per workflow: checks cancels a pull request's older run; probe and Pages never cancel one midway.
+  const concurrency: [file: string, group: string, cancel: boolean][] = [
+    ['checks.yml', 'checks-${{ github.event.pull_request.number }}', true],
+    ['probe.yml', 'probe', false],
+    ['site.yml', 'pages', false],
+  ];
+  for (const [file, group, cancel] of concurrency) {
+    it(`${file}: concurrency group ${group}, cancel-in-progress ${cancel}`, () => {
+      assert.deepEqual(workflows[file].concurrency, { group, 'cancel-in-progress': cancel });
+    });
+  }
+
+  it('the site builds after a probe run only for a successful run of this repository\'s probe on main', () => {
+    const w = workflows['site.yml'];
+    assert.deepEqual(w.on.workflow_run, { workflows: ['probe'], types: ['completed'], branches: ['main'] });
+    const condition = w.jobs.build.if ?? '';
+    for (const part of [
+      "github.event_name != 'workflow_run' ||",
+      "github.event.workflow_run.conclusion == 'success'",
+      'github.event.workflow_run.head_repository.full_name == github.repository',
+    ]) assert.ok(condition.includes(part), `build.if lacks ${part}`);
+    assert.equal(w.jobs.deploy.needs, 'build', 'deploy is skipped with the build');
+  });
+
+  it('the site build gets every secret, to redact them from what it publishes', () => {
+    const build = workflows['site.yml'].jobs.build.steps.find((s) => s.run === 'npm run site:build');
+    assert.ok(build, 'site.yml builds with npm run site:build');
+    assert.equal(build.env?.UPKEEP_SECRETS, '${{ toJSON(secrets) }}');
+  });
 
   it('probe runs never overlap and never cancel each other, and it commits', () => {
     const w = workflows['probe.yml'];

@@ -56,7 +56,7 @@ describe('config loader', () => {
       name: 'an unknown key far from any known one',
       files: { 'api.yml': `${GOOD_CHECK}    colour: blue\n` },
       expected: [
-        'checks/api.yml:7:5  checks[0].colour: unknown key "colour"; allowed: id, name, component, description, critical, every, timeout, retries, kind, url, method, headers, body, follow_redirects, max_body_bytes, expect',
+        'checks/api.yml:7:5  checks[0].colour: unknown key "colour"; allowed: id, name, component, description, critical, every, timeout, retries, kind, url, method, headers, body, follow_redirects, max_body_bytes, ca_file, cert, key, expect',
       ],
     },
     {
@@ -109,7 +109,7 @@ describe('config loader', () => {
       },
       expected: [
         'checks/mail.yml:7:11  checks[0].port: ${{ vars.base_url }} is "http://127.0.0.1:9", not a port number 1–65535',
-        'checks/mail.yml:13:14  checks[1].ca_file: "nope.pem" does not exist (paths are relative to the checks folder)',
+        'checks/mail.yml:13:14  checks[1].ca_file: "nope.pem" does not exist (a path is relative to the checks folder, or absolute)',
       ],
     },
     {

@@ -22,7 +22,7 @@ describe('planIncidents', () => {
   const scenarios: { name: string; c: ComponentNow; incidents?: Inc[]; expected: string[]; message?: RegExp }[] = [
     { name: 'all fine: nothing', c: comp('operational'), expected: [] },
     { name: 'no data: nothing (we do not know)', c: comp('nodata'), incidents: [open('major_outage')], expected: [] },
-    { name: 'a confirmed outage opens one', c: comp('major_outage', { failingSince: NOW - 10 * MIN, reason: 'status_503: HTTP 503' }), expected: ['open 2026-11-23-email investigating critical'], message: /major outage of Email sync since 12:55 UTC \(status_503: HTTP 503\)/ },
+    { name: 'a confirmed outage opens one', c: comp('major_outage', { failingSince: NOW - 10 * MIN, reason: 'status_503: HTTP 503' }), expected: ['open 2026-11-23-email investigating critical'], message: /major outage of Email sync since 12:55 UTC \(`status_503: HTTP 503`\)/ },
     { name: 'degraded opens a minor one', c: comp('degraded_performance'), expected: ['open 2026-11-23-email investigating minor'] },
     { name: 'during maintenance: nothing', c: comp('major_outage', { inMaintenance: true }), expected: [] },
     { name: 'still down, same status: no noise', c: comp('partial_outage'), incidents: [open('partial_outage')], expected: [] },

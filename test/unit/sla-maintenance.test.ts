@@ -5,7 +5,7 @@ import { formatDuration } from '../../src/config/duration.ts';
 import { maintenanceStatus, occurrences } from '../../src/status/maintenance.ts';
 import { slaForMonth } from '../../src/status/report.ts';
 import { histPercentiles, bucketOf, exactPercentiles } from '../../src/status/rollup.ts';
-import { addDays, instant, startOfDay } from '../../src/status/tz.ts';
+import { addDays, instant, startOfDay } from '../../src/time/tz.ts';
 import type { ComponentStatus } from '../../src/status/component.ts';
 
 const MIN = 60_000;
