@@ -76,6 +76,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     return await run(argv, withActionsSecrets(env), io, redactor);
   } catch (error) {
+    // A symbolic link where history is written is the repository's problem, not Upkeep's: input.
+    if ((error as { code?: string }).code === 'UPKEEP_UNSAFE_PATH') {
+      io.err(`upkeep: ${(error as Error).message}`);
+      return 1;
+    }
     if (error instanceof InputError || error instanceof UsageError) {
       io.err(`upkeep: ${error.message}`);
       if (error instanceof UsageError) io.err('Run "upkeep --help" for usage.');

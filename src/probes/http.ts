@@ -63,7 +63,8 @@ export const http: Probe<'http'> = async (check, ctx) => {
     }
   } catch (error) {
     const { reason, message } = signal.aborted ? { reason: 'timeout', message: `no complete answer within ${ctx.timeoutMs} ms` } : reasonOf(error);
-    return fail(elapsed(), phases, reason, message);
+    // A refusal names only the check's own host and what it resolved to: fine to print anywhere.
+    return fail(elapsed(), phases, reason, message, reason === 'private_target' || reason === 'timeout' ? message : undefined);
   } finally {
     own?.destroy().catch(() => {});
   }

@@ -1,4 +1,5 @@
 /** README badges: status and 30-day uptime per component, as SVG (shields' own renderer) and shields.io endpoint JSON. */
+import { publicJson } from './json.ts';
 import { makeBadge } from 'badge-maker';
 import { formatUptime } from './format.ts';
 import type { ComponentStatus } from '../status/component.ts';
@@ -33,9 +34,9 @@ export function badges(view: SiteView): Record<string, string> {
     const uptimeColour = w.uptime === undefined ? colours.nodata : w.uptime >= c.slaTarget ? colours.operational : w.uptime >= c.slaTarget - 1 ? colours.degraded_performance : colours.major_outage;
     const up = { label: `${label} uptime 30d`, message: uptime ?? 'no data', color: uptimeColour };
     out[`${c.id}.svg`] = makeBadge(status);
-    out[`${c.id}.json`] = JSON.stringify({ schemaVersion: 1, label: status.label, message: status.message, color: status.color.slice(1) });
+    out[`${c.id}.json`] = publicJson({ schemaVersion: 1, label: status.label, message: status.message, color: status.color.slice(1) });
     out[`${c.id}-uptime-30d.svg`] = makeBadge(up);
-    out[`${c.id}-uptime-30d.json`] = JSON.stringify({ schemaVersion: 1, label: up.label, message: up.message, color: up.color.slice(1) });
+    out[`${c.id}-uptime-30d.json`] = publicJson({ schemaVersion: 1, label: up.label, message: up.message, color: up.color.slice(1) });
   }
   return out;
 }

@@ -6,8 +6,10 @@ import { loadConfig } from '../../src/config/load.ts';
 import { startCrm, DEMO_PASSWORD, DEMO_USER, type LoginBreak } from '../../src/demo/crm.ts';
 import { readDay } from '../../src/history/store.ts';
 import { probeChecks } from '../../src/probes/run.ts';
+import { Redactor } from '../../src/secrets/redact.ts';
 import { chromiumPath } from '../helpers/browser.ts';
 import { upkeep } from '../helpers/cli.ts';
+import { httpServer } from '../helpers/servers.ts';
 import { SITE_YML, tempDir, writeTree } from '../helpers/temp.ts';
 
 const JOURNEY = `checks:
@@ -117,5 +119,52 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
     assert.equal(r.code, 0, r.stderr);
     const samples = JSON.parse(r.stdout) as { outcome: string }[];
     assert.deepEqual(samples.map((s) => s.outcome), ['up', 'up', 'up', 'up', 'up']);
+  });
+
+  it('no screenshot while any form of a secret shows anywhere: iframes, srcdoc, shadow roots (open or closed), another origin, the address', async () => {
+    const secret = `s3cr"et token ünï ${Date.now()}`;
+    const html = (body: string) => `<!doctype html><title>Account</title><body><h1>Account</h1>${body}</body>`;
+    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+    const { url } = await httpServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      res.setHeader('content-type', 'text/html');
+      const pages: Record<string, string> = {
+        '/plain': html('<p>Nothing to see</p>'),
+        '/inner': html(`<p>${esc(secret)}</p>`),
+        '/iframe': html('<iframe src="/inner"></iframe>'),
+        '/srcdoc': html(`<iframe srcdoc="${esc(`<p>${esc(secret)}</p>`)}"></iframe>`),
+        '/open-shadow': html(`<div id="h"></div><script>document.getElementById('h').attachShadow({mode:'open'}).innerHTML = ${JSON.stringify(`<p>${esc(secret)}</p>`)};</script>`),
+        '/closed-shadow': html(`<div id="h"></div><script>document.getElementById('h').attachShadow({mode:'closed'}).innerHTML = ${JSON.stringify(`<p>${esc(secret)}</p>`)};</script>`),
+        '/other-origin': html(`<iframe src="${url.replace('127.0.0.1', 'localhost')}/inner"></iframe>`),
+        '/address': html('<p>Nothing to see here either</p>'),
+        '/field': html(`<input value="${esc(encodeURIComponent(secret))}">`),
+      };
+      res.end(pages[path] ?? html(''));
+    });
+    const cases: { page: string; kept: boolean }[] = [
+      { page: '/plain', kept: true },
+      { page: '/iframe', kept: false },
+      { page: '/srcdoc', kept: false },
+      { page: '/open-shadow', kept: false },
+      { page: '/closed-shadow', kept: false },
+      { page: '/other-origin', kept: false },
+      { page: `/address?${new URLSearchParams({ token: secret })}`, kept: false },
+      { page: '/field', kept: false },
+    ];
+    const dir = await writeTree({
+      'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', url)}defaults:\n  retries: 0\n`,
+      'a.yml': `checks:\n${cases.map((c, i) => `  - id: page-${i}\n    name: Page ${i}\n    component: web\n    kind: browser\n    step_timeout: 1500ms\n    steps:\n      - goto: ${JSON.stringify(url + c.page)}\n      - wait_for: h1\n      - expect_text: Never on this page\n`).join('')}`,
+    });
+    const { config } = await loadConfig(dir, { env: {} });
+    const redactor = new Redactor();
+    redactor.add(secret);
+    const { samples } = await probeChecks(config!, config!.checks, { now: () => new Date(), wait: async () => {}, env: {}, region: 'default', concurrency: 2, browserPath: chromiumPath(), redactor });
+    for (const [i, c] of cases.entries()) {
+      const s = samples.find((x) => x.check === `page-${i}`)!;
+      assert.equal(s.reason, 'browser_expect_text', `${c.page}: ${JSON.stringify(s)}`);
+      assert.equal(!!s.attachments?.screenshot, c.kept, `${c.page}: ${s.attachments?.log}`);
+      if (!c.kept) assert.match(s.attachments!.log, /screenshot withheld: a secret is visible/);
+      assert.ok(!s.attachments!.log.includes('s3cr') && !(s.message ?? '').includes('s3cr'), s.attachments!.log);
+    }
   });
 });

@@ -1,32 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { feedparse } from '../helpers/feedparser.ts';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { buildFixtureSite, HOSTILE } from '../helpers/site-fixture.ts';
 
 // Real Statuspage payloads captured by others in public repositories (sources in SOURCES.md).
 const REFERENCE = new URL('../fixtures/statuspage/', import.meta.url).pathname;
-
-/** Parses a feed with Debian's feedparser (a real feed client), sanitising off so we see what we wrote. */
-function feedparse(file: string) {
-  const script = `
-import feedparser, json, sys
-feedparser.SANITIZE_HTML = False
-d = feedparser.parse(sys.argv[1])
-print(json.dumps({"bozo": d.bozo, "bozo_exception": str(d.get("bozo_exception", "")), "version": d.version, "title": d.feed.get("title"),
-  "entries": [{"id": e.id, "title": e.title, "link": e.link, "updated": e.get("updated"), "content": (e.get("content") or [{"value": e.get("summary", "")}])[0]["value"]} for e in d.entries]}))
-`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, file]).toString()) as {
-    bozo: number;
-    bozo_exception: string;
-    version: string;
-    title: string;
-    entries: { id: string; title: string; link: string; updated: string; content: string }[];
-  };
-}
 
 /** What a Statuspage client reads from summary.json: the same code runs on real Statuspage payloads. */
 function readSummary(summary: { status: { indicator: string; description: string }; components: { name: string; status: string; group: boolean }[]; incidents: { name: string; impact: string; incident_updates: { body: string }[] }[] }) {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
@@ -135,5 +135,111 @@ describe('upkeep run: the scheduled slot, committing and pushing', async () => {
     assert.match(git(vendor, 'log', '--format=%s', '-3'), /engine v2/);
     assert.match(await readFile(join(vendor, 'checks/site.yml'), 'utf8'), /Acme CRM Status/);
     assert.equal(git(vendor, 'status', '--porcelain').trim(), '');
+  });
+
+  /** A repository whose api check passes (or not), with the api down for the last ten minutes, and incident files. */
+  const outage = async (opts: { apiUp: boolean; incidentFiles: Record<string, string> }) => {
+    const { url: target } = await httpServer((req, res) => {
+      if (req.url === '/api' && !opts.apiUp) {
+        res.statusCode = 503;
+        return res.end('down');
+      }
+      res.end('ok');
+    });
+    const bare = await tempDir();
+    git(bare, 'init', '-q', '--bare', '-b', 'main');
+    const seedDir = await tempDir();
+    git(seedDir, 'clone', '-q', bare, '.');
+    await mkdir(join(seedDir, 'checks'));
+    await writeFile(join(seedDir, 'checks/site.yml'), `${SITE_YML.replace('http://127.0.0.1:9', target)}defaults:\n  interval: 1m\n  retries: 0\n`);
+    await writeFile(join(seedDir, 'checks/a.yml'), 'checks:\n  - id: api\n    name: API\n    component: api\n    kind: http\n    url: ${{ vars.base_url }}/api\n  - id: web\n    name: Web\n    component: web\n    kind: http\n    url: ${{ vars.base_url }}/web\n');
+    const now = Date.now();
+    const hhmmss = (t: number) => new Date(t).toISOString().slice(11, 19);
+    const day = new Date(now).toISOString().slice(0, 10);
+    // Ten minutes of samples ending a moment ago (those before midnight, if the test runs just after it, are left out).
+    const minutes = [-10, -9, -8, -7, -6, -5, -4, -3, -2, -1].filter((m) => new Date(now + m * 60_000).toISOString().slice(0, 10) === day);
+    const lines = minutes.flatMap((m) => [`${hhmmss(now + m * 60_000)}\tapi\tdown\t-\t1\treason=status_503\tmsg=HTTP 503, expected 2xx`, `${hhmmss(now + m * 60_000)}\tweb\tup\t20\t1`]);
+    await mkdir(join(seedDir, 'history/samples'), { recursive: true });
+    await writeFile(join(seedDir, 'history/samples', `${day}.default.tsv`), `${lines.join('\n')}\n`);
+    await mkdir(join(seedDir, 'history/incidents'), { recursive: true });
+    const at = new Date(now - 9 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    for (const [name, text] of Object.entries(opts.incidentFiles)) await writeFile(join(seedDir, 'history/incidents', name), text.replace(/AT/g, at));
+    git(seedDir, 'add', '-A');
+    git(seedDir, 'commit', '-qm', 'seed');
+    git(seedDir, 'push', '-q', 'origin', 'main');
+    const fresh = async () => {
+      const dir = await tempDir();
+      git(dir, 'clone', '-q', bare, '.');
+      return dir;
+    };
+    return { fresh, day, oldSamples: minutes.length };
+  };
+  const OPEN_INCIDENT = '---\nid: 2026-01-01-api\ntitle: "REST API: major outage"\ncomponents: [api]\nimpact: critical\nautomatic: true\nstarted: AT\nupdates:\n  - at: AT\n    status: investigating\n    by: upkeep\n    component_status: major_outage\n    message: Our checks show a major outage of REST API.\n---\n';
+
+  it("a person pushes an update to the open incident while the slot resolves it: both land, the person's first, and every sample is kept", async () => {
+    const { fresh, day } = await outage({ apiUp: true, incidentFiles: { '2026-01-01-api.md': OPEN_INCIDENT } });
+    const slot = await fresh();
+    const person = await fresh();
+    // The person pushes between the slot's incident commit and its push: a real pre-push hook does it, once.
+    const scratch = await tempDir();
+    const edit = join(scratch, 'edit.mjs');
+    await writeFile(
+      edit,
+      `import { readFileSync, writeFileSync } from 'node:fs';
+const f = 'history/incidents/2026-01-01-api.md';
+const at = new Date().toISOString().replace(/\\.\\d+Z$/, 'Z');
+writeFileSync(f, readFileSync(f, 'utf8').replace('---\\n', '---\\n# edited by a person\\n').replace(/\\n---\\n$/, '\\n  - at: ' + at + '\\n    status: identified\\n    by: alice\\n    message: The load balancer lost its pool; failing over by hand.\\n---\\n'));
+`,
+    );
+    const marker = join(scratch, 'pushed');
+    const hook = join(slot, '.git/hooks/pre-push');
+    await writeFile(
+      hook,
+      `#!/bin/sh
+case "$(git log -1 --format=%s)" in incidents*) ;; *) exit 0 ;; esac
+[ -e '${marker}' ] && exit 0
+touch '${marker}'
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+cd '${person}' && git pull -q && '${process.execPath}' '${edit}' && git -c user.name=alice -c user.email=alice@example.invalid commit -qam "identified: load balancer" && git push -q
+`,
+    );
+    await chmod(hook, 0o755);
+    const r = await upkeep(slot, ['run', '--commit', '--push']);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /git: incidents committed, pushed after 2 attempts/, r.out);
+    const check = await fresh();
+    const text = await readFile(join(check, 'history/incidents/2026-01-01-api.md'), 'utf8');
+    assert.match(text, /# edited by a person/, "the person's edit is kept");
+    const byPerson = text.indexOf('by: alice');
+    const resolved = text.indexOf('status: resolved');
+    assert.ok(byPerson > 0 && resolved > byPerson, `the automatic resolution comes after the person's update:\n${text}`);
+    assert.equal(text.split('status: resolved').length, 2, 'resolved once');
+    const { samples } = await readDay(join(check, 'history'), day);
+    assert.equal(samples.filter((s) => s.check === 'api' && s.outcome === 'up').length, 1, "the round's sample is in the remote");
+  });
+
+  it('a broken incident file: the samples are still committed and pushed, and no duplicate incident is opened', async () => {
+    const broken = '---\nid: 2026-01-02-api\ncomponents: [api]\nupdates: *nowhere\n---\n';
+    const { fresh, day, oldSamples } = await outage({ apiUp: false, incidentFiles: { '2026-01-02-api.md': broken } });
+    const slot = await fresh();
+    const r = await upkeep(slot, ['run', '--commit', '--push']);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /incident file left out: .*2026-01-02-api\.md:4:10 .*\*nowhere/);
+    assert.match(r.out, /no new incident is opened for api until the incident file above is fixed/);
+    const check = await fresh();
+    const { samples } = await readDay(join(check, 'history'), day);
+    assert.equal(samples.filter((s) => s.check === 'api').length, oldSamples + 1, 'the old samples and the new one');
+    assert.deepEqual((await readdir(join(check, 'history/incidents'))).sort(), ['2026-01-02-api.md'], 'no duplicate incident for api');
+  });
+
+  it('a committed symbolic link under history/ is never written through', async () => {
+    const dir = await clone();
+    const outside = await tempDir();
+    await rm(join(dir, 'history', 'samples'), { recursive: true, force: true });
+    await symlink(outside, join(dir, 'history', 'samples'));
+    const r = await upkeep(dir, ['probe']);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /history\/samples is a symbolic link; Upkeep never writes through one/);
+    assert.deepEqual(await readdir(outside), []);
   });
 });
