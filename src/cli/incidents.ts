@@ -2,7 +2,9 @@ import { formatError } from '../config/errors.ts';
 import type { Config } from '../config/load.ts';
 import { applyIncidentActions, loadIncidents, setFields } from '../history/incidents.ts';
 import { readHistory } from '../history/read.ts';
-import { componentsNow, capFor, DAY } from '../site/view-model.ts';
+import { componentsNow, countingOf, coverageCap } from '../status/components.ts';
+import { occurrences } from '../status/maintenance.ts';
+import { DAY_MS } from '../status/vocabulary.ts';
 import { planIncidents, type Action } from '../status/incidents.ts';
 import { github } from '../github/client.ts';
 import { importComments, mirrorActions } from '../github/issues.ts';
@@ -69,9 +71,9 @@ export async function planAndApply(opts: IncidentsOptions, io: Io, loaded?: Conf
     if (r.imported) io.out(`incidents: ${r.imported} update${r.imported === 1 ? '' : 's'} from collaborators' issue comments`);
   }
   const existing = await load(true);
-  const history = await readHistory(opts.history, { from: now - 2 * DAY, now, capFor: capFor(config) });
+  const history = await readHistory(opts.history, { from: now - 2 * DAY_MS, now, capFor: coverageCap(countingOf(config)) });
   const planned = config.incidents.automatic
-    ? planIncidents({ components: componentsNow(config, history.days, history.recent, now), incidents: existing.incidents, now, quietMs: config.incidents.quiet_period })
+    ? planIncidents({ components: componentsNow(countingOf(config), history.days, history.recent, now, occurrences(config.maintenance, config.site.time_zone, now - 2 * DAY_MS, now + 1)), incidents: existing.incidents, now, quietMs: config.incidents.quiet_period })
     : [];
   const actions = planned.filter((a) => a.type !== 'open' || !existing.unreadable.includes(a.component));
   if (!opts.dryRun) await applyIncidentActions(opts.history, actions, redact);

@@ -9,6 +9,7 @@ import { publicOnlyGuard } from '../probes/guard.ts';
 import { probeChecks } from '../probes/run.ts';
 import type { Redactor } from '../secrets/redact.ts';
 import type { Sample } from '../status/sample.ts';
+import { DAY_MS } from '../status/vocabulary.ts';
 import { changedChecks } from './changed.ts';
 import { loadOrFail } from './config.ts';
 import { secretsOf } from './secrets.ts';
@@ -116,7 +117,7 @@ export function shardOf(id: string, count: number): number {
 async function lastSampleTimes(history: string, now: Date, region: string): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const offset of [1, 0]) {
-    const day = new Date(now.getTime() - offset * 86_400_000).toISOString().slice(0, 10);
+    const day = new Date(now.getTime() - offset * DAY_MS).toISOString().slice(0, 10);
     for (const s of (await readDay(history, day)).samples) if (s.region === region) out.set(s.check, Date.parse(s.time));
   }
   return out;

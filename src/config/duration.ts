@@ -1,4 +1,6 @@
-const units = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+import { DAY_MS } from '../status/vocabulary.ts';
+
+const units = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS } as const;
 
 export const durationPattern = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$';
 

@@ -2,15 +2,16 @@
  * Reads `checks/`: every YAML file, every error at once, each with file:line:col.
  * Returns results, never throws for bad input (the CLI picks the exit code).
  */
-import { existsSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from './errors.ts';
 import { check, checksFile, maintenanceFile, siteFile, type Check, type MaintenanceWindow, type SiteFile } from './schema.ts';
 import { parseWhen } from '../time/parse.ts';
-import { references, resolve } from './template.ts';
+import { references } from './template.ts';
+import { kinds } from '../kinds/index.ts';
+import type { ValidateContext } from '../kinds/kind.ts';
 import { parseYaml } from './yaml.ts';
 
 export type Source = { file: string; line: number; col: number };
@@ -227,35 +228,9 @@ function crossErrors(
     if (!componentIds.includes(check.component)) {
       at(['component'], `unknown component "${check.component}"${didYouMean(check.component, componentIds)}; components are declared in site.yml`);
     }
-    if ((check.kind === 'tcp' || check.kind === 'tls') && typeof check.port === 'string') {
-      const name = /vars\.([A-Za-z_]\w*)/.exec(check.port)?.[1] ?? '';
-      const value = vars[name];
-      if (value !== undefined && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65_535)) {
-        at(['port'], `${check.port} is ${JSON.stringify(value)}, not a port number 1–65535`);
-      }
-    }
-    // A check Upkeep could not even attempt is a validation error, never a "down" sample.
-    if (check.kind === 'http') {
-      const url = resolve(check.url, { vars, env: Object.fromEntries(Object.keys(env).map((k) => [k, 'x'])) });
-      if (!/\$\{\{/.test(url)) {
-        let parsed: URL | undefined;
-        try {
-          parsed = new URL(url);
-        } catch {
-          parsed = undefined;
-        }
-        if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) at(['url'], `${JSON.stringify(url)} is not an http:// or https:// URL`);
-      }
-    }
-    if ((check.kind === 'tls' || check.kind === 'http' || check.kind === 'tcp') && check.ca_file && !existsSync(checkFile(dir, check.ca_file))) {
-      at(['ca_file'], `${JSON.stringify(check.ca_file)} does not exist (a path is relative to the checks folder, or absolute)`);
-    }
-    if ((check.kind === 'http' || check.kind === 'tcp') && (check.cert === undefined) !== (check.key === undefined)) {
-      at([check.cert === undefined ? 'key' : 'cert'], 'mutual TLS needs both `cert` and `key`');
-    }
-    if ((check.kind === 'http' || check.kind === 'tcp') && check.key !== undefined && !references(check.key).some((r) => r.scope === 'env')) {
-      at(['key'], 'a private key written in a check file is public: put it in a repository secret and write `key: ${{ env.CRM_CLIENT_KEY }}`');
-    }
+    // What only the whole configuration can tell (a file exists, a var is a port): each kind's own rules.
+    const validate = (kinds[check.kind] as { validate?: (c: Check, ctx: ValidateContext) => void }).validate;
+    validate?.(check, { dir, vars, at });
     for (const { path, text } of strings(check, [])) {
       for (const ref of references(text)) {
         if (ref.scope === 'vars' && vars[ref.name] === undefined) {
@@ -289,9 +264,6 @@ function maintenanceErrors(site: SiteFile, windows: MaintenanceWindow[], p: Pars
   });
   return errors;
 }
-
-/** A file a check names: relative to the checks folder, or absolute. */
-export const checkFile = (dir: string, path: string) => (isAbsolute(path) ? path : join(dir, path));
 
 function* strings(value: unknown, path: PropertyKey[]): Generator<{ path: PropertyKey[]; text: string }> {
   if (typeof value === 'string') yield { path, text: value };

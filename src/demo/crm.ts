@@ -5,8 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { DAY_MS as DAY } from '../status/vocabulary.ts';
 
-const DAY = 86_400_000;
 const MINUTE = 60_000;
 
 /** Ways to break the sign-in journey, for browser-check demos and tests. */

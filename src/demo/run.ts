@@ -14,7 +14,8 @@ import { formatError } from '../config/errors.ts';
 import { appendSamples, readDay } from '../history/store.ts';
 import { applyIncidentActions, loadIncidents } from '../history/incidents.ts';
 import { readHistory } from '../history/read.ts';
-import { capFor, componentsNow } from '../site/view-model.ts';
+import { componentsNow, countingOf, coverageCap } from '../status/components.ts';
+import { occurrences } from '../status/maintenance.ts';
 import { planIncidents } from '../status/incidents.ts';
 import type { Sample } from '../status/sample.ts';
 import { mapLimit, probeChecks } from '../probes/run.ts';
@@ -22,11 +23,11 @@ import { build, siteRoot } from '../cli/build.ts';
 import { InputError } from '../cli/errors.ts';
 import type { Io } from '../cli/io.ts';
 import { startCrm, type Crm } from './crm.ts';
+import { DAY_MS as DAY } from '../status/vocabulary.ts';
 
 const crmVars = (crm: Crm) => ({ base_url: crm.url, mail_host: '127.0.0.1', imap_port: String(crm.imapPort) });
 
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 export type DemoOptions = { port: number; days: number; dir?: string; live?: boolean; browserPath?: string };
 
@@ -91,9 +92,9 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
       browserPath: opts.browserPath,
     });
     await appendSamples(history, samples);
-    const h = await readHistory(history, { from: now - 2 * DAY, now: now + 1, capFor: capFor(config) });
+    const h = await readHistory(history, { from: now - 2 * DAY, now: now + 1, capFor: coverageCap(countingOf(config)) });
     const existing = (await loadIncidents(history, config.components.map((c) => c.id))).incidents;
-    await applyIncidentActions(history, planIncidents({ components: componentsNow(config, h.days, h.recent, now + 1), incidents: existing, now: now + 1, quietMs: config.incidents.quiet_period }));
+    await applyIncidentActions(history, planIncidents({ components: componentsNow(countingOf(config), h.days, h.recent, now + 1, occurrences(config.maintenance, config.site.time_zone, now - 2 * DAY, now + 2)), incidents: existing, now: now + 1, quietMs: config.incidents.quiet_period }));
     await build({ checks, history, out, env: {}, now: () => new Date(), vars: crmVars(live), siteUrl: `http://127.0.0.1:${opts.port}/` }, quiet(io));
   };
   await probeNow();
@@ -127,7 +128,7 @@ async function replayIncidents(checks: string, history: string, steps: number[],
   const { config } = await loadConfig(checks, { env: {}, requireEnv: false });
   if (!config) return;
   const end = steps[steps.length - 1] + 1;
-  const h = await readHistory(history, { from: steps[0], now: end, capFor: capFor(config) });
+  const h = await readHistory(history, { from: steps[0], now: end, capFor: coverageCap(countingOf(config)) });
   const all = (await Promise.all([...new Set(h.days.map((d) => d.day))].map((d) => readDay(history, d)))).flatMap((r) => r.samples);
   const byTime = new Map<string, Sample[]>();
   for (const s of all) byTime.set(s.time, [...(byTime.get(s.time) ?? []), s]);
@@ -136,7 +137,7 @@ async function replayIncidents(checks: string, history: string, steps: number[],
   for (const t of steps) {
     const days = h.days.filter((d) => d.day >= new Date(t - 2 * DAY).toISOString().slice(0, 10) && d.day <= new Date(t).toISOString().slice(0, 10));
     const recent = byTime.get(new Date(t).toISOString().replace('.000Z', 'Z')) ?? [];
-    const actions = planIncidents({ components: componentsNow(config, days, recent, t + 1), incidents, now: t + 1, quietMs: config.incidents.quiet_period });
+    const actions = planIncidents({ components: componentsNow(countingOf(config), days, recent, t + 1, occurrences(config.maintenance, config.site.time_zone, t - 2 * DAY, t + 2)), incidents, now: t + 1, quietMs: config.incidents.quiet_period });
     if (actions.length === 0) continue;
     await applyIncidentActions(history, actions);
     opened += actions.filter((a) => a.type === 'open').length;

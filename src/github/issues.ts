@@ -7,6 +7,7 @@
 import type { IncidentUpdate } from '../config/schema.ts';
 import { appendUpdate, type Incident } from '../history/incidents.ts';
 import { byTime, incidentStatus, type Action } from '../status/incidents.ts';
+import { DAY_MS } from '../status/vocabulary.ts';
 import type { GitHub } from './client.ts';
 
 const TRUSTED = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
@@ -81,7 +82,7 @@ export async function importComments(gh: GitHub, incidents: readonly Incident[],
   const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, errors: [] };
   for (const incident of incidents) {
     if (incident.github_issue === undefined) continue;
-    if (incidentStatus(incident) === 'resolved' && opts.now - Date.parse(byTime(incident.updates).at(-1)!.at) > 7 * 86_400_000) continue;
+    if (incidentStatus(incident) === 'resolved' && opts.now - Date.parse(byTime(incident.updates).at(-1)!.at) > 7 * DAY_MS) continue;
     try {
       const comments = await gh.paginate(gh.rest.issues.listComments, { owner: gh.owner, repo: gh.repo, issue_number: incident.github_issue, per_page: 100 });
       const known = new Set(incident.updates.map((u) => `${Date.parse(u.at)} ${u.by ?? ''}`));

@@ -2,8 +2,8 @@
  * What the site build reads: rollups for settled days, raw samples for recent ones, so a year of
  * history costs O(checks × days). And the `rollup` step that writes those rollups.
  */
-import type { Outcome } from '../status/evaluate.ts';
-import { dayStartOf, DAY_MS, rollupDay, utcDay, type DayRollup } from '../status/rollup.ts';
+import { DAY_MS, type Outcome } from '../status/vocabulary.ts';
+import { dayStartOf, rollupDay, utcDay, type DayRollup } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
 import { readRollupMonth, writeRollupMonth } from './rollups.ts';
 import { readDay, removeDay, sampleDays } from './store.ts';

@@ -10,8 +10,8 @@
  */
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Outcome } from '../status/evaluate.ts';
-import { dayStartOf, DAY_MS, type DayRollup } from '../status/rollup.ts';
+import { DAY_MS, type Outcome } from '../status/vocabulary.ts';
+import { dayStartOf, type DayRollup } from '../status/rollup.ts';
 import type { CheckState, Segment } from '../status/timeline.ts';
 import { safeWriteFile } from './safe-fs.ts';
 

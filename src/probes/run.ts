@@ -5,12 +5,13 @@ import type { Config } from '../config/load.ts';
 import type { Check } from '../config/schema.ts';
 import { references, resolveDeep } from '../config/template.ts';
 import { Redactor } from '../secrets/redact.ts';
-import { evaluate, type Verdict } from '../status/evaluate.ts';
+import { judge, kinds } from '../kinds/index.ts';
+import type { Verdict } from '../status/evaluate.ts';
+import type { Measurement } from '../status/measurement.ts';
 import type { Sample } from '../status/sample.ts';
 import { oneLine } from './errors.ts';
 import type { TargetGuard } from './guard.ts';
-import { probes } from './index.ts';
-import type { Probe, ProbeResult } from './types.ts';
+import type { Probe } from './types.ts';
 
 export type RunOptions = {
   now: () => Date;
@@ -81,9 +82,10 @@ async function probeOne(
   const time = new Date(Math.floor(options.now().getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const retries = check.retries ?? config.defaults.retries;
   const timeoutMs = check.timeout ?? (check.kind === 'browser' ? BROWSER_TIMEOUT : config.defaults.timeout);
-  const probe = probes[check.kind] as Probe;
+  // A kind's probe (and what it needs: undici, node:tls, Playwright) loads only when a run probes it.
+  const probe = (await kinds[check.kind].probe()) as unknown as Probe<Check, Measurement>;
   let attempts = 0;
-  let result: ProbeResult;
+  let result: Measurement;
   let verdict: Verdict;
   for (;;) {
     attempts++;
@@ -98,7 +100,7 @@ async function probeOne(
       beforeScreenshot: options.beforeScreenshot,
       ...(options.untrusted ? { guard: options.untrusted.guard } : {}),
     });
-    verdict = evaluate(check, result, options.now());
+    verdict = judge(check, result, options.now());
     if (verdict.outcome === 'up' || attempts > retries) break;
     await options.wait(config.defaults.retry_backoff * 2 ** (attempts - 1));
   }
@@ -112,7 +114,7 @@ async function probeOne(
  */
 export function toSample(
   check: Check,
-  result: ProbeResult,
+  result: Measurement,
   verdict: Verdict,
   at: { time: string; region: string; attempts: number; secrets: Redactor; untrusted: boolean },
 ): Sample {
@@ -122,9 +124,9 @@ export function toSample(
   if (verdict.reason) sample.reason = at.secrets.redact(verdict.reason);
   const message = at.untrusted ? verdict.public : verdict.message;
   if (message) sample.message = text(message);
-  if (result.http) sample.status = result.http.status;
   if (result.phases && Object.keys(result.phases).length > 0) sample.phases = result.phases;
-  if (result.browser) {
+  if (result.kind === 'http' && result.http) sample.status = result.http.status;
+  if (result.kind === 'browser' && result.browser) {
     sample.steps = result.browser.steps.map((s) => s.ms);
     if (verdict.outcome !== 'up' && !at.untrusted) {
       const log = [

@@ -2,7 +2,7 @@
 import { publicJson } from './json.ts';
 import { makeBadge } from 'badge-maker';
 import { formatUptime } from './format.ts';
-import type { ComponentStatus } from '../status/component.ts';
+import type { ComponentStatus } from '../status/vocabulary.ts';
 import type { SiteView } from './view-model.ts';
 
 const words: Record<ComponentStatus, string> = {

@@ -3,7 +3,7 @@
  * so existing Statuspage clients and widgets read an Upkeep page unchanged.
  * Ids are Upkeep's own (component and incident ids), stable across builds.
  */
-import type { ComponentStatus } from '../status/component.ts';
+import type { ComponentStatus } from '../status/vocabulary.ts';
 import { plainLine } from './markdown.ts';
 import type { ComponentView, IncidentView, MaintenanceView, SiteView } from './view-model.ts';
 

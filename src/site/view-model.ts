@@ -4,19 +4,18 @@
  */
 import type { Config } from '../config/load.ts';
 import type { Check } from '../config/schema.ts';
-import { componentTimeline, worstStatus, type ComponentStatus, type Interval, type WindowStats } from '../status/component.ts';
-import { intervalsFor, maintenanceStatus, occurrences, type MaintenanceStatus, type Occurrence } from '../status/maintenance.ts';
-import { dailyBars, outages, responseStats, slaMonths, timelineFromDays, uptimeWindows, type DayBar, type Outage, type ResponseStats, type SlaMonth, type WindowName } from '../status/report.ts';
-import { DAY_MS, exactPercentiles, type DayRollup, type Latency } from '../status/rollup.ts';
+import type { Interval, WindowStats } from '../status/component.ts';
+import { componentTimelines, countingOf, groupBy } from '../status/components.ts';
+import { intervalsFor, maintenanceStatus, occurrences, type Occurrence } from '../status/maintenance.ts';
+import { dailyBars, outages, responseStats, slaMonths, uptimeWindows, type DayBar, type Outage, type ResponseStats, type SlaMonth, type WindowName } from '../status/report.ts';
+import { exactPercentiles, type DayRollup, type Latency } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
-import { combine, quorumRule, stateAt, type CheckState, type Segment } from '../status/timeline.ts';
+import { stateAt, type CheckState, type Segment } from '../status/timeline.ts';
+import { DAY_MS, worstStatus, type ComponentStatus, type Impact, type IncidentStatus, type MaintenanceStatus } from '../status/vocabulary.ts';
 import type { Incident } from '../history/incidents.ts';
-import type { Impact, IncidentStatus } from '../config/schema.ts';
-import { byTime, incidentMetrics, incidentStatus, type ComponentNow, type IncidentMetrics } from '../status/incidents.ts';
+import { byTime, incidentMetrics, incidentStatus, type IncidentMetrics } from '../status/incidents.ts';
 import { civil, monthRange } from '../time/tz.ts';
 import { markdownToHtml, markdownToText } from './markdown.ts';
-
-export const DAY = DAY_MS;
 
 /** How far back the build reads: the longest window shown. */
 export const HISTORY_DAYS = 365;
@@ -129,11 +128,11 @@ export type ViewInput = {
 
 export function buildViewModel({ config, days, recent, now, incidents: incidentFiles = [], siteUrl, basePath }: ViewInput): SiteView {
   const to = now.getTime();
-  const from = to - HISTORY_DAYS * DAY;
+  const from = to - HISTORY_DAYS * DAY_MS;
   const byCheck = groupBy(days, (d) => d.check);
   const recentByCheck = groupBy(recent, (s) => s.check);
-  const maint = occurrences(config.maintenance, config.site.time_zone, from, to + 180 * DAY);
-  const timelinesOf = componentTimelines(config, days, from, to);
+  const maint = occurrences(config.maintenance, config.site.time_zone, from, to + 180 * DAY_MS);
+  const timelinesOf = componentTimelines(countingOf(config), days, from, to);
   const incidents = incidentFiles.map((i) => incidentView(i, config, to)).sort((a, b) => b.started.localeCompare(a.started) || b.id.localeCompare(a.id));
 
   const components: ComponentView[] = config.components.map((component) => {
@@ -197,57 +196,10 @@ export function buildViewModel({ config, days, recent, now, incidents: incidentF
     groups,
     components,
     maintenance: maint
-      .filter((o) => o.end > to - 90 * DAY)
+      .filter((o) => o.end > to - 90 * DAY_MS)
       .map((o) => ({ ...o, start: new Date(o.start).toISOString(), end: new Date(o.end).toISOString(), status: maintenanceStatus(o, to) })),
     incidents,
   };
-}
-
-/** Each component's timeline and its checks' timelines over [from, to). */
-export function componentTimelines(config: Config, days: readonly DayRollup[], from: number, to: number) {
-  const byCheck = groupBy(days, (d) => d.check);
-  return new Map(
-    config.components.map((component) => {
-      const checks = config.checks
-        .filter((c) => c.component === component.id)
-        .map((check) => ({ check, role: { critical: check.critical }, timeline: checkTimeline(byCheck.get(check.id) ?? [], from, to, config.defaults.quorum) }));
-      return [component.id, { timeline: componentTimeline(checks, component.down_when, from, to), checks }] as const;
-    }),
-  );
-}
-
-const BAD_STATES: readonly ComponentStatus[] = ['degraded_performance', 'partial_outage', 'major_outage'];
-
-/** What incident planning needs: each component's probed status now, since when it is failing, and why. */
-export function componentsNow(config: Config, days: readonly DayRollup[], recent: readonly Sample[], now: number): ComponentNow[] {
-  const from = now - 2 * DAY;
-  const timelines = componentTimelines(config, days, from, now);
-  const maint = occurrences(config.maintenance, config.site.time_zone, from, now + 1);
-  return config.components.map((c) => {
-    const { timeline } = timelines.get(c.id)!;
-    const status = stateAt(timeline, now - 1, 'nodata');
-    let failingSince: number | undefined;
-    if (BAD_STATES.includes(status)) {
-      for (let i = timeline.length - 1; i >= 0; i--) {
-        const seg = timeline[i];
-        if (BAD_STATES.includes(seg.state)) failingSince = seg.start;
-        else if (seg.state !== 'nodata') break;
-      }
-    }
-    const reasons = config.checks
-      .filter((k) => k.component === c.id)
-      .map((k) => recent.filter((s) => s.check === k.id).pop())
-      .filter((s): s is Sample => !!s && s.outcome !== 'up')
-      .map((s) => `${s.reason ?? s.outcome}${s.message ? `: ${s.message}` : ''}`);
-    return {
-      id: c.id,
-      name: c.name,
-      status,
-      inMaintenance: intervalsFor(c.id, maint).some((w) => w.start <= now && now < w.end),
-      ...(failingSince !== undefined ? { failingSince } : {}),
-      ...(reasons.length ? { reason: reasons.join('; ') } : {}),
-    };
-  });
 }
 
 function incidentView(i: Incident, config: Config, now: number): IncidentView {
@@ -286,17 +238,6 @@ function monthsBack(timeZone: string, now: number, count: number) {
   return out;
 }
 
-export const capFor = (config: Config) => (checkId: string) => 2 * config.defaults.interval * (config.checks.find((c) => c.id === checkId)?.every ?? 1);
-
-/** One timeline per region, then the regions' quorum. */
-export function checkTimeline(days: readonly DayRollup[], from: number, to: number, quorum?: number): Segment<CheckState>[] {
-  const regions = groupBy(days, (d) => d.region);
-  const timelines = [...regions.values()].map((list) => timelineFromDays(list, from, to));
-  if (timelines.length === 0) return [{ start: from, end: to, state: 'nodata' }];
-  if (timelines.length === 1) return timelines[0];
-  return combine(timelines, from, to, quorumRule(quorum));
-}
-
 /** When the first sample anywhere was taken (days come in time order). */
 function firstData(days: readonly DayRollup[]): number | undefined {
   let first: number | undefined;
@@ -314,11 +255,11 @@ function firstData(days: readonly DayRollup[]): number | undefined {
 function checkView(check: Check, timeline: Segment<CheckState>[], days: readonly DayRollup[], samples: readonly Sample[], to: number): CheckView {
   const last = samples[samples.length - 1];
   const since = (n: number) => {
-    const cutoff = new Date(to - n * DAY).toISOString().slice(0, 10);
+    const cutoff = new Date(to - n * DAY_MS).toISOString().slice(0, 10);
     return days.filter((d) => d.day >= cutoff);
   };
   const dayBuckets = groupBy(since(90), (d) => d.day);
-  const cutoff24 = new Date(to - DAY).toISOString();
+  const cutoff24 = new Date(to - DAY_MS).toISOString();
   const last24 = samples.filter((s) => s.time >= cutoff24);
   return {
     id: check.id,
@@ -372,15 +313,4 @@ function exactStats(samples: readonly Sample[]): ResponseStats {
     errors,
     ...(samples.length > 0 ? { errorRate: errors / samples.length } : {}),
   };
-}
-
-function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
 }

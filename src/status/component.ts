@@ -1,11 +1,7 @@
 /** Component status and uptime from its checks' timelines. Pure. */
 import type { CheckState, Segment } from './timeline.ts';
 import { combine, durations } from './timeline.ts';
-
-/** Statuspage's vocabulary, plus `nodata` when no check of the component has a recent sample. */
-export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance' | 'nodata';
-
-export const DOWN_STATUSES: readonly ComponentStatus[] = ['partial_outage', 'major_outage'];
+import { DOWN_STATUSES, type ComponentStatus } from './vocabulary.ts';
 
 export type CheckRole = { critical: boolean };
 
@@ -136,18 +132,4 @@ export function mergeIntervals(list: readonly Interval[]): Interval[] {
     else out.push({ ...i });
   }
   return out;
-}
-
-const severity: Record<ComponentStatus, number> = {
-  nodata: 0,
-  operational: 1,
-  under_maintenance: 2,
-  degraded_performance: 3,
-  partial_outage: 4,
-  major_outage: 5,
-};
-
-/** The worst of several statuses (for groups and the page headline). */
-export function worstStatus(statuses: readonly ComponentStatus[]): ComponentStatus {
-  return statuses.reduce<ComponentStatus>((a, b) => (severity[b] > severity[a] ? b : a), 'nodata');
 }

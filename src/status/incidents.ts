@@ -2,10 +2,10 @@
  * Automatic incidents, planned: confirmed status changes of components become actions (open,
  * update, resolve, reopen). Pure; `applyIncidentActions` in src/history does the writing.
  */
-import type { Impact, IncidentFile, IncidentStatus, IncidentUpdate } from '../config/schema.ts';
+import type { IncidentFile, IncidentUpdate } from '../config/schema.ts';
 import { formatDuration } from '../config/duration.ts';
 import { codeSpan } from '../text/markdown.ts';
-import type { ComponentStatus } from './component.ts';
+import { BAD_STATUSES, impactOf, impactRank, statusRank, type ComponentStatus, type Impact, type IncidentStatus } from './vocabulary.ts';
 
 export const BY_UPKEEP = 'upkeep';
 
@@ -29,17 +29,12 @@ export type Action =
   | { type: 'resolve'; id: string; update: IncidentUpdate }
   | { type: 'reopen'; id: string; update: IncidentUpdate; impact?: Impact };
 
-const BAD: readonly ComponentStatus[] = ['degraded_performance', 'partial_outage', 'major_outage'];
-
-const impactOf: Record<string, Impact> = { degraded_performance: 'minor', partial_outage: 'major', major_outage: 'critical' };
-const impactRank: Record<Impact, number> = { none: 0, minor: 1, major: 2, critical: 3 };
 const words: Record<string, string> = {
   degraded_performance: 'degraded performance',
   partial_outage: 'a partial outage',
   major_outage: 'a major outage',
   operational: 'operational',
 };
-const severity: Record<string, number> = { operational: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 };
 
 export const byTime = <T extends { at: string }>(updates: readonly T[]) => [...updates].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
@@ -60,7 +55,7 @@ export function planIncidents(input: { components: readonly ComponentNow[]; inci
     if (c.status === 'nodata' || c.inMaintenance || c.status === 'under_maintenance') continue;
     const mine = input.incidents.filter((i) => i.automatic && i.components.includes(c.id));
     const open = mine.find((i) => incidentStatus(i) !== 'resolved');
-    const bad = BAD.includes(c.status);
+    const bad = BAD_STATUSES.includes(c.status);
     // What the checks quote from the target is shown literally, never as markdown (no live links or images).
     const reason = c.reason ? ` (${codeSpan(c.reason)})` : '';
     if (bad && !open) {
@@ -86,14 +81,14 @@ export function planIncidents(input: { components: readonly ComponentNow[]; inci
         id,
         component: c.id,
         title: `${c.name}: ${words[c.status].replace(/^an? /, '')}`,
-        impact: impactOf[c.status],
+        impact: impactOf[c.status]!,
         started: iso(since),
         update: { at, status: 'investigating', by: BY_UPKEEP, component_status: c.status as IncidentUpdate['component_status'], message: `Our checks show ${words[c.status]} of ${c.name} since ${hhmm(since)}${reason}. We are investigating.` },
       });
     } else if (bad && open) {
       const seen = byTime(open.updates).filter((u) => u.component_status).pop()?.component_status;
       if (seen === c.status) continue;
-      const worse = (severity[c.status] ?? 0) > (severity[seen ?? 'operational'] ?? 0);
+      const worse = statusRank[c.status] > statusRank[seen ?? 'operational'];
       const impact = raise(open.impact, impactOf[c.status]);
       actions.push({
         type: 'update',

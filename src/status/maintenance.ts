@@ -1,9 +1,9 @@
 /** Maintenance windows as intervals in time, and their status by the clock. Pure. */
-import { weekdays, type MaintenanceWindow } from '../config/schema.ts';
+import type { MaintenanceWindow } from '../config/schema.ts';
+import { weekdays, type MaintenanceStatus } from './vocabulary.ts';
 import { parseWhen } from '../time/parse.ts';
 import { addDays, civil, instant, startOfDay, type Civil } from '../time/tz.ts';
 
-export type MaintenanceStatus = 'scheduled' | 'in_progress' | 'completed';
 
 /** One occurrence of a window (a one-off window has exactly one). */
 export type Occurrence = {

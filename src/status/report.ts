@@ -2,8 +2,9 @@
  * The numbers on the page: uptime windows, daily bars in the page's zone, SLA months with
  * credits, outages, response times. Pure functions over timelines and rollups.
  */
-import { DOWN_STATUSES, splitByMaintenance, windowStats, worstStatus, type ComponentStatus, type Interval, type WindowStats } from './component.ts';
-import { DAY_MS, histPercentiles, mergeHist, type DayRollup, type Latency } from './rollup.ts';
+import { splitByMaintenance, windowStats, type Interval, type WindowStats } from './component.ts';
+import { histPercentiles, mergeHist, type DayRollup, type Latency } from './rollup.ts';
+import { DAY_MS, DOWN_STATUSES, worstStatus, type ComponentStatus } from './vocabulary.ts';
 import { push, type CheckState, type Segment } from './timeline.ts';
 import { addDays, civil, dayKey, monthRange, startOfDay } from '../time/tz.ts';
 

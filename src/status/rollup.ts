@@ -2,11 +2,10 @@
  * Daily rollups: one check, one region, one UTC day, summarised so the site build reads
  * O(checks × days) instead of O(samples). Pure; derivable from raw samples at any time.
  */
-import type { Outcome } from './evaluate.ts';
+import { DAY_MS, type Outcome } from './vocabulary.ts';
 import type { Sample } from './sample.ts';
-import { checkTimeline, durations, type CheckState, type Segment } from './timeline.ts';
+import { sampleTimeline, durations, type CheckState, type Segment } from './timeline.ts';
 
-export const DAY_MS = 86_400_000;
 
 export type Latency = { p50: number; p95: number; p99: number };
 
@@ -49,7 +48,7 @@ export function rollupDay(opts: {
   const start = dayStartOf(opts.day);
   const end = Math.min(opts.end ?? start + DAY_MS, start + DAY_MS);
   const points = [...(opts.before ? [opts.before] : []), ...opts.samples.map((s) => ({ at: Date.parse(s.time), outcome: s.outcome }))];
-  const segments = checkTimeline(points, opts.capMs, start, end);
+  const segments = sampleTimeline(points, opts.capMs, start, end);
   const d = durations(segments, start, end);
   const counts: Record<Outcome, number> = { up: 0, degraded: 0, down: 0 };
   const latencies: number[] = [];

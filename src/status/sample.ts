@@ -1,4 +1,4 @@
-import type { Outcome } from './evaluate.ts';
+import type { Outcome } from './vocabulary.ts';
 
 /** One result of one check at one time, as stored in history. */
 export type Sample = {

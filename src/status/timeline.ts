@@ -4,7 +4,7 @@
  * Counting rule: a sample stands for the time from itself to the next sample of the same check
  * (and region), capped at `capMs` (twice the expected interval). Time no sample covers is `nodata`.
  */
-import type { Outcome } from './evaluate.ts';
+import type { Outcome } from './vocabulary.ts';
 
 export type CheckState = Outcome | 'nodata';
 
@@ -13,7 +13,7 @@ export type Segment<S extends string = CheckState> = { start: number; end: numbe
 export type TimedOutcome = { at: number; outcome: Outcome };
 
 /** Segments covering exactly [from, to), adjacent equal states merged. `points` must be sorted by time. */
-export function checkTimeline(points: readonly TimedOutcome[], capMs: number, from: number, to: number): Segment[] {
+export function sampleTimeline(points: readonly TimedOutcome[], capMs: number, from: number, to: number): Segment[] {
   const out: Segment[] = [];
   let cursor = from;
   for (let i = 0; i < points.length; i++) {
@@ -39,7 +39,7 @@ export function push<S extends string>(out: Segment<S>[], seg: Segment<S>): void
 
 /**
  * Sweeps several timelines over the same range and combines the states present at each moment.
- * Every input must cover [from, to) without gaps (as `checkTimeline` returns).
+ * Every input must cover [from, to) without gaps (as `sampleTimeline` returns).
  */
 export function combine<S extends string, R extends string>(
   timelines: readonly Segment<S>[][],

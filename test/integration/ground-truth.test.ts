@@ -10,7 +10,8 @@ import { loadConfig } from '../../src/config/load.ts';
 import { appendSamples } from '../../src/history/store.ts';
 import { readHistory } from '../../src/history/read.ts';
 import { probeChecks } from '../../src/probes/run.ts';
-import { buildViewModel, capFor, HISTORY_DAYS } from '../../src/site/view-model.ts';
+import { buildViewModel, HISTORY_DAYS } from '../../src/site/view-model.ts';
+import { countingOf, coverageCap } from '../../src/status/components.ts';
 import { upkeep } from '../helpers/cli.ts';
 import { httpServer } from '../helpers/servers.ts';
 import { tempDir, writeTree } from '../helpers/temp.ts';
@@ -89,7 +90,7 @@ sla:
 
   const view = async (slaZone: string) => {
     const { config: c } = await loadConfig(await writeTree(files(slaZone)), { env: {} });
-    const h = await readHistory(history, { from: TO - HISTORY_DAYS * 86_400_000, now: TO, capFor: capFor(c!) });
+    const h = await readHistory(history, { from: TO - HISTORY_DAYS * 86_400_000, now: TO, capFor: coverageCap(countingOf(c!)) });
     return buildViewModel({ config: c!, days: h.days, recent: h.recent, now: new Date(TO) }).components[0];
   };
   const api = await view('UTC');

@@ -8,9 +8,9 @@ import { after } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { check as checkSchema, type HttpCheck } from '../../src/config/schema.ts';
 import { publicOnlyGuard } from '../../src/probes/guard.ts';
-import { http } from '../../src/probes/http.ts';
+import { http } from '../../src/kinds/http/probe.ts';
+import { judge } from '../../src/kinds/index.ts';
 import type { ProbeContext } from '../../src/probes/types.ts';
-import { evaluate } from '../../src/status/evaluate.ts';
 import { testCa } from '../helpers/certs.ts';
 import { deadPort, httpServer, rawServer } from '../helpers/servers.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -26,7 +26,7 @@ function httpCheck(fields: Record<string, unknown>): HttpCheck {
 async function probe(fields: Record<string, unknown>, timeoutMs = 2_000, ctx: Partial<ProbeContext> = {}) {
   const check = httpCheck(fields);
   const result = await http(check, { timeoutMs, ...ctx });
-  return { result, verdict: evaluate(check, result) };
+  return { result, verdict: judge(check, result) };
 }
 
 describe('http probe against local servers', async () => {

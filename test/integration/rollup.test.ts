@@ -7,7 +7,8 @@ import { loadConfig } from '../../src/config/load.ts';
 import { readHistory } from '../../src/history/read.ts';
 import { parseRollup, formatRollup } from '../../src/history/rollups.ts';
 import { appendSamples, readDay, sampleDays } from '../../src/history/store.ts';
-import { buildViewModel, capFor } from '../../src/site/view-model.ts';
+import { buildViewModel } from '../../src/site/view-model.ts';
+import { countingOf, coverageCap } from '../../src/status/components.ts';
 import type { Sample } from '../../src/status/sample.ts';
 import { upkeep } from '../helpers/cli.ts';
 import { SITE_YML, tempDir, writeTree } from '../helpers/temp.ts';
@@ -70,10 +71,10 @@ describe('rollups', async () => {
     assert.equal(await readFile(join(dir, 'rollups/2026-11.tsv'), 'utf8'), bytes);
 
     // The view from rollups equals the view from raw samples only.
-    const fromRollups = await readHistory(dir, { from: NOW - 365 * DAY, now: NOW, capFor: capFor(config) });
+    const fromRollups = await readHistory(dir, { from: NOW - 365 * DAY, now: NOW, capFor: coverageCap(countingOf(config)) });
     const rawOnly = await tempDir();
     await appendSamples(rawOnly, history());
-    const fromRaw = await readHistory(rawOnly, { from: NOW - 365 * DAY, now: NOW, capFor: capFor(config) });
+    const fromRaw = await readHistory(rawOnly, { from: NOW - 365 * DAY, now: NOW, capFor: coverageCap(countingOf(config)) });
     const a = buildViewModel({ config, days: fromRollups.days, recent: fromRollups.recent, now: new Date(NOW) });
     const b = buildViewModel({ config, days: fromRaw.days, recent: fromRaw.recent, now: new Date(NOW) });
     assert.deepEqual(a.components, b.components);

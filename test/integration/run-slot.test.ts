@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
 import { readHistory } from '../../src/history/read.ts';
 import { readDay } from '../../src/history/store.ts';
-import { buildViewModel, capFor } from '../../src/site/view-model.ts';
+import { buildViewModel } from '../../src/site/view-model.ts';
+import { countingOf, coverageCap } from '../../src/status/components.ts';
 import { httpServer } from '../helpers/servers.ts';
 import { SITE_YML, tempDir } from '../helpers/temp.ts';
 
@@ -100,7 +101,7 @@ describe('upkeep run: the scheduled slot, committing and pushing', async () => {
     }
     const { config } = await loadConfig(join(dir, 'checks'), { env: {} });
     const now = t + 3000;
-    const h = await readHistory(history, { from: now - 86_400_000, now, capFor: capFor(config!) });
+    const h = await readHistory(history, { from: now - 86_400_000, now, capFor: coverageCap(countingOf(config!)) });
     const view = buildViewModel({ config: config!, days: h.days, recent: h.recent, now: new Date(now) });
     const status = Object.fromEntries(view.components.map((c) => [c.id, c.status]));
     assert.equal(status.api, 'operational');

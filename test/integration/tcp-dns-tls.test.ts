@@ -6,9 +6,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { check as checkSchema, type Check } from '../../src/config/schema.ts';
-import { probes } from '../../src/probes/index.ts';
+import { judge, kinds } from '../../src/kinds/index.ts';
 import type { Probe } from '../../src/probes/types.ts';
-import { evaluate } from '../../src/status/evaluate.ts';
+import type { Measurement } from '../../src/status/measurement.ts';
 import { testCa, type Pem } from '../helpers/certs.ts';
 import { dnsServer } from '../helpers/dns-server.ts';
 import { deadPort } from '../helpers/servers.ts';
@@ -16,8 +16,9 @@ import { tempDir } from '../helpers/temp.ts';
 
 async function run(fields: Record<string, unknown>, opts: { timeoutMs?: number; checksDir?: string; now?: Date } = {}) {
   const check = checkSchema.parse({ id: 'c', name: 'C', component: 'x', ...fields }) as Check;
-  const result = await (probes[check.kind] as Probe)(check, { timeoutMs: opts.timeoutMs ?? 2_000, checksDir: opts.checksDir });
-  return { result, verdict: evaluate(check, result, opts.now ?? new Date()) };
+  const probe = (await kinds[check.kind].probe()) as unknown as Probe<Check, Measurement>;
+  const result = await probe(check, { timeoutMs: opts.timeoutMs ?? 2_000, checksDir: opts.checksDir });
+  return { result, verdict: judge(check, result, opts.now ?? new Date()) };
 }
 
 async function listen(server: Server): Promise<number> {
@@ -57,7 +58,7 @@ describe('tcp probe', async () => {
 
   it('sends a line and reads the reply', async () => {
     const { result } = await run({ kind: 'tcp', host: '127.0.0.1', port: smtp, send: 'EHLO upkeep' });
-    assert.equal(result.tcp?.reply, '220 mail.pipewell.example ESMTP ready');
+    assert.equal(result.kind === 'tcp' && result.tcp?.reply, '220 mail.pipewell.example ESMTP ready');
   });
 });
 

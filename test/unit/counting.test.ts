@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { componentRule, componentTimeline, windowStats } from '../../src/status/component.ts';
-import { checkTimeline, quorumRule, type TimedOutcome } from '../../src/status/timeline.ts';
+import { sampleTimeline, quorumRule, type TimedOutcome } from '../../src/status/timeline.ts';
 
 const M = 60_000;
 const pts = (...list: [number, TimedOutcome['outcome']][]) => list.map(([min, outcome]) => ({ at: min * M, outcome }));
@@ -17,7 +17,7 @@ describe('counting rules', () => {
     { name: 'equal neighbours merge', points: pts([0, 'up'], [5, 'up'], [10, 'degraded']), cap: 10, from: 0, to: 12, expected: ['0-10 up', '10-12 degraded'] },
   ];
   for (const t of timelines) {
-    it(t.name, () => assert.deepEqual(show(checkTimeline(t.points, t.cap * M, t.from * M, t.to * M)), t.expected));
+    it(t.name, () => assert.deepEqual(show(sampleTimeline(t.points, t.cap * M, t.from * M, t.to * M)), t.expected));
   }
 
   const rules: { name: string; roles: boolean[]; downWhen: 'any' | 'all'; states: string[]; expected: string }[] = [
@@ -48,7 +48,7 @@ describe('counting rules', () => {
 
   it('uptime = available / (observed − maintenance), with coverage beside it', () => {
     // 0–60 min: up 0–40, down 40–50, no data 50–60; maintenance 45–55.
-    const check = checkTimeline(pts([0, 'up'], [10, 'up'], [20, 'up'], [30, 'up'], [40, 'down']), 10 * M, 0, 60 * M);
+    const check = sampleTimeline(pts([0, 'up'], [10, 'up'], [20, 'up'], [30, 'up'], [40, 'down']), 10 * M, 0, 60 * M);
     const comp = componentTimeline([{ role: { critical: true }, timeline: check }], 'any', 0, 60 * M);
     const stats = windowStats(comp, [{ start: 45 * M, end: 55 * M }], 0, 60 * M);
     assert.equal(stats.observedMs, 50 * M);

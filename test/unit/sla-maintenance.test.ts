@@ -6,7 +6,7 @@ import { maintenanceStatus, occurrences } from '../../src/status/maintenance.ts'
 import { slaForMonth } from '../../src/status/report.ts';
 import { histPercentiles, bucketOf, exactPercentiles } from '../../src/status/rollup.ts';
 import { addDays, instant, startOfDay } from '../../src/time/tz.ts';
-import type { ComponentStatus } from '../../src/status/component.ts';
+import type { ComponentStatus } from '../../src/status/vocabulary.ts';
 
 const MIN = 60_000;
 const iso = (t: number) => new Date(t).toISOString();

@@ -6,11 +6,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { BrowserContext, Page } from 'playwright';
-import type { BrowserStep } from '../config/schema.ts';
-import { formatDuration } from '../config/duration.ts';
-import { reasonOf } from './errors.ts';
-import { refuseHost, type TargetGuard } from './guard.ts';
-import type { Probe, ProbeResult, StepLog } from './types.ts';
+import type { BrowserMeasurement, StepLog } from '../../status/measurement.ts';
+import type { BrowserCheck, BrowserStep } from './schema.ts';
+import { formatDuration } from '../../config/duration.ts';
+import { reasonOf } from '../../probes/errors.ts';
+import { refuseHost, type TargetGuard } from '../../probes/guard.ts';
+import type { Probe, ProbeContext } from '../../probes/types.ts';
+
+type ProbeResult = Omit<BrowserMeasurement, 'kind'>;
 
 const MAX_SCREENSHOT = 120 * 1024;
 
@@ -119,7 +122,9 @@ function failureText(error: unknown, timeout: number): { text: string; public: s
   return { text: reasonOf(error).message.split(/\s+Call log:/)[0], public: 'failed' };
 }
 
-export const browser: Probe<'browser'> = async (check, ctx) => {
+export const browser: Probe<BrowserCheck, BrowserMeasurement> = async (check, ctx) => ({ kind: 'browser', ...(await measure(check, ctx)) });
+
+async function measure(check: BrowserCheck, ctx: ProbeContext): Promise<ProbeResult> {
   if (!ctx.browser) return { latencyMs: 0, error: { reason: 'browser_unavailable', message: 'no browser for browser checks in this run' } };
   const started = performance.now();
   const deadline = started + ctx.timeoutMs;
@@ -159,7 +164,7 @@ export const browser: Probe<'browser'> = async (check, ctx) => {
   } finally {
     await context?.close().catch(() => {});
   }
-};
+}
 
 /** Every request of the journey asks the guard first (a pull request's dry run): internal addresses are aborted. */
 async function guardRequests(context: BrowserContext, guard: TargetGuard): Promise<void> {

@@ -3,9 +3,13 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect, rootCertificates } from 'node:tls';
-import { reasonOf } from './errors.ts';
-import { guardedLookup, refuseLiteral } from './guard.ts';
-import type { Probe } from './types.ts';
+import { reasonOf } from '../../probes/errors.ts';
+import { guardedLookup, refuseLiteral } from '../../probes/guard.ts';
+import type { Probe, ProbeContext } from '../../probes/types.ts';
+import type { TcpMeasurement } from '../../status/measurement.ts';
+import type { TcpCheck } from './schema.ts';
+
+type Measured = Omit<TcpMeasurement, 'kind'>;
 
 /** The first line is read up to this much; the sample's message is cut later, after redaction. */
 const MAX_REPLY = 64 * 1024;
@@ -14,7 +18,9 @@ const MAX_REPLY = 64 * 1024;
  * Connects (optionally over TLS), optionally sends a line, and reads the first line back when the
  * check wants a reply. Latency is connect (and handshake), plus the reply when one is read.
  */
-export const tcp: Probe<'tcp'> = async (check, ctx) => {
+export const tcp: Probe<TcpCheck, TcpMeasurement> = async (check, ctx) => ({ kind: 'tcp', ...(await measure(check, ctx)) });
+
+async function measure(check: TcpCheck, ctx: ProbeContext): Promise<Measured> {
   const refused = ctx.guard && refuseLiteral(ctx.guard, check.host);
   if (refused) return { latencyMs: 0, error: { reason: 'private_target', message: refused, public: refused } };
   let ca: string[] | undefined;
@@ -23,7 +29,7 @@ export const tcp: Probe<'tcp'> = async (check, ctx) => {
   } catch (error) {
     return { latencyMs: 0, error: { reason: 'error', message: `cannot read ca_file: ${(error as Error).message}`, public: 'cannot read ca_file' } };
   }
-  return new Promise((resolve) => {
+  return new Promise<Measured>((resolve) => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const wantsReply = check.send !== undefined || check.expect.reply_prefix !== undefined;
@@ -85,6 +91,6 @@ export const tcp: Probe<'tcp'> = async (check, ctx) => {
       fail(reason, message);
     });
   });
-};
+}
 
 const isIp = (host: string) => /^[\d.]+$/.test(host) || host.includes(':');

@@ -3,15 +3,21 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect, rootCertificates, type PeerCertificate } from 'node:tls';
-import { reasonOf } from './errors.ts';
-import { guardedLookup, refuseLiteral } from './guard.ts';
-import type { Probe, ProbeResult } from './types.ts';
+import { reasonOf } from '../../probes/errors.ts';
+import { guardedLookup, refuseLiteral } from '../../probes/guard.ts';
+import type { Probe, ProbeContext } from '../../probes/types.ts';
+import type { TlsMeasurement } from '../../status/measurement.ts';
+import type { TlsCheck } from './schema.ts';
+
+type ProbeResult = Omit<TlsMeasurement, 'kind'>;
 
 /**
  * A TLS handshake that accepts any certificate so it can report on it: expiry, chain, host name.
  * The evaluator decides what is up or down; this only measures.
  */
-export const tls: Probe<'tls'> = async (check, ctx) => {
+export const tls: Probe<TlsCheck, TlsMeasurement> = async (check, ctx) => ({ kind: 'tls', ...(await measure(check, ctx)) });
+
+async function measure(check: TlsCheck, ctx: ProbeContext): Promise<ProbeResult> {
   const servername = check.servername ?? check.host;
   const refused = ctx.guard && refuseLiteral(ctx.guard, check.host);
   if (refused) return { latencyMs: 0, error: { reason: 'private_target', message: refused, public: refused } };
@@ -61,4 +67,4 @@ export const tls: Probe<'tls'> = async (check, ctx) => {
     });
     socket.once('error', (error) => finish({ latencyMs: elapsed(), error: reasonOf(error) }));
   });
-};
+}

@@ -6,21 +6,25 @@ import { rootCertificates } from 'node:tls';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
-import type { HttpCheck } from '../config/schema.ts';
-import { reasonOf } from './errors.ts';
-import { guardedLookup, PrivateTargetError, refuseLiteral, type TargetGuard } from './guard.ts';
-import type { Probe, ProbeResult } from './types.ts';
+import type { HttpMeasurement } from '../../status/measurement.ts';
+import type { HttpCheck } from './schema.ts';
+import { reasonOf } from '../../probes/errors.ts';
+import { guardedLookup, PrivateTargetError, refuseLiteral, type TargetGuard } from '../../probes/guard.ts';
+import type { Probe, ProbeContext } from '../../probes/types.ts';
 
 const USER_AGENT = 'Upkeep/0.1 (status probe; +https://github.com/upkeep-status/upkeep)';
 
-type Phases = NonNullable<ProbeResult['phases']>;
+type Measured = Omit<HttpMeasurement, 'kind'>;
+type Phases = NonNullable<Measured['phases']>;
 
 /**
  * One attempt: a fresh connection (so the figure includes DNS, connect and TLS as a new customer
  * sees them), redirects followed by hand (so loops and limits get their own reasons), body read up
  * to the cap. Latency runs from request start to the last body byte.
  */
-export const http: Probe<'http'> = async (check, ctx) => {
+export const http: Probe<HttpCheck, HttpMeasurement> = async (check, ctx) => ({ kind: 'http', ...(await measure(check, ctx)) });
+
+async function measure(check: HttpCheck, ctx: ProbeContext): Promise<Measured> {
   const phases: Phases = {};
   let tls: TlsOptions;
   try {
@@ -68,7 +72,7 @@ export const http: Probe<'http'> = async (check, ctx) => {
   } finally {
     own?.destroy().catch(() => {});
   }
-};
+}
 
 function send(check: HttpCheck, url: string, dispatcher: Dispatcher, signal: AbortSignal, redirected: boolean) {
   // A 303, or any redirect after a POST, continues as GET without a body, as browsers do.
@@ -119,7 +123,7 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
 }
 
 /** `publicMessage`: the same without what the target sent; without one, the reason's generic words stand in. */
-function fail(latencyMs: number, phases: Phases, reason: string, message: string, publicMessage?: string): ProbeResult {
+function fail(latencyMs: number, phases: Phases, reason: string, message: string, publicMessage?: string): Measured {
   return { latencyMs, phases, error: { reason, message, ...(publicMessage ? { public: publicMessage } : {}) } };
 }
 

@@ -1,10 +1,12 @@
 import { Resolver } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
-import type { DnsCheck } from '../config/schema.ts';
-import { refuseHost } from './guard.ts';
-import type { Probe, ProbeResult } from './types.ts';
+import type { DnsMeasurement, DnsRcode } from '../../status/measurement.ts';
+import type { DnsCheck } from './schema.ts';
+import { refuseHost } from '../../probes/guard.ts';
+import type { Probe, ProbeContext } from '../../probes/types.ts';
 
-type Rcode = NonNullable<ProbeResult['dns']>['rcode'];
+type Rcode = DnsRcode;
+type Measured = Omit<DnsMeasurement, 'kind'>;
 
 /** Node's resolver errors that are answers, not failures to get one. */
 const rcodes: Record<string, Rcode> = {
@@ -23,7 +25,9 @@ const failures: Record<string, string> = {
 };
 
 /** One query (no retries inside: confirmation re-probes are the run's job), against the system's or the given resolver. */
-export const dns: Probe<'dns'> = async (check, ctx) => {
+export const dns: Probe<DnsCheck, DnsMeasurement> = async (check, ctx) => ({ kind: 'dns', ...(await measure(check, ctx)) });
+
+async function measure(check: DnsCheck, ctx: ProbeContext): Promise<Measured> {
   if (check.server && ctx.guard) {
     const refused = await refuseHost(ctx.guard, serverAddress(check.server));
     if (refused) return { latencyMs: 0, error: { reason: 'private_target', message: refused, public: refused } };
@@ -45,7 +49,7 @@ export const dns: Probe<'dns'> = async (check, ctx) => {
   } finally {
     resolver.cancel();
   }
-};
+}
 
 /** The address part of "1.1.1.1:53", "[::1]:53" or "::1". */
 const serverAddress = (server: string) => /^\[([^\]]+)\]/.exec(server)?.[1] ?? (/^[\d.]+(:\d+)?$/.test(server) ? server.replace(/:\d+$/, '') : server);

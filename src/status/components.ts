@@ -1,0 +1,106 @@
+/**
+ * A site's components from their checks' days: each check's timeline (its regions combined by
+ * quorum), each component's timeline (its checks combined by its rule), and each component's
+ * status now, which is what incident planning acts on. Pure, over plain inputs: the page and the
+ * incident planner count the same way because they call the same functions.
+ */
+import type { Config } from '../config/load.ts';
+import { componentTimeline } from './component.ts';
+import { intervalsFor, type Occurrence } from './maintenance.ts';
+import type { ComponentNow } from './incidents.ts';
+import { timelineFromDays } from './report.ts';
+import type { DayRollup } from './rollup.ts';
+import type { Sample } from './sample.ts';
+import { combine, quorumRule, stateAt, type CheckState, type Segment } from './timeline.ts';
+import { BAD_STATUSES, DAY_MS, type ComponentStatus } from './vocabulary.ts';
+
+export type CheckRef = { id: string; component: string; critical: boolean; every: number };
+
+/** What counting needs to know of the configuration. */
+export type Counting<C extends CheckRef = CheckRef> = {
+  components: readonly { id: string; name: string; down_when: 'any' | 'all' }[];
+  checks: readonly C[];
+  /** Regions that must agree for a check to be down (default: a majority of those with data). */
+  quorum?: number;
+  /** `defaults.interval`: a sample covers at most twice this (times the check's `every`). */
+  intervalMs: number;
+};
+
+export const countingOf = (config: Config): Counting<Config['checks'][number]> => ({ components: config.components, checks: config.checks, quorum: config.defaults.quorum, intervalMs: config.defaults.interval });
+
+/** How long one sample of a check counts for: twice the interval it is expected at. */
+export const coverageCap = (counting: Pick<Counting, 'checks' | 'intervalMs'>) => {
+  const every = new Map(counting.checks.map((c) => [c.id, c.every]));
+  return (checkId: string) => 2 * counting.intervalMs * (every.get(checkId) ?? 1);
+};
+
+/** One check's timeline over [from, to): one per region from its days, then the regions' quorum. */
+export function quorumTimeline(days: readonly DayRollup[], from: number, to: number, quorum?: number): Segment<CheckState>[] {
+  const regions = groupBy(days, (d) => d.region);
+  const timelines = [...regions.values()].map((list) => timelineFromDays(list, from, to));
+  if (timelines.length === 0) return [{ start: from, end: to, state: 'nodata' }];
+  if (timelines.length === 1) return timelines[0];
+  return combine(timelines, from, to, quorumRule(quorum));
+}
+
+export type ComponentTimelines<C> = Map<string, { timeline: Segment<ComponentStatus>[]; checks: { check: C; role: { critical: boolean }; timeline: Segment<CheckState>[] }[] }>;
+
+/** Each component's timeline and its checks' timelines over [from, to). */
+export function componentTimelines<C extends CheckRef>(counting: Counting<C>, days: readonly DayRollup[], from: number, to: number): ComponentTimelines<C> {
+  const byCheck = groupBy(days, (d) => d.check);
+  return new Map(
+    counting.components.map((component) => {
+      const checks = counting.checks
+        .filter((c) => c.component === component.id)
+        .map((check) => ({ check, role: { critical: check.critical }, timeline: quorumTimeline(byCheck.get(check.id) ?? [], from, to, counting.quorum) }));
+      return [component.id, { timeline: componentTimeline(checks, component.down_when, from, to), checks }] as const;
+    }),
+  );
+}
+
+/**
+ * Each component's probed status now, since when it has been failing, and why (what its failing
+ * checks' latest samples say): what incident planning needs. `maintenance` are the occurrences
+ * around now.
+ */
+export function componentsNow(counting: Counting, days: readonly DayRollup[], recent: readonly Sample[], now: number, maintenance: readonly Occurrence[]): ComponentNow[] {
+  const timelines = componentTimelines(counting, days, now - 2 * DAY_MS, now);
+  const latest = new Map<string, Sample>();
+  for (const s of recent) latest.set(s.check, s);
+  return counting.components.map((c) => {
+    const { timeline } = timelines.get(c.id)!;
+    const status = stateAt(timeline, now - 1, 'nodata');
+    let failingSince: number | undefined;
+    if (BAD_STATUSES.includes(status)) {
+      for (let i = timeline.length - 1; i >= 0; i--) {
+        const seg = timeline[i];
+        if (BAD_STATUSES.includes(seg.state)) failingSince = seg.start;
+        else if (seg.state !== 'nodata') break;
+      }
+    }
+    const reasons = counting.checks
+      .filter((k) => k.component === c.id)
+      .map((k) => latest.get(k.id))
+      .filter((s): s is Sample => !!s && s.outcome !== 'up')
+      .map((s) => `${s.reason ?? s.outcome}${s.message ? `: ${s.message}` : ''}`);
+    return {
+      id: c.id,
+      name: c.name,
+      status,
+      inMaintenance: intervalsFor(c.id, maintenance).some((w) => w.start <= now && now < w.end),
+      ...(failingSince !== undefined ? { failingSince } : {}),
+      ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+    };
+  });
+}
+
+export function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
