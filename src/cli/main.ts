@@ -1,75 +1,113 @@
-/** The `upkeep` command: the only place that reads argv and the environment. */
+/**
+ * The `upkeep` command: the only place that reads argv and the environment. src/cli/help.js lists
+ * the commands and their options; the table below says what each runs, loaded only when it runs,
+ * so `upkeep validate` never loads the probes or Astro.
+ */
 import { parseArgs } from 'node:util';
-import { clockFrom } from './clock.ts';
 import { InputError, UsageError } from './errors.ts';
 import { redactingIo, type Io } from './io.ts';
-import { probe } from './probe.ts';
-import { secretsOf } from './secrets.ts';
-import { validate } from './validate.ts';
-import { parseDuration } from '../config/duration.ts';
 import { MIN_SECRET, Redactor } from '../secrets/redact.ts';
+import { commandHelp, commandUsage, optionHelp, usage, version } from './help.js';
 
-const USAGE = `Usage: upkeep <command> [options]
+type Env = Record<string, string | undefined>;
 
-Commands:
-  validate  [--checks DIR] [--history DIR] [--allow-missing-secrets]
-                                                  check checks, maintenance and incidents; exit 1 with file:line:col errors
-  probe     [--checks DIR] [--history DIR] [--only ID,...] [--changed-since GIT_REF]
-            [--region NAME] [--shard I/N] [--dry-run] [--json] [--concurrency N]
-            [--allow-missing-secrets] [--output FILE] [--untrusted]
-                                                  --untrusted: the checks come from a pull request (no internal targets, no response data)
-  run       [--for DURATION] [--region NAME] [--shard I/N] [--no-probe] [--no-incidents] [--no-rollup] [--commit] [--push]
-                                                  the scheduled slot: probe every interval, incidents, rollup, commit, push
-  pr-comment --file RESULTS.json                  the dry-run results as one comment on the pull request
-  incidents [--checks DIR] [--history DIR] [--dry-run] [--json]
-                                                  open, update and resolve automatic incidents from the latest samples
-  rollup    [--checks DIR] [--history DIR] [--all]       daily rollups of complete days (idempotent)
-  build     [--checks DIR] [--history DIR] [--out DIR]
-  demo      [--port N] [--days N]                 a sample CRM, real probes, the built page, served
-
-Defaults: --checks checks, --history history, --out dist, --region default.
-UPKEEP_NOW (ISO 8601) replaces the clock for probe, incidents, rollup and build.
-Exit codes: 0 ok (a check being down is not an error), 1 invalid input, 2 usage, >2 internal error.`;
+type OptionName = keyof typeof optionHelp;
 
 const options = {
-  checks: { type: 'string', default: 'checks' },
-  history: { type: 'string', default: 'history' },
-  out: { type: 'string', default: 'dist' },
-  only: { type: 'string' },
-  'changed-since': { type: 'string' },
-  region: { type: 'string', default: 'default' },
-  shard: { type: 'string' },
-  'dry-run': { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  concurrency: { type: 'string', default: '32' },
-  all: { type: 'boolean', default: false },
-  'allow-missing-secrets': { type: 'boolean', default: false },
-  untrusted: { type: 'boolean', default: false },
-  output: { type: 'string' },
-  file: { type: 'string' },
-  for: { type: 'string' },
-  'no-incidents': { type: 'boolean', default: false },
-  'no-probe': { type: 'boolean', default: false },
-  'no-rollup': { type: 'boolean', default: false },
-  commit: { type: 'boolean', default: false },
-  push: { type: 'boolean', default: false },
-  port: { type: 'string' },
-  days: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
+  ...(Object.fromEntries(Object.entries(optionHelp).map(([name, [value]]) => [name, { type: value ? 'string' : 'boolean' }])) as Record<OptionName, { type: 'string' | 'boolean' }>),
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
-const allowed: Record<string, (keyof typeof options)[]> = {
-  validate: ['checks', 'history', 'allow-missing-secrets'],
-  run: ['checks', 'history', 'for', 'region', 'shard', 'no-probe', 'no-incidents', 'no-rollup', 'commit', 'push', 'concurrency'],
-  'pr-comment': ['file'],
-  incidents: ['checks', 'history', 'dry-run', 'json'],
-  probe: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency', 'allow-missing-secrets', 'output', 'untrusted'],
-  build: ['checks', 'history', 'out'],
-  rollup: ['checks', 'history', 'all'],
-  demo: ['port', 'days'],
+type Values = { [K in OptionName]?: string | boolean };
+
+type Context = { values: Values; env: Env; io: Io; redactor: Redactor };
+
+type Run = (ctx: Context) => Promise<void>;
+
+const str = (v: Values, name: OptionName, fallback: string) => (typeof v[name] === 'string' ? (v[name] as string) : fallback);
+const flag = (v: Values, name: OptionName) => v[name] === true;
+const clock = async (env: Env) => (await import('./clock.ts')).clockFrom(env);
+
+/** What each command of src/cli/help.js runs. */
+const commands: Record<keyof typeof commandHelp, Run> = {
+  validate: async ({ values: v, env, io }) => {
+      const { validate } = await import('./validate.ts');
+      await validate({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), env, allowMissingSecrets: flag(v, 'allow-missing-secrets') }, io);
+  },
+  probe: async ({ values: v, env, io, redactor }) => {
+      const { probe } = await import('./probe.ts');
+      const only = str(v, 'only', '');
+      await probe(
+        {
+          checks: str(v, 'checks', 'checks'),
+          history: str(v, 'history', 'history'),
+          only: only ? only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+          changedSince: v['changed-since'] as string | undefined,
+          region: regionName(str(v, 'region', 'default')),
+          shard: v.shard ? parseShard(v.shard as string) : undefined,
+          dryRun: flag(v, 'dry-run'),
+          json: flag(v, 'json'),
+          concurrency: positiveInt('--concurrency', str(v, 'concurrency', '32')),
+          env,
+          now: await clock(env),
+          allowMissingSecrets: flag(v, 'allow-missing-secrets'),
+          untrusted: flag(v, 'untrusted'),
+          redactor,
+          ...(v.output ? { output: v.output as string } : {}),
+        },
+        io,
+      );
+  },
+  run: async ({ values: v, env, io, redactor }) => {
+      const [{ runSlot }, { parseDuration }] = await Promise.all([import('./run.ts'), import('../config/duration.ts')]);
+      const forMs = v.for ? parseDuration(v.for as string) : 0;
+      if (forMs === undefined) throw new UsageError(`--for must be a duration such as 14m, got ${JSON.stringify(v.for)}`);
+      await runSlot(
+        {
+          checks: str(v, 'checks', 'checks'),
+          history: str(v, 'history', 'history'),
+          forMs,
+          region: regionName(str(v, 'region', 'default')),
+          shard: v.shard ? parseShard(v.shard as string) : undefined,
+          probe: !flag(v, 'no-probe'),
+          incidents: !flag(v, 'no-incidents'),
+          rollup: !flag(v, 'no-rollup'),
+          commit: flag(v, 'commit'),
+          push: flag(v, 'push'),
+          concurrency: positiveInt('--concurrency', str(v, 'concurrency', '32')),
+          env,
+          now: await clock(env),
+          redactor,
+        },
+        io,
+      );
+  },
+  incidents: async ({ values: v, env, io, redactor }) => {
+      const { incidents } = await import('./incidents.ts');
+      await incidents({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), dryRun: flag(v, 'dry-run'), json: flag(v, 'json'), env, now: await clock(env), redactor }, io);
+  },
+  rollup: async ({ values: v, env, io }) => {
+      const { rollup } = await import('./rollup.ts');
+      await rollup({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), all: flag(v, 'all'), env, now: await clock(env) }, io);
+  },
+  build: async ({ values: v, env, io, redactor }) => {
+      // Astro and Vite are heavy; only the commands that build load them.
+      const { build } = await import('./build.ts');
+      await build({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), out: str(v, 'out', 'dist'), env, now: await clock(env), redactor, ...(env.UPKEEP_SITE_URL ? { siteUrl: env.UPKEEP_SITE_URL } : {}) }, io);
+  },
+  'pr-comment': async ({ values: v, env, io, redactor }) => {
+      if (!v.file) throw new UsageError('pr-comment needs --file RESULTS.json (from upkeep probe --output)');
+      const { prComment } = await import('./pr-comment.ts');
+      await prComment({ file: v.file as string, env, redactor }, io);
+  },
+  demo: async ({ values: v, env, io }) => {
+      const [{ demo }, { browserPath }] = await Promise.all([import('../demo/run.ts'), import('./probe.ts')]);
+      await demo({ port: positiveInt('--port', str(v, 'port', '4321')), days: positiveInt('--days', str(v, 'days', '90')), browserPath: browserPath(env) }, io);
+  },
 };
 
-export async function main(argv: string[], env: Record<string, string | undefined>, rawIo: Io): Promise<number> {
+export async function main(argv: string[], env: Env, rawIo: Io): Promise<number> {
   // Filled once the arguments say where the checks are; everything printed is cleaned of it.
   const redactor = new Redactor();
   const io = redactingIo(rawIo, redactor);
@@ -91,7 +129,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-async function run(argv: string[], env: Record<string, string | undefined>, io: Io, redactor: Redactor): Promise<number> {
+async function run(argv: string[], env: Env, io: Io, redactor: Redactor): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -99,108 +137,37 @@ async function run(argv: string[], env: Record<string, string | undefined>, io: 
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    io.out(USAGE);
-    return command || values.help ? 0 : 2;
+  const [name, ...rest] = positionals;
+  if (values.version) {
+    io.out(version());
+    return 0;
   }
-  if (!allowed[command]) throw new UsageError(`unknown command "${command}"`);
+  if (!name) {
+    io.out(usage());
+    return values.help ? 0 : 2;
+  }
+  if (!Object.hasOwn(commandHelp, name)) throw new UsageError(`unknown command "${name}"`);
+  const help = commandHelp[name as keyof typeof commandHelp];
+  if (values.help) {
+    io.out(commandUsage(name));
+    return 0;
+  }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  for (const name of Object.keys(values) as (keyof typeof options)[]) {
-    const given = argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-    if (given && name !== 'help' && !allowed[command].includes(name)) throw new UsageError(`${command} does not take --${name}`);
+  for (const option of Object.keys(values) as OptionName[]) {
+    if (!(help.options as readonly string[]).includes(option)) throw new UsageError(`${name} does not take --${option} (upkeep ${name} --help lists what it takes)`);
   }
-  const { tooShort } = await secretsOf(values.checks, env, redactor);
-  for (const name of tooShort) io.err(`warning: the secret ${name} is shorter than ${MIN_SECRET} characters; Upkeep cannot hide so short a value in what it writes without hiding ordinary words: use a longer one`);
-
-  switch (command) {
-    case 'validate':
-      await validate({ checks: values.checks, history: values.history, env, allowMissingSecrets: values['allow-missing-secrets'] }, io);
-      return 0;
-    case 'probe':
-      await probe(
-        {
-          checks: values.checks,
-          history: values.history,
-          only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-          changedSince: values['changed-since'],
-          region: regionName(values.region),
-          shard: values.shard ? parseShard(values.shard) : undefined,
-          dryRun: values['dry-run'],
-          json: values.json,
-          concurrency: positiveInt('--concurrency', values.concurrency),
-          env,
-          now: clockFrom(env),
-          allowMissingSecrets: values['allow-missing-secrets'],
-          untrusted: values.untrusted,
-          redactor,
-          ...(values.output ? { output: values.output } : {}),
-        },
-        io,
-      );
-      return 0;
-    case 'run': {
-      const { runSlot } = await import('./run.ts');
-      const forMs = values.for ? parseDuration(values.for) : 0;
-      if (forMs === undefined) throw new UsageError(`--for must be a duration such as 14m, got ${JSON.stringify(values.for)}`);
-      await runSlot(
-        {
-          checks: values.checks,
-          history: values.history,
-          forMs,
-          region: regionName(values.region),
-          shard: values.shard ? parseShard(values.shard) : undefined,
-          probe: !values['no-probe'],
-          incidents: !values['no-incidents'],
-          rollup: !values['no-rollup'],
-          commit: values.commit,
-          push: values.push,
-          concurrency: positiveInt('--concurrency', values.concurrency),
-          env,
-          now: clockFrom(env),
-          redactor,
-        },
-        io,
-      );
-      return 0;
-    }
-    case 'pr-comment': {
-      if (!values.file) throw new UsageError('pr-comment needs --file RESULTS.json (from upkeep probe --output)');
-      const { prComment } = await import('./pr-comment.ts');
-      await prComment({ file: values.file, env, redactor }, io);
-      return 0;
-    }
-    case 'incidents': {
-      const { incidents } = await import('./incidents.ts');
-      await incidents({ checks: values.checks, history: values.history, dryRun: values['dry-run'], json: values.json, env, now: clockFrom(env), redactor }, io);
-      return 0;
-    }
-    case 'rollup': {
-      const { rollup } = await import('./rollup.ts');
-      await rollup({ checks: values.checks, history: values.history, all: values.all, env, now: clockFrom(env) }, io);
-      return 0;
-    }
-    case 'build': {
-      // Astro and Vite are heavy; only the commands that build load them.
-      const { build } = await import('./build.ts');
-      await build({ checks: values.checks, history: values.history, out: values.out, env, now: clockFrom(env), redactor, ...(env.UPKEEP_SITE_URL ? { siteUrl: env.UPKEEP_SITE_URL } : {}) }, io);
-      return 0;
-    }
-    case 'demo': {
-      const { demo } = await import('../demo/run.ts');
-      const { browserPath } = await import('./probe.ts');
-      await demo({ port: values.port ? positiveInt('--port', values.port) : 4321, days: values.days ? positiveInt('--days', values.days) : 90, browserPath: browserPath(env) }, io);
-      return 0;
-    }
-  }
-  return 2;
+  const { secretsOf } = await import('./secrets.ts');
+  const { tooShort } = await secretsOf(str(values, 'checks', 'checks'), env, redactor);
+  for (const secret of tooShort) io.err(`warning: the secret ${secret} is shorter than ${MIN_SECRET} characters; Upkeep cannot hide so short a value in what it writes without hiding ordinary words: use a longer one`);
+  await commands[name as keyof typeof commandHelp]({ values, env, io, redactor });
+  return 0;
 }
 
 /**
  * The probe workflow passes every repository secret as JSON (`UPKEEP_SECRETS: ${{ toJSON(secrets) }}`),
  * so a vendor adds a secret without editing the workflow. They join the environment checks read.
  */
-export function withActionsSecrets(env: Record<string, string | undefined>): Record<string, string | undefined> {
+export function withActionsSecrets(env: Env): Env {
   if (!env.UPKEEP_SECRETS) return env;
   let secrets: unknown;
   try {

@@ -10,7 +10,7 @@ import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from 
 import { incidentFile, linkSchemes, type IncidentFile, type IncidentUpdate } from '../config/schema.ts';
 import { parseYaml } from '../config/yaml.ts';
 import type { Action } from '../status/incidents.ts';
-import { markdownLinks } from '../text/markdown.ts';
+import type { Link } from '../text/links.ts';
 import { safeWriteFile } from './safe-fs.ts';
 
 export type Incident = IncidentFile & { body: string; file: string };
@@ -44,6 +44,8 @@ export async function loadIncidents(historyDir: string, componentIds: readonly s
   const incidents: Incident[] = [];
   const errors: ConfigError[] = [];
   const unreadable = new Set<string>();
+  // micromark's parser is loaded only when there are incident files to look for links in.
+  const { markdownLinks } = entries.length > 0 ? await import('../text/links.ts') : { markdownLinks: () => [] };
   for (const { name, link } of entries) {
     const file = join(dir, name);
     const refuse = (message: string) => errors.push({ file, line: 1, col: 1, path: '', message });
@@ -57,7 +59,7 @@ export async function loadIncidents(historyDir: string, componentIds: readonly s
       continue;
     }
     const text = await readFile(file, 'utf8');
-    const r = parseIncident(text, file, componentIds);
+    const r = parseIncident(text, file, componentIds, markdownLinks);
     errors.push(...r.errors);
     if (r.incident && `${r.incident.id}.md` !== name) {
       errors.push({ file, line: 2, col: 1, path: 'id', message: `the id "${r.incident.id}" must match the file name (${name})` });
@@ -70,7 +72,7 @@ export async function loadIncidents(historyDir: string, componentIds: readonly s
   return { incidents, errors, unreadable: [...unreadable] };
 }
 
-export function parseIncident(text: string, file: string, componentIds: readonly string[]): { incident?: Incident; errors: ConfigError[] } {
+export function parseIncident(text: string, file: string, componentIds: readonly string[], markdownLinks: (markdown: string) => Link[]): { incident?: Incident; errors: ConfigError[] } {
   const m = FRONT.exec(text);
   if (!m) return { errors: [{ file, line: 1, col: 1, path: '', message: 'an incident file starts with a front matter block between "---" lines' }] };
   const y = parseYaml(m[1], file, 1);

@@ -14,7 +14,7 @@ import { stateAt, type CheckState, type Segment } from '../status/timeline.ts';
 import { DAY_MS, worstStatus, type ComponentStatus, type Impact, type IncidentStatus, type MaintenanceStatus } from '../status/vocabulary.ts';
 import type { Incident } from '../history/incidents.ts';
 import { byTime, incidentMetrics, incidentStatus, type IncidentMetrics } from '../status/incidents.ts';
-import { civil, monthRange } from '../time/tz.ts';
+import { civil, monthKey, monthRange } from '../time/tz.ts';
 import { markdownToHtml, markdownToText } from './markdown.ts';
 
 /** How far back the build reads: the longest window shown. */
@@ -79,7 +79,15 @@ export type IncidentView = {
 
 export type GroupView = { id?: string; name?: string; description?: string; status: ComponentStatus; components: ComponentView[] };
 
-export type MaintenanceView = Omit<Occurrence, 'start' | 'end'> & { start: string; end: string; status: MaintenanceStatus };
+export type MaintenanceView = Omit<Occurrence, 'start' | 'end'> & {
+  start: string;
+  end: string;
+  status: MaintenanceStatus;
+  /** The components' names, in the window's order. */
+  componentNames: string[];
+  /** The description rendered safely (people's markdown). */
+  descriptionHtml?: string;
+};
 
 export type SiteView = {
   site: {
@@ -110,6 +118,10 @@ export type SiteView = {
   maintenance: MaintenanceView[];
   /** Newest first. */
   incidents: IncidentView[];
+  /** Incident ids by the month (in the page's zone) they started in, newest month first. */
+  incidentsByMonth: { month: string; incidents: string[] }[];
+  /** What the home page shows: maintenance in progress, then the next occurrence of each window (three at most). */
+  homeMaintenance: MaintenanceView[];
 };
 
 export type ViewInput = {
@@ -173,6 +185,18 @@ export function buildViewModel({ config, days, recent, now, incidents: incidentF
   }
   for (const g of groups) g.status = worstStatus(g.components.map((c) => c.status));
 
+  const names = new Map(config.components.map((c) => [c.id, c.name]));
+  const maintenance: MaintenanceView[] = maint
+    .filter((o) => o.end > to - 90 * DAY_MS)
+    .map((o) => ({
+      ...o,
+      start: new Date(o.start).toISOString(),
+      end: new Date(o.end).toISOString(),
+      status: maintenanceStatus(o, to),
+      componentNames: o.components.map((c) => names.get(c) ?? c),
+      ...(o.description ? { descriptionHtml: markdownToHtml(o.description) } : {}),
+    }));
+
   const last = recent.reduce<string | undefined>((max, s) => (max === undefined || s.time > max ? s.time : max), undefined);
   return {
     site: {
@@ -195,11 +219,31 @@ export function buildViewModel({ config, days, recent, now, incidents: incidentF
     sla: { target: config.sla.target, timeZone: config.sla.time_zone, credits: config.sla.credits },
     groups,
     components,
-    maintenance: maint
-      .filter((o) => o.end > to - 90 * DAY_MS)
-      .map((o) => ({ ...o, start: new Date(o.start).toISOString(), end: new Date(o.end).toISOString(), status: maintenanceStatus(o, to) })),
+    maintenance,
     incidents,
+    incidentsByMonth: byMonth(incidents, config.site.time_zone),
+    homeMaintenance: homeMaintenance(maintenance),
   };
+}
+
+/** Incident ids by the month they started in, in the page's zone, newest first (incidents come newest first). */
+function byMonth(incidents: readonly IncidentView[], timeZone: string): SiteView['incidentsByMonth'] {
+  const out: SiteView['incidentsByMonth'] = [];
+  for (const i of incidents) {
+    const month = monthKey(Date.parse(i.started), timeZone);
+    const last = out[out.length - 1];
+    if (last?.month === month) last.incidents.push(i.id);
+    else out.push({ month, incidents: [i.id] });
+  }
+  return out;
+}
+
+/** In progress first, then the next occurrence of each window (a weekly release is one card, not three), three at most. */
+function homeMaintenance(maintenance: readonly MaintenanceView[]): MaintenanceView[] {
+  const ongoing = maintenance.filter((m) => m.status === 'in_progress');
+  const shown = new Set(ongoing.map((m) => m.windowId));
+  const upcoming = maintenance.filter((m) => m.status === 'scheduled' && !shown.has(m.windowId) && shown.add(m.windowId)).slice(0, 3);
+  return [...ongoing, ...upcoming];
 }
 
 function incidentView(i: Incident, config: Config, now: number): IncidentView {

@@ -30,7 +30,7 @@ try {
   const sampler = setInterval(() => (peakChromium = Math.max(peakChromium, chromiumRss())), 100);
   const t0 = performance.now();
   const { nodeKb, out } = await new Promise<{ nodeKb: number; out: string }>((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, 'src/cli/upkeep.ts', 'probe', '--checks', root, '--dry-run', '--json'], { env: { ...process.env, CRM_USER: DEMO_USER, CRM_PASSWORD: DEMO_PASSWORD } });
+    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, 'src/cli/upkeep.js', 'probe', '--checks', root, '--dry-run', '--json'], { env: { ...process.env, CRM_USER: DEMO_USER, CRM_PASSWORD: DEMO_PASSWORD } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

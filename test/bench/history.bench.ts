@@ -20,7 +20,7 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const STEP = 5 * 60_000;
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-23T12:00:00Z');
-const cli = new URL('../../src/cli/upkeep.ts', import.meta.url).pathname;
+const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
 
 const root = await mkdtemp(join(tmpdir(), 'upkeep-bench-history-'));
 const checksDir = join(root, 'checks');

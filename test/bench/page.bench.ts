@@ -21,7 +21,7 @@ const COMPONENTS = Number(process.env.BENCH_COMPONENTS ?? 30);
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
 const STEP = 5 * 60_000;
-const cli = new URL('../../src/cli/upkeep.ts', import.meta.url).pathname;
+const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
 const root = await mkdtemp(join(tmpdir(), 'upkeep-bench-page-'));
 
 const run = (args: string[]) => {

@@ -56,7 +56,7 @@ try {
   const ratio = wall.upkeep / wall.bare;
 
   // Peak memory of the real CLI doing the same 1,000 checks.
-  const timed = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, 'src/cli/upkeep.ts', 'probe', '--checks', dir, '--dry-run', '--json', '--concurrency', String(CONCURRENCY)], {
+  const timed = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, 'src/cli/upkeep.js', 'probe', '--checks', dir, '--dry-run', '--json', '--concurrency', String(CONCURRENCY)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const rssKb = Number(timed.stderr.toString().trim().split('\n').pop());

@@ -129,7 +129,7 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     const folder = await tempDir();
     await cp(checksDir, join(folder, 'checks'), { recursive: true });
     await cp(history, join(folder, 'history'), { recursive: true });
-    const cli = new URL('../../src/cli/upkeep.ts', import.meta.url).pathname;
+    const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
     const r = spawnSync(process.execPath, [cli, 'build', '--checks', 'checks', '--history', 'history', '--out', 'public'], { cwd: folder, encoding: 'utf8', env: { ...process.env, UPKEEP_NOW: new Date(START + 121 * 60_000).toISOString() } });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^built public: 3 components/m);

@@ -16,7 +16,7 @@ import { httpServer } from '../helpers/servers.ts';
 import { SITE_YML, tempDir } from '../helpers/temp.ts';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', ...args], { cwd }).toString();
-const cli = new URL('../../src/cli/upkeep.ts', import.meta.url).pathname;
+const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
 
 function upkeep(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -127,7 +127,7 @@ describe('upkeep run: the scheduled slot, committing and pushing', async () => {
     git(vendor, 'add', '-A');
     git(vendor, 'commit', '-qm', 'vendor edits');
     // Upstream ships a new engine version: it touches engine files only, by rule.
-    await writeFile(join(upstream, 'src/cli/upkeep.ts'), `${await readFile(join(upstream, 'src/cli/upkeep.ts'), 'utf8')}// v2\n`);
+    await writeFile(join(upstream, 'src/cli/upkeep.js'), `${await readFile(join(upstream, 'src/cli/upkeep.js'), 'utf8')}// v2\n`);
     await writeFile(join(upstream, 'README.md'), `${await readFile(join(upstream, 'README.md'), 'utf8')}\nv2\n`);
     git(upstream, 'commit', '-qam', 'engine v2');
     const changed = git(upstream, 'diff', '--name-only', 'HEAD~1', 'HEAD').trim().split('\n');
