@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as astroBuild } from 'astro';
 import { formatError } from '../config/errors.ts';
@@ -8,11 +8,13 @@ import { loadIncidents } from '../history/incidents.ts';
 import { readHistory } from '../history/read.ts';
 import { isPlainFileUnder } from '../history/safe-fs.ts';
 import type { Redactor } from '../secrets/redact.ts';
+import { cleanDeep } from '../text/plain.ts';
 import { upkeepSite } from '../site/integration.ts';
 import { buildViewModel, HISTORY_DAYS } from '../site/view-model.ts';
 import { countingOf, coverageCap } from '../status/components.ts';
 import { DAY_MS } from '../status/vocabulary.ts';
 import { loadOrFail } from './config.ts';
+import { InputError } from './errors.ts';
 import { annotate, type Io } from './io.ts';
 import { secretsOf } from './secrets.ts';
 
@@ -37,8 +39,24 @@ export type BuildOptions = {
  */
 const structural = new Set(['id', 'windowId', 'group', 'artifact', 'region', 'regions', 'basePath', 'url', 'timeZone', 'language', 'languages', 'accent', 'logo', 'time', 'at', 'start', 'end', 'started', 'createdAt', 'updatedAt', 'resolvedAt', 'generatedAt', 'lastChecked', 'day', 'date', 'month', 'status', 'probedStatus', 'state', 'worst', 'outcome', 'kind', 'impact']);
 
+/**
+ * Astro empties the output folder before it writes: refuse one that holds anything else (the
+ * checks, the history, a repository, a folder of other files), so `--out .` cannot wipe a repository.
+ */
+async function assertSafeOut(out: string, keep: string[]): Promise<void> {
+  const dir = resolve(out);
+  for (const k of keep.map((p) => resolve(p))) {
+    if (k === dir || !relative(dir, k).startsWith('..')) throw new InputError(`--out ${out} would hold ${k}, and the build empties its output folder first: choose a folder of its own, e.g. dist`);
+  }
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  if (entries.length === 0) return;
+  const previous = await stat(join(dir, 'api', 'upkeep', 'v1', 'summary.json')).then(() => true, () => false);
+  if (entries.includes('.git') || !previous) throw new InputError(`--out ${out} is not empty and is not an earlier Upkeep build, and the build empties its output folder first: choose an empty folder, e.g. dist`);
+}
+
 export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const started = performance.now();
+  await assertSafeOut(opts.out, [opts.checks, opts.history, process.cwd(), siteRoot]);
   const config = await loadOrFail(opts.checks, { env: opts.env, vars: opts.vars, requireEnv: false }, io);
   const now = opts.now();
   const history = await readHistory(opts.history, { from: now.getTime() - HISTORY_DAYS * DAY_MS, now: now.getTime(), capFor: coverageCap(countingOf(config)) });
@@ -56,10 +74,10 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const urlPath = siteUrl ? new URL(siteUrl).pathname.replace(/\/?$/, '/') : '/';
   const basePath = config.site.base_path !== '/' ? config.site.base_path : urlPath;
   // The last fence: every text the pages, feeds and JSON are made from is cleaned of every secret this process knows.
-  const view = redactor.redactDeep(
+  const view = cleanDeep(redactor.redactDeep(
     buildViewModel({ config, days: history.days, recent: history.recent, incidents, now, basePath, ...(siteUrl ? { siteUrl: new URL('/', siteUrl).href } : {}) }),
     (key) => structural.has(key),
-  );
+  ));
   const outDir = resolve(opts.out);
   // A status page build must not phone home (and CI has no network to do it with).
   process.env.ASTRO_TELEMETRY_DISABLED = '1';

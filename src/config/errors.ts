@@ -20,7 +20,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const show = (v: unknown) => (v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)));
+const show = (v: unknown) => (v === undefined ? 'nothing' : typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v)));
 
 /** Where in the file a path points: the value node, or the key when `atKey`, or the nearest existing parent. */
 export function locate(

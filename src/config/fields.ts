@@ -7,7 +7,8 @@ import { durationPattern, parseDuration } from './duration.ts';
 import { parseJsonAssertion } from './json-assertion.ts';
 import { ID_PATTERN } from '../status/vocabulary.ts';
 
-export const show = (v: unknown) => JSON.stringify(v) ?? String(v);
+/** A value as the vendor wrote it, for "got …" in messages (JSON writes Infinity as null). */
+export const show = (v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v)));
 
 /** Ids end up in file names and URLs, so they are kept to a safe alphabet. */
 export const id = z
@@ -16,13 +17,34 @@ export const id = z
     error: (iss) => `expected an id of lowercase letters, digits and dashes (e.g. "api-health"), got ${show(iss.input)}`,
   });
 
-/** A duration: `30s`, `5m`, `1h`, `250ms`; stored as milliseconds. */
+/** A duration: `30s`, `5m`, `1h`, `250ms`; stored as milliseconds. Use `durationIn` for a field, which bounds it. */
 export const duration = z
   .string({ error: (iss) => `expected a duration such as "30s", "5m" or "1h", got ${show(iss.input)}` })
   .regex(new RegExp(durationPattern), {
     error: (iss) => `expected a duration such as "30s", "5m" or "1h", got ${show(iss.input)}`,
   })
   .transform((text) => parseDuration(text)!);
+
+/**
+ * A duration between `min` and `max` (as written: "1s", "10m"): a zero interval would spin a run,
+ * and timers cannot wait longer than 24.8 days.
+ */
+export function durationIn(min: string, max: string) {
+  const lo = parseDuration(min)!;
+  const hi = parseDuration(max)!;
+  const shape = (iss: { input?: unknown }) => `expected a duration such as "30s", "5m" or "1h", got ${show(iss.input)}`;
+  return z
+    .string({ error: shape })
+    .regex(new RegExp(durationPattern), { error: shape })
+    .refine(
+      (text) => {
+        const ms = parseDuration(text);
+        return ms === undefined || (ms >= lo && ms <= hi);
+      },
+      { error: (iss) => `expected a duration from ${min} to ${max}, got ${show(iss.input)}` },
+    )
+    .transform((text) => parseDuration(text)!);
+}
 
 export const percent = z
   .number({ error: (iss) => `expected a percentage between 0 and 100, got ${show(iss.input)}` })
@@ -95,6 +117,6 @@ export const checkBase = {
   description: z.string().optional().describe('A sentence about the check, for the people who keep it.'),
   critical: z.boolean().default(true).describe("A critical check that is down puts its component in an outage; a non-critical one only degrades it."),
   every: z.number().int().min(1).max(1_440).default(1).describe("Probe every Nth cycle of `defaults.interval`."),
-  timeout: duration.optional().describe('Per-attempt limit, e.g. "10s" (defaults.timeout when absent).'),
+  timeout: durationIn('100ms', '10m').optional().describe('Per-attempt limit, e.g. "10s" (defaults.timeout when absent).'),
   retries: z.number().int().min(0).max(5).optional().describe('Re-probes of a failure before it is recorded as down (defaults.retries when absent).'),
 };

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { duration, id, percent, show, timeZone } from './fields.ts';
+import { durationIn, id, percent, show, timeZone } from './fields.ts';
 import { kinds, type CheckKind, type CheckOf } from '../kinds/index.ts';
 import { linkScheme } from '../text/markdown.ts';
 import { impossibleTime } from '../time/parse.ts';
@@ -43,11 +43,11 @@ export const site = z.strictObject({
 });
 
 export const defaults = z.strictObject({
-  interval: duration.prefault('5m').describe("How often the scheduler probes; a sample covers at most twice this."),
-  timeout: duration.prefault('10s').describe("Per-attempt timeout."),
+  interval: durationIn('1s', '1d').prefault('5m').describe("How often the scheduler probes; a sample covers at most twice this."),
+  timeout: durationIn('100ms', '10m').prefault('10s').describe("Per-attempt timeout."),
   retries: z.number().int().min(0).max(5).default(2).describe("Re-probes of a failing check before it is recorded as down."),
   quorum: z.number().int().min(1).optional().describe("With several regions, how many must see a check down for it to count as down (default: a majority)."),
-  retry_backoff: duration.prefault('2s').describe("Wait before the first re-probe; doubled for each further one."),
+  retry_backoff: durationIn('0s', '5m').prefault('2s').describe("Wait before the first re-probe; doubled for each further one."),
 });
 
 export const group = z.strictObject({
@@ -87,7 +87,7 @@ export const siteFile = z.strictObject({
   incidents: z
     .strictObject({
       automatic: z.boolean().default(true).describe("Open incidents from probe results (people's incidents work either way)."),
-      quiet_period: duration.prefault('30m').describe("A component failing again this soon after its incident resolved re-opens that incident."),
+      quiet_period: durationIn('0s', '30d').prefault('30m').describe("A component failing again this soon after its incident resolved re-opens that incident."),
       github_issues: z.boolean().default(false).describe("Mirror automatic incidents to GitHub issues (needs GITHUB_TOKEN with issues: write)."),
     })
     .prefault({})
@@ -131,7 +131,7 @@ export const maintenanceWindow = z
         weekly: z.array(z.enum(weekdays)).min(1).optional().describe('Days of the week it happens on, e.g. [sun] or [mon, thu].'),
         monthly: z.number().int().min(1).max(31).optional().describe("Day of the month (a later day than the month has means its last day)."),
         at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (iss) => `expected a local time such as "06:00", got ${show(iss.input)}` }).describe('Local time it starts, "HH:MM", in the window\'s time zone.'),
-        duration: duration.describe('How long each occurrence lasts, e.g. "2h".'),
+        duration: durationIn('1m', '31d').describe('How long each occurrence lasts, e.g. "2h".'),
         from: date.optional().describe('First date it applies (inclusive).'),
         until: date.optional().describe('Last date it applies (inclusive).'),
       })

@@ -6,6 +6,7 @@
  */
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { ConfigError } from './errors.ts';
+import { firstUnwanted } from '../text/plain.ts';
 
 /** Alias uses allowed in one document: plenty for real files, far too few for an expansion attack. */
 const MAX_ALIASES = 100;
@@ -45,6 +46,8 @@ export function parseYaml(text: string, file: string, lineShift = 0): YamlResult
   };
   const error = (offset: number, message: string): ConfigError => ({ file, ...at(offset), path: '', message });
   let doc: Document;
+  // A byte order mark is an editor's habit, not content.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   } catch (e) {
@@ -65,16 +68,34 @@ export function parseYaml(text: string, file: string, lineShift = 0): YamlResult
   });
   const aliases = aliasProblems(doc);
   if (aliases.length > 0) return { errors: aliases.map((a) => error(a.offset, a.message)), warnings };
+  const controls = controlProblems(doc);
+  if (controls.length > 0) return { errors: controls.map((a) => error(a.offset, a.message)), warnings };
   try {
     return { parsed: { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIASES }) }, errors: [], warnings };
   } catch (e) {
     const message = String((e as Error).message ?? e);
     const first = firstAlias(doc);
     if (/alias count|resource exhaustion/i.test(message)) {
-      return { errors: [error(first, `YAML: these aliases expand to too much data (more than ${MAX_ALIASES} alias uses once expanded); write the values out instead of nesting aliases`)], warnings };
+      return { errors: [error(first, `YAML: these aliases expand to too much data (${MAX_ALIASES} alias uses or more once expanded); write the values out instead of nesting aliases`)], warnings };
     }
     return { errors: [error(first, `YAML: cannot be read (${firstLine(message)})`)], warnings };
   }
+}
+
+/** Strings with control characters (a NUL written as "\0"): no page or feed can carry them. */
+function controlProblems(doc: Document): { offset: number; message: string }[] {
+  const problems: { offset: number; message: string }[] = [];
+  try {
+    visit(doc, {
+      Scalar(_key, node) {
+        const bad = typeof node.value === 'string' ? firstUnwanted(node.value) : undefined;
+        if (bad) problems.push({ offset: node.range?.[0] ?? 0, message: `this text holds the control character ${bad}, which pages and feeds cannot show: remove it` });
+      },
+    });
+  } catch {
+    // Too deep to walk: reported by toJS below.
+  }
+  return problems;
 }
 
 /** Aliases that name no anchor defined before them. */

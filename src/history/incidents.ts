@@ -11,13 +11,13 @@ import { incidentFile, linkSchemes, type IncidentFile, type IncidentUpdate } fro
 import { parseYaml } from '../config/yaml.ts';
 import type { Action } from '../status/incidents.ts';
 import type { Link } from '../text/links.ts';
-import { safeWriteFile } from './safe-fs.ts';
+import { isPlainDirUnder, safeWriteFile } from './safe-fs.ts';
 
 export type Incident = IncidentFile & { body: string; file: string };
 
 export const incidentsDir = (historyDir: string) => join(historyDir, 'incidents');
 
-const FRONT = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
+const FRONT = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
 
 /** Larger incident files are refused before parsing. */
 export const MAX_INCIDENT_BYTES = 1024 * 1024;
@@ -33,6 +33,10 @@ export type LoadedIncidents = {
 export async function loadIncidents(historyDir: string, componentIds: readonly string[]): Promise<LoadedIncidents> {
   const dir = incidentsDir(historyDir);
   let entries: { name: string; link: boolean }[];
+  if (!(await isPlainDirUnder(historyDir, dir))) {
+    const exists = await lstat(dir).then(() => true, () => false);
+    return { incidents: [], errors: exists ? [{ file: dir, line: 1, col: 1, path: '', message: 'is not a real folder (a symbolic link, or one on the way to it): incidents are read only from history/incidents itself' }] : [], unreadable: [] };
+  }
   try {
     entries = (await readdir(dir, { withFileTypes: true }))
       .filter((e) => e.name.endsWith('.md') && e.name !== 'README.md' && (e.isFile() || e.isSymbolicLink()))

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { DAY_MS, type Outcome } from '../status/vocabulary.ts';
 import { dayStartOf, type DayRollup } from '../status/rollup.ts';
 import type { CheckState, Segment } from '../status/timeline.ts';
-import { safeWriteFile } from './safe-fs.ts';
+import { isPlainDirUnder, safeWriteFile } from './safe-fs.ts';
 
 const codes: Record<string, CheckState> = { d: 'down', g: 'degraded', n: 'nodata' };
 const letters: Partial<Record<CheckState, string>> = { down: 'd', degraded: 'g', nodata: 'n' };
@@ -124,6 +124,7 @@ export async function readRollupMonth(historyDir: string, month: string, histFro
   const file = join(rollupsDir(historyDir), `${month}.tsv`);
   let text: string;
   try {
+    if (!(await isPlainDirUnder(historyDir, rollupsDir(historyDir)))) return { rollups: [], warnings: [] };
     if ((await lstat(file)).isSymbolicLink()) return { rollups: [], warnings: [`${file}: a symbolic link, not read (rollups are regular files)`] };
     text = await readFile(file, 'utf8');
   } catch {
@@ -141,6 +142,7 @@ export async function readRollupMonth(historyDir: string, month: string, histFro
 }
 
 export async function rollupMonths(historyDir: string): Promise<string[]> {
+  if (!(await isPlainDirUnder(historyDir, rollupsDir(historyDir)))) return [];
   try {
     return (await readdir(rollupsDir(historyDir)))
       .map((n) => /^(\d{4}-\d{2})\.tsv$/.exec(n)?.[1])

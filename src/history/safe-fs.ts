@@ -85,6 +85,24 @@ export async function safeRemove(root: string, path: string): Promise<void> {
   await rm(path, { recursive: info.isDirectory(), force: true });
 }
 
+/**
+ * Whether `dir` is a real folder reached without any symbolic link from `root` down (the root's own
+ * name included). History is read only from such folders: a linked folder could hold anything.
+ */
+export async function isPlainDirUnder(root: string, dir: string): Promise<boolean> {
+  try {
+    if ((await lstat(root)).isSymbolicLink()) return false;
+    let at = resolve(root);
+    for (const part of partsBelow(root, dir)) {
+      at = resolve(at, part);
+      if ((await lstat(at)).isSymbolicLink()) return false;
+    }
+    return (await lstat(at)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `path` is a regular file reached without any symbolic link below `root`. */
 export async function isPlainFileUnder(root: string, path: string): Promise<boolean> {
   let at = resolve(root);

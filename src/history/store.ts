@@ -14,7 +14,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sample } from '../status/sample.ts';
 import { formatSampleLine, parseSampleLine } from './format.ts';
-import { safeOpenAppend, safeRemove, safeWriteFile } from './safe-fs.ts';
+import { isPlainDirUnder, safeOpenAppend, safeRemove, safeWriteFile } from './safe-fs.ts';
 
 export type Shard = { index: number; count: number };
 
@@ -32,6 +32,7 @@ export function dayFile(historyDir: string, day: string, region: string, shard?:
 
 /** Sample files: regular files only (a symbolic link committed here is not history). */
 async function sampleFileNames(historyDir: string): Promise<string[]> {
+  if (!(await isPlainDirUnder(historyDir, samplesDir(historyDir)))) return [];
   try {
     return (await readdir(samplesDir(historyDir), { withFileTypes: true }))
       .filter((e) => e.isFile() && /^\d{4}-\d{2}-\d{2}\..+\.tsv$/.test(e.name))

@@ -1,5 +1,5 @@
 /** Validation that several kinds share: TLS files (a private CA, a client certificate) and ports given as vars. */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { references } from '../config/template.ts';
 import type { ValidateContext } from './kind.ts';
@@ -8,14 +8,25 @@ import type { ValidateContext } from './kind.ts';
 export const checkFile = (dir: string, path: string) => (isAbsolute(path) ? path : join(dir, path));
 
 export function validateTlsFiles(check: { ca_file?: string; cert?: string; key?: string }, ctx: ValidateContext): void {
-  if (check.ca_file && !existsSync(checkFile(ctx.dir, check.ca_file))) {
-    ctx.at(['ca_file'], `${JSON.stringify(check.ca_file)} does not exist (a path is relative to the checks folder, or absolute)`);
+  if (check.ca_file) {
+    const info = statSafe(checkFile(ctx.dir, check.ca_file));
+    if (!info) ctx.at(['ca_file'], `${JSON.stringify(check.ca_file)} does not exist (a path is relative to the checks folder, or absolute)`);
+    else if (!info.isFile()) ctx.at(['ca_file'], `${JSON.stringify(check.ca_file)} is not a regular file (a PEM file of CA certificates)`);
+    else if (info.size > 1024 * 1024) ctx.at(['ca_file'], `${JSON.stringify(check.ca_file)} is ${info.size} bytes; a CA file may be at most 1 MB`);
   }
   if ((check.cert === undefined) !== (check.key === undefined)) ctx.at([check.cert === undefined ? 'key' : 'cert'], 'mutual TLS needs both `cert` and `key`');
   if (check.key !== undefined && !references(check.key).some((r) => r.scope === 'env')) {
     ctx.at(['key'], 'a private key written in a check file is public: put it in a repository secret and write `key: ${{ env.CRM_CLIENT_KEY }}`');
   }
 }
+
+const statSafe = (path: string) => {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+};
 
 /** `port: ${{ vars.NAME }}` must name a var that is a port. */
 export function validatePortVar(check: { port: number | string }, ctx: ValidateContext): void {

@@ -13,6 +13,10 @@ const codes: Record<string, string> = {
   UND_ERR_HEADERS_OVERFLOW: 'too_large',
   // A pull request's dry run reached for an internal address (src/probes/guard.ts).
   UPKEEP_PRIVATE_TARGET: 'private_target',
+  // A file the check names (ca_file) cannot be used (src/probes/files.ts).
+  UPKEEP_CHECK_FILE: 'check_file',
+  // undici asserts on what it cannot parse (a status line of 099): not an HTTP answer.
+  ERR_ASSERTION: 'bad_response',
   ENOTFOUND: 'dns_nxdomain',
   EAI_NONAME: 'dns_nxdomain',
   EAI_AGAIN: 'dns_timeout',

@@ -70,7 +70,8 @@ export function publicOnlyGuard(allow: readonly string[] = []): TargetGuard {
       if (isIP(a) === 0) return `${address} is not an address`;
       if (!blocked.check(a, family(a))) return undefined;
       if (allowed.check(a, family(a)) || hosts.has(host.toLowerCase().replace(/\.$/, ''))) return undefined;
-      return `${host === address ? address : `${host} (${address})`} is a private, loopback or link-local address; a pull request's dry run probes only public addresses unless site.yml lists it under pull_requests.allow_private`;
+      // A name's internal address is not repeated: the message reaches a public pull-request comment.
+      return `${host === address ? `${address} is` : `${host} resolves to`} a private, loopback or link-local address; a pull request's dry run probes only public addresses unless the base branch's site.yml lists it under pull_requests.allow_private`;
     },
   };
 }

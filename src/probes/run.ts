@@ -9,6 +9,7 @@ import { judge, kinds } from '../kinds/index.ts';
 import type { Verdict } from '../status/evaluate.ts';
 import type { Measurement } from '../status/measurement.ts';
 import type { Sample } from '../status/sample.ts';
+import { withoutUnwanted } from '../text/plain.ts';
 import { oneLine } from './errors.ts';
 import type { TargetGuard } from './guard.ts';
 import type { Probe } from './types.ts';
@@ -47,7 +48,9 @@ export async function probeChecks(config: Config, checks: readonly Check[], opti
   let launched: Promise<Browser> | undefined;
   const browser = async () => {
     const { chromium } = await import('playwright');
-    launched ??= chromium.launch({ executablePath: options.browserPath, args: CHROMIUM_ARGS });
+    // A pull request's journeys also get no WebRTC over UDP, which no request route can see.
+    const args = options.untrusted ? [...CHROMIUM_ARGS, '--force-webrtc-ip-handling-policy=disable_non_proxied_udp', '--webrtc-ip-handling-policy=disable_non_proxied_udp'] : CHROMIUM_ARGS;
+    launched ??= chromium.launch({ executablePath: options.browserPath, args });
     return launched;
   };
   const gate = limiter(options.browserConcurrency ?? 2);
@@ -118,7 +121,7 @@ export function toSample(
   verdict: Verdict,
   at: { time: string; region: string; attempts: number; secrets: Redactor; untrusted: boolean },
 ): Sample {
-  const text = (raw: string, max?: number) => oneLine(at.secrets.redact(raw), max);
+  const text = (raw: string, max?: number) => oneLine(withoutUnwanted(at.secrets.redact(raw)), max);
   const sample: Sample = { time: at.time, check: check.id, region: at.region, outcome: verdict.outcome, attempts: at.attempts };
   if (!result.error) sample.latencyMs = result.latencyMs;
   if (verdict.reason) sample.reason = at.secrets.redact(verdict.reason);

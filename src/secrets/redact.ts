@@ -6,14 +6,17 @@
  * yields a view of the text with, for every decoded character, the span of the original it came
  * from. Secrets are looked for in every view, and the spans they cover in the original are replaced.
  * A mix of encodings in one string decodes as well as a pure one, and decoders stack (a JSON string
- * inside a URL). Base64 and base64url are searched byte-wise at every alignment, so a secret inside
- * `Basic base64(user:secret)` is found too. Any piece of a secret of 8 or more characters counts
- * (a message cut short still hides what it shows), unless that piece is public text the vendor
- * wrote in the checks (so `https://` in a secret URL does not blank every URL).
+ * inside a URL; punycode host names). Base64 and base64url runs are decoded at every alignment and
+ * searched again, so a secret inside `Basic base64(user:secret)`, or base64 of base64, is found
+ * too. Any piece of a secret of 8 or more characters counts, in any letter case (a message cut
+ * short still hides what it shows), unless that piece is public text the vendor wrote in the
+ * checks (so `https://` in a secret URL does not blank every URL).
  *
  * Written by hand: redaction libraries match literal values or fixed patterns; none decodes views
  * with a map back to the original text.
  */
+
+import { domainToUnicode } from 'node:url';
 
 /** The shortest piece of a secret that is hidden on its own. */
 export const PIECE = 8;
@@ -26,41 +29,43 @@ export const MASK = '***';
 
 type View = { text: string; start: Int32Array; end: Int32Array };
 
-type Secret = { value: string; lower: string; bytes: string };
+type Secret = { value: string; folded: string };
 
 const MAX_VIEWS = 24;
+
+/** How deep base64 is unwrapped (base64 of base64 of a secret is still found). */
+const BASE64_DEPTH = 2;
 
 export class Redactor {
   #secrets: Secret[] = [];
   #values = new Set<string>();
-  /** 8-character pieces of secrets, and of their UTF-8 bytes read as Latin-1 (for base64). */
+  /** Case-folded 8-character pieces of the secrets, less those that are public text. */
   #pieces = new Set<string>();
-  #bytePieces = new Set<string>();
   #public = new Set<string>();
-  /** Secrets shorter than PIECE (matched whole only), for the base64 search. */
-  #short: Secret[] = [];
+  /** The fewest base64 characters that can hold a secret or a piece of one. */
+  #minBase64 = Infinity;
 
   /** Adds a secret value; returns false for one too short to hide (see MIN_SECRET). */
   add(value: string): boolean {
     if (value.length < MIN_SECRET) return false;
     if (this.#values.has(value)) return true;
     this.#values.add(value);
-    const lower = fold(value);
-    const secret = { value, lower, bytes: Buffer.from(value, 'utf8').toString('latin1') };
-    this.#secrets.push(secret);
-    if (value.length < PIECE) this.#short.push(secret);
-    for (let i = 0; i + PIECE <= value.length; i++) {
-      const piece = value.slice(i, i + PIECE);
+    const folded = fold(value);
+    this.#secrets.push({ value, folded });
+    for (let i = 0; i + PIECE <= folded.length; i++) {
+      const piece = folded.slice(i, i + PIECE);
       if (!this.#public.has(piece)) this.#pieces.add(piece);
     }
-    for (let i = 0; i + PIECE <= secret.bytes.length; i++) this.#bytePieces.add(secret.bytes.slice(i, i + PIECE));
+    const bytes = Math.min(PIECE, Buffer.byteLength(value, 'utf8'));
+    this.#minBase64 = Math.min(this.#minBase64, Math.ceil((bytes * 4) / 3));
     return true;
   }
 
   /** Text anyone can read (the vendor's own check files): its 8-character runs are not hidden as pieces. */
   addPublic(text: string): void {
-    for (let i = 0; i + PIECE <= text.length; i++) {
-      const piece = text.slice(i, i + PIECE);
+    const folded = fold(text);
+    for (let i = 0; i + PIECE <= folded.length; i++) {
+      const piece = folded.slice(i, i + PIECE);
       this.#public.add(piece);
       this.#pieces.delete(piece);
     }
@@ -73,7 +78,7 @@ export class Redactor {
   /** Every secret form in `text` replaced with `***`. */
   redact(text: string): string {
     if (this.#secrets.length === 0 || text.length < MIN_SECRET) return text;
-    const ranges = this.#find(text);
+    const ranges = this.#find(text, 0);
     if (ranges.length === 0) return text;
     let out = '';
     let at = 0;
@@ -86,7 +91,7 @@ export class Redactor {
 
   /** Whether any form of any secret shows in `text`. */
   exposes(text: string): boolean {
-    return this.#secrets.length > 0 && text.length >= MIN_SECRET && this.#find(text).length > 0;
+    return this.#secrets.length > 0 && text.length >= MIN_SECRET && this.#find(text, 0).length > 0;
   }
 
   /** `redact` applied to every string inside a JSON-like value; `keep(key)` skips strings under structural keys. */
@@ -102,48 +107,45 @@ export class Redactor {
   }
 
   /** Merged, sorted [start, end) ranges of `text` that show a secret. */
-  #find(text: string): [number, number][] {
+  #find(text: string, depth: number): [number, number][] {
     const hits: [number, number][] = [];
     for (const view of views(text)) {
       this.#search(view, hits);
-      this.#searchBase64(view, hits);
+      if (depth < BASE64_DEPTH) this.#searchBase64(view, hits, depth);
     }
     return merge(hits);
   }
 
   /**
-   * A whole secret is matched without regard to case (URL parsers lower-case host names); pieces
-   * are matched as they are, so a capitalised word in a page is not taken for part of a secret.
+   * Compared case-folded: URL parsers lower-case host names, hex escapes come in either case, and
+   * a piece cut from a lower-cased host is still a piece. Public text (the check files) exempts
+   * pieces, so a vendor's own name in a page is not taken for part of a secret.
    */
   #search(view: View, hits: [number, number][]): void {
-    const mark = (v: View) => (a: number, b: number) => hits.push([v.start[a], v.end[b - 1]]);
-    const lower = lowerCase(view);
-    const markLower = mark(lower);
-    for (const s of this.#secrets) for (let i = lower.text.indexOf(s.lower); i >= 0; i = lower.text.indexOf(s.lower, i + 1)) markLower(i, i + s.lower.length);
+    const folded = foldView(view);
+    const t = folded.text;
+    const mark = (a: number, b: number) => hits.push([folded.start[a], folded.end[b - 1]]);
+    for (const s of this.#secrets) for (let i = t.indexOf(s.folded); i >= 0; i = t.indexOf(s.folded, i + 1)) mark(i, i + s.folded.length);
     if (this.#pieces.size === 0) return;
-    const t = view.text;
-    const markPiece = mark(view);
-    for (let i = 0; i + PIECE <= t.length; i++) if (this.#pieces.has(t.slice(i, i + PIECE))) markPiece(i, i + PIECE);
+    for (let i = 0; i + PIECE <= t.length; i++) if (this.#pieces.has(t.slice(i, i + PIECE))) mark(i, i + PIECE);
   }
 
-  /** Runs of base64 (or base64url) characters, decoded at each of the four alignments, searched byte-wise. */
-  #searchBase64(view: View, hits: [number, number][]): void {
+  /**
+   * Runs of base64 (or base64url) characters, decoded at each of the four alignments (so a secret
+   * inside `base64(user:secret)` is found) and searched like any text, base64 inside base64
+   * included; a run that holds a secret is hidden whole.
+   */
+  #searchBase64(view: View, hits: [number, number][], depth: number): void {
     const t = view.text;
-    const minChars = Math.ceil((Math.min(PIECE, ...this.#short.map((s) => s.bytes.length)) * 4) / 3);
     for (const m of t.matchAll(/[A-Za-z0-9+/_-]+={0,2}/g)) {
-      const run = m[0];
-      if (run.length < minChars) continue;
-      for (let k = 0; k < 4 && run.length - k >= minChars; k++) {
-        const usable = run.length - k - ((run.length - k) % 4);
-        const chunk = run.slice(k, k + usable).replace(/-/g, '+').replace(/_/g, '/');
-        const tail = run.slice(k + usable);
-        const bytes = Buffer.from(chunk + (tail.length >= 2 ? tail.replace(/-/g, '+').replace(/_/g, '/') : ''), 'base64').toString('latin1');
-        const quad = (byte: number) => m.index + k + Math.floor(byte / 3) * 4;
-        const runEnd = m.index + run.length;
-        const mark = (a: number, b: number) => hits.push([view.start[quad(a)], view.end[Math.min(runEnd, quad(b - 1) + 4) - 1]]);
-        for (const s of this.#short) for (let i = bytes.indexOf(s.bytes); i >= 0; i = bytes.indexOf(s.bytes, i + 1)) mark(i, i + s.bytes.length);
-        if (this.#bytePieces.size === 0) continue;
-        for (let i = 0; i + PIECE <= bytes.length; i++) if (this.#bytePieces.has(bytes.slice(i, i + PIECE))) mark(i, i + PIECE);
+      const run = m[0].replace(/=+$/, '');
+      if (run.length < this.#minBase64) continue;
+      for (let k = 0; k < 4 && run.length - k >= this.#minBase64; k++) {
+        const decoded = Buffer.from(run.slice(k).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+        if (decoded.length >= MIN_SECRET && this.#find(decoded, depth + 1).length > 0) {
+          hits.push([view.start[m.index], view.end[m.index + m[0].length - 1]]);
+          break;
+        }
       }
     }
   }
@@ -164,7 +166,7 @@ function merge(hits: [number, number][]): [number, number][] {
 export const fold = (text: string) => text.toUpperCase().toLowerCase();
 
 /** The view case-folded, keeping the map (a few characters change length when folded). */
-function lowerCase(view: View): View {
+function foldView(view: View): View {
   const folded = fold(view.text);
   if (folded === view.text) return view;
   if (folded.length === view.text.length) return { text: folded, start: view.start, end: view.end };
@@ -244,12 +246,23 @@ const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', a
 const decodeEntities = (view: View) =>
   decodeWith(view, /&/, (t, i) => {
     if (t[i] !== '&') return undefined;
-    const m = /^&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/.exec(t.slice(i, i + 12));
+    // As browsers read them: numeric references with any number of leading zeros and without the
+    // closing ";", and the few named ones HTML allows without it.
+    const m = /^&(?:#0*(\d{1,7});?|#[xX]0*([0-9a-fA-F]{1,6});?|([A-Za-z]{2,8});|(amp|lt|gt|quot|nbsp)(?![A-Za-z0-9;]))/.exec(t.slice(i, i + 48));
     if (!m) return undefined;
     const code = m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? parseInt(m[2], 16) : undefined;
     if (code !== undefined) return code <= 0x10ffff ? [String.fromCodePoint(code), m[0].length] : undefined;
-    const ch = named[m[3]];
+    const ch = named[m[3] ?? m[4]];
     return ch === undefined ? undefined : [ch, m[0].length];
+  });
+
+/** Internationalised host names, which URL parsers turn into punycode (`xn--…`). */
+const decodePunycode = (view: View) =>
+  decodeWith(view, /xn--/i, (t, i) => {
+    const m = /^xn--[a-z0-9-]+/i.exec(t.slice(i, i + 128));
+    if (!m || (i > 0 && /[a-z0-9-]/i.test(t[i - 1]))) return undefined;
+    const label = domainToUnicode(m[0].toLowerCase());
+    return label && label !== m[0] ? [label, m[0].length] : undefined;
   });
 
 /** Percent-encoding (either hex case) decoded as UTF-8; with `plus`, "+" is a space, as in form encoding. */
@@ -302,7 +315,7 @@ function utf8Length(bytes: number[], b: number): number {
   return len;
 }
 
-const decoders = [unescapeBackslash, decodeEntities, percentDecoder(false), percentDecoder(true)];
+const decoders = [unescapeBackslash, decodeEntities, percentDecoder(false), percentDecoder(true), decodePunycode];
 
 /**
  * Adds the secrets of an environment: every entry of UPKEEP_SECRETS (the workflow's `toJSON(secrets)`),

@@ -16,6 +16,12 @@ function numbers(lang: string, options: Intl.NumberFormatOptions): Intl.NumberFo
   return f as Intl.NumberFormat;
 }
 
+/** A date for Intl, or undefined when the text is not one (Intl throws on an invalid date). */
+function when(text: string): Date | undefined {
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
 /** Uptime is truncated, never rounded up: 99.996 % shows as 99.99 %, and only a flawless window shows 100 %. */
 export function formatUptime(stats: Pick<WindowStats, 'uptime'>, lang: string): string | undefined {
   if (stats.uptime === undefined) return undefined;
@@ -31,12 +37,15 @@ export function formatCoverage(stats: Pick<WindowStats, 'coverage'>, lang: strin
 }
 
 export function formatDateTime(iso: string, lang: string, timeZone: string): string {
-  return dates(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+  const d = when(iso);
+  return d ? dates(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(d) : iso;
 }
 
 /** "Central European Standard Time" style name of the zone at that instant. */
 export function zoneName(iso: string, lang: string, timeZone: string): string {
-  const parts = dates(lang, { timeZone, timeZoneName: 'long' }).formatToParts(new Date(iso));
+  const d = when(iso);
+  if (!d) return timeZone;
+  const parts = dates(lang, { timeZone, timeZoneName: 'long' }).formatToParts(d);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
 
@@ -54,15 +63,18 @@ export function formatSpan(ms: number, lang: string): string {
 
 /** A calendar date ("2026-11-03") as the page's language writes it, e.g. "3 Nov 2026". */
 export function formatDay(date: string, lang: string): string {
-  return dates(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+  const d = when(`${date}T12:00:00Z`);
+  return d ? dates(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(d) : date;
 }
 
 export function formatMonth(month: string, lang: string): string {
-  return dates(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
+  const d = when(`${month}-15T12:00:00Z`);
+  return d ? dates(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(d) : month;
 }
 
 export function formatTime(iso: string, lang: string, timeZone: string): string {
-  return dates(lang, { timeStyle: 'short', timeZone }).format(new Date(iso));
+  const d = when(iso);
+  return d ? dates(lang, { timeStyle: 'short', timeZone }).format(d) : iso;
 }
 
 export function formatPercent(value: number, lang: string, digits = 2): string {

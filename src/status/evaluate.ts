@@ -57,6 +57,7 @@ const genericWords: Record<string, string> = {
   bad_url: 'the URL is not valid',
   too_large: 'the answer is larger than allowed',
   private_target: 'refused: not a public address',
+  check_file: 'a file the check names cannot be used',
   error: 'the probe failed',
 };
 

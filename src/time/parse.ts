@@ -8,7 +8,7 @@ const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0
 
 /** Whether year-month-day names a real calendar day. */
 export function isRealDate(year: number, month: number, day: number): boolean {
-  return year >= 1970 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month);
+  return year >= 1970 && year <= 2999 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month);
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
@@ -22,13 +22,14 @@ export function impossibleTime(text: string): string | undefined {
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => (v === undefined ? 0 : Number(v)));
   if (month < 1 || month > 12) return `there is no month ${month}`;
-  if (year < 1970 || year > 9999) return `the year ${year} is out of range`;
+  // A status page's times are of this age: far years break calendars (9999-12-31 in Prague is 10000).
+  if (year < 1970 || year > 2999) return `the year ${year} is out of range (1970–2999)`;
   if (day < 1 || day > daysIn(year, month)) return `${monthNames[month - 1]} ${year} has ${daysIn(year, month)} days, not ${day}`;
   if (hour > 23) return `there is no hour ${hour} (00–23)`;
   if (minute > 59) return `there is no minute ${minute} (00–59)`;
   if (second > 59) return `there is no second ${second} (00–59)`;
   const offset = m[7] && m[7] !== 'Z' ? /^[+-](\d{2}):?(\d{2})$/.exec(m[7]) : undefined;
-  if (offset && (Number(offset[1]) > 18 || Number(offset[2]) > 59)) return `the offset ${m[7]} is not a UTC offset (−18:00 to +18:00)`;
+  if (offset && (Number(offset[2]) > 59 || Number(offset[1]) * 60 + Number(offset[2]) > 14 * 60)) return `the offset ${m[7]} is not a UTC offset (−14:00 to +14:00)`;
   return undefined;
 }
 

@@ -6,6 +6,10 @@ import { loadConfig } from '../../src/config/load.ts';
 import { startCrm, DEMO_PASSWORD, DEMO_USER, type LoginBreak } from '../../src/demo/crm.ts';
 import { readDay } from '../../src/history/store.ts';
 import { probeChecks } from '../../src/probes/run.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { publicOnlyGuard } from '../../src/probes/guard.ts';
+import { secretsOf } from '../../src/cli/secrets.ts';
 import { Redactor } from '../../src/secrets/redact.ts';
 import { chromiumPath } from '../helpers/browser.ts';
 import { upkeep } from '../helpers/cli.ts';
@@ -32,7 +36,7 @@ const JOURNEY = `checks:
 describe('browser checks: a CRM sign-in journey in Chromium', async () => {
   const crm = await startCrm();
   after(() => crm.close());
-  const checks = await writeTree({ 'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url)}defaults:\n  retry_backoff: 1ms\n`, 'a.yml': JOURNEY });
+  const checks = await writeTree({ 'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url).replace('vendor: Test CRM', 'vendor: Pipewell CRM')}defaults:\n  retry_backoff: 1ms\n`, 'a.yml': JOURNEY });
   const env = { CRM_USER: DEMO_USER, CRM_PASSWORD: DEMO_PASSWORD, UPKEEP_CHROMIUM: chromiumPath() ?? '' };
 
   const probeWith = async (mode: LoginBreak) => {
@@ -91,6 +95,8 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
       region: 'default',
       concurrency: 1,
       browserPath: chromiumPath(),
+      // The process's secrets, and the check files as public text, as the CLI gathers them.
+      redactor: (await secretsOf(checks, env)).redactor,
       beforeScreenshot: async (page) => {
         seen.push(await page.evaluate(() => [document.body.innerText, ...[...document.querySelectorAll('input')].map((i) => i.value)].join('|')));
       },
@@ -103,7 +109,7 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
 
   it('a failed journey is re-run before it counts, like any check', async () => {
     crm.setLoginBreak('missing');
-    const retrying = await writeTree({ 'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url)}defaults:\n  retry_backoff: 1ms\n`, 'a.yml': JOURNEY.replace('retries: 0', 'retries: 1') });
+    const retrying = await writeTree({ 'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url).replace('vendor: Test CRM', 'vendor: Pipewell CRM')}defaults:\n  retry_backoff: 1ms\n`, 'a.yml': JOURNEY.replace('retries: 0', 'retries: 1') });
     const r = await upkeep(['probe', '--checks', retrying, '--dry-run', '--json'], env);
     assert.equal(JSON.parse(r.stdout)[0].attempts, 2);
   });
@@ -111,7 +117,7 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
   it('several browser checks in one run share the browser and all pass', async () => {
     crm.setLoginBreak('none');
     const many = await writeTree({
-      'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url)}defaults:\n  retry_backoff: 1ms\n`,
+      'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url).replace('vendor: Test CRM', 'vendor: Pipewell CRM')}defaults:\n  retry_backoff: 1ms\n`,
       'a.yml': `checks:\n${Array.from({ length: 5 }, (_, i) => JOURNEY.split('\n').slice(1).join('\n').replace('id: journey', `id: journey-${i}`)).join('')}`,
     });
     const history = await tempDir();
@@ -153,7 +159,7 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
     ];
     const dir = await writeTree({
       'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', url)}defaults:\n  retries: 0\n`,
-      'a.yml': `checks:\n${cases.map((c, i) => `  - id: page-${i}\n    name: Page ${i}\n    component: web\n    kind: browser\n    step_timeout: 1500ms\n    steps:\n      - goto: ${JSON.stringify(url + c.page)}\n      - wait_for: h1\n      - expect_text: Never on this page\n`).join('')}`,
+      'a.yml': `checks:\n${cases.map((c, i) => `  - id: page-${i}\n    name: Page ${i}\n    component: web\n    kind: browser\n    step_timeout: 5s\n    steps:\n      - goto: ${JSON.stringify(url + c.page)}\n      - wait_for: h1\n      - { expect_text: Never on this page, timeout: 1s }\n`).join('')}`,
     });
     const { config } = await loadConfig(dir, { env: {} });
     const redactor = new Redactor();
@@ -161,10 +167,54 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
     const { samples } = await probeChecks(config!, config!.checks, { now: () => new Date(), wait: async () => {}, env: {}, region: 'default', concurrency: 2, browserPath: chromiumPath(), redactor });
     for (const [i, c] of cases.entries()) {
       const s = samples.find((x) => x.check === `page-${i}`)!;
-      assert.equal(s.reason, 'browser_expect_text', `${c.page}: ${JSON.stringify(s)}`);
+      assert.equal(s.reason, 'browser_expect_text', `${c.page}: ${s.message}`);
       assert.equal(!!s.attachments?.screenshot, c.kept, `${c.page}: ${s.attachments?.log}`);
       if (!c.kept) assert.match(s.attachments!.log, /screenshot withheld: a secret is visible/);
       assert.ok(!s.attachments!.log.includes('s3cr') && !(s.message ?? '').includes('s3cr'), s.attachments!.log);
     }
+  });
+
+  it("a pull request's journey cannot reach an internal address: not by fetch, image, iframe or WebSocket", async () => {
+    // The internal service: counts every connection, whatever it is for.
+    let reached = 0;
+    const internal = createServer((_req, res) => {
+      reached++;
+      res.end('internal data');
+    });
+    internal.on('upgrade', (_req, socket) => {
+      reached++;
+      socket.destroy();
+    });
+    await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
+    after(() => new Promise<void>((r) => internal.close(() => r())));
+    const inner = `127.0.0.1:${(internal.address() as AddressInfo).port}`;
+    // The page the pull request's check opens, on an address the base branch allows.
+    const page = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<!doctype html><title>Page</title><h1>Page</h1><img src="http://${inner}/i.png"><iframe src="http://${inner}/f"></iframe><script>
+        fetch('http://${inner}/data').catch(() => {});
+        const ws = new WebSocket('ws://${inner}/socket'); ws.onopen = () => ws.send('x');
+        setTimeout(() => document.body.append(Object.assign(document.createElement('p'), { textContent: 'done' })), 800);
+      </script>`);
+    });
+    await new Promise<void>((r) => page.listen(0, '127.0.0.2', r));
+    after(() => new Promise<void>((r) => page.close(() => r())));
+    const pageUrl = `http://127.0.0.2:${(page.address() as AddressInfo).port}/`;
+    const dir = await writeTree({
+      'site.yml': `${SITE_YML}defaults:\n  retries: 0\n`,
+      'a.yml': `checks:\n  - id: pr-page\n    name: PR page\n    component: web\n    kind: browser\n    step_timeout: 3s\n    steps:\n      - goto: ${JSON.stringify(pageUrl)}\n      - expect_text: done\n`,
+    });
+    const { config } = await loadConfig(dir, { env: {} });
+    const { samples } = await probeChecks(config!, config!.checks, {
+      now: () => new Date(),
+      wait: async () => {},
+      env: {},
+      region: 'default',
+      concurrency: 1,
+      browserPath: chromiumPath(),
+      untrusted: { guard: publicOnlyGuard(['127.0.0.2']) },
+    });
+    assert.equal(samples[0].outcome, 'up', JSON.stringify(samples[0]));
+    assert.equal(reached, 0, 'the internal service was reached');
   });
 });

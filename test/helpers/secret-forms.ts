@@ -8,9 +8,21 @@ export const HOSTILE_SECRETS = [
   'tab\there & <angle> brackets %zz',
   'ünïcødé-ÄÖÜ-ß-€-😀-token-9000',
   'ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123',
+  'ñandú-café-über-tenant-42',
 ];
 
 const hex = (c: string) => c.codePointAt(0)!.toString(16);
+
+/** The secret as a host name label, as a URL parser writes it (punycode), or '' when it cannot be one. */
+function punycode(secret: string): string {
+  try {
+    if (!/^[\p{L}\p{N}-]+$/u.test(secret)) return '';
+    const host = new URL(`http://${secret}.example/`).hostname;
+    return host.includes('xn--') ? host.split('.')[0] : '';
+  } catch {
+    return '';
+  }
+}
 
 export function secretForms(secret: string): { name: string; text: string }[] {
   const json = JSON.stringify(secret).slice(1, -1);
@@ -34,6 +46,13 @@ export function secretForms(secret: string): { name: string; text: string }[] {
     { name: 'HTML decimal', text: [...secret].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `&#${c.codePointAt(0)};`)).join('') },
     { name: 'HTML hex', text: [...secret].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `&#x${hex(c).toUpperCase()};`)).join('') },
     { name: 'upper-case', text: secret.toUpperCase() },
+    { name: 'a lower-cased cut-off piece (a host name, cut)', text: secret.toUpperCase().toLowerCase().slice(0, 12) },
+    { name: 'HTML decimal without semicolons', text: [...secret].map((c) => `&#${c.codePointAt(0)}`).join('') },
+    { name: 'HTML decimal, zero-padded', text: [...secret].map((c) => `&#${String(c.codePointAt(0)).padStart(12, '0')};`).join('') },
+    { name: 'HTML hex, lower-case x and digits', text: [...secret].map((c) => `&#x${hex(c).toLowerCase()};`).join('') },
+    { name: 'base64 of the lower-cased secret', text: Buffer.from(secret.toLowerCase()).toString('base64') },
+    { name: 'base64 of base64', text: Buffer.from(Buffer.from(secret).toString('base64')).toString('base64') },
+    { name: 'a punycode host name', text: punycode(secret) },
     { name: 'first 8 characters', text: secret.slice(0, 8) },
     { name: 'last 8 characters', text: secret.slice(-8) },
     { name: 'a middle piece', text: secret.slice(3, 13) },

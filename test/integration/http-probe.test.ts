@@ -177,6 +177,7 @@ describe('http probe against local servers', async () => {
       { name: 'closed short of its content-length', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello') },
       { name: 'closed in the middle of the headers', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nX-A: b') },
       { name: 'not HTTP at all', reason: 'bad_response', answer: (s: import('node:net').Socket) => s.end('\u0000\u0001garbage\r\n\r\n') },
+      { name: 'a status below 100', reason: 'bad_response', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 099 X\r\nContent-Length: 2\r\n\r\nok') },
       { name: 'a broken chunk size', reason: 'bad_response', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n') },
     ];
     for (const r of raw) {
@@ -185,6 +186,15 @@ describe('http probe against local servers', async () => {
       assert.equal(verdict.reason, r.reason, `${r.name}: ${JSON.stringify(verdict)}`);
       assert.ok(verdict.message && !/HTTP\/1\.1 protocol|Headers Overflow/.test(verdict.message), `${r.name}: ${verdict.message}`);
     }
+  });
+
+  it('a body_matches pattern that backtracks for ever is stopped after a second, as a failure of that check alone', async () => {
+    const { url: aaa } = await httpServer((_req, res) => res.end('a'.repeat(34)));
+    const t = performance.now();
+    const { verdict } = await probe({ url: aaa, expect: { body_matches: '(a+)+Q' } });
+    assert.ok(performance.now() - t < 5_000);
+    assert.equal(verdict.reason, 'assert_body');
+    assert.match(verdict.message ?? '', /took over 1 s on this body/);
   });
 
   it('mutual TLS: a private CA (an absolute ca_file) and a client certificate from secrets', async () => {

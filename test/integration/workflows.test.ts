@@ -11,8 +11,7 @@ const root = new URL('../../', import.meta.url).pathname;
 const dir = join(root, '.github/workflows');
 const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-const cli = await readFile(join(root, 'src/cli/main.ts'), 'utf8');
-const commands = Object.keys(JSON.parse(/const allowed[^=]*= (\{[\s\S]*?\n\});/.exec(cli)![1].replace(/'/g, '"').replace(/(\w[\w-]*):/g, '"$1":').replace(/,\s*([}\]])/g, '$1').replace(/""/g, '"')));
+const commands = Object.keys((await import('../../src/cli/help.js')).commandHelp);
 
 type Step = { uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { if?: string; needs?: string | string[]; permissions?: Record<string, string>; steps: Step[]; environment?: unknown };
@@ -121,7 +120,7 @@ describe('GitHub workflows', () => {
     const w = workflows['probe.yml'];
     assert.deepEqual(w.concurrency, { group: 'probe', 'cancel-in-progress': false });
     assert.ok('schedule' in w.on && 'workflow_dispatch' in w.on);
-    assert.match(pkg.scripts['probe:slot'], /upkeep\.ts run --for 14m --commit --push/);
+    assert.match(pkg.scripts['probe:slot'], /upkeep\.js run --for 14m --commit --push/);
   });
 
   it('the site deploys with Pages actions after each probe run (no gh-pages branch)', () => {

@@ -37,6 +37,17 @@ const cases: Case[] = [
   { name: 'hour 25 in a maintenance window', files: { 'checks/maintenance.yml': 'maintenance:\n  - id: w\n    title: Upgrade\n    components: [api]\n    start: "2026-11-23T25:61:00Z"\n    end: "2026-11-24T02:00:00Z"\n' }, error: /maintenance\[0\]\.start: "2026-11-23T25:61:00Z" is not a real time: there is no hour 25/ },
   { name: 'month 13 in an incident update', files: { 'history/incidents/2026-11-20-api.md': INCIDENT(UPDATE.replace('2026-11-20T10:00:00Z', '2026-13-01T10:00:00Z')) }, error: /^history\/incidents\/2026-11-20-api\.md:7:9  updates\[0\]\.at: "2026-13-01T10:00:00Z" is not a real time: there is no month 13/m },
   { name: 'a recurring window until April 31st', files: { 'checks/maintenance.yml': 'maintenance:\n  - id: w\n    title: Weekly\n    components: [api]\n    recurring: { weekly: [sun], at: "02:00", duration: 1h, until: "2026-04-31" }\n' }, error: /maintenance\[0\]\.recurring\.until: "2026-04-31" is not a real time: April 2026 has 30 days, not 31/ },
+  { name: 'an incident in the year 9999 (10000 in the page zone: no calendar can show it)', files: { 'history/incidents/2026-11-20-api.md': INCIDENT(UPDATE.replace('2026-11-20T10:00:00Z', '9999-12-31T23:30:00Z')) }, error: /updates\[0\]\.at: "9999-12-31T23:30:00Z" is not a real time: the year 9999 is out of range \(1970–2999\)/ },
+  { name: 'an offset no zone has', files: { 'history/incidents/2026-11-20-api.md': INCIDENT(UPDATE.replace('2026-11-20T10:00:00Z', '2026-11-20T10:00:00+18:59')) }, error: /is not a real time: the offset \+18:59 is not a UTC offset/ },
+  // Characters no page or feed can carry.
+  { name: 'a NUL in an incident title', files: { 'history/incidents/2026-11-20-api.md': INCIDENT(UPDATE).replace('title: API errors', 'title: "API \\0 errors"') }, error: /^history\/incidents\/2026-11-20-api\.md:3:8  this text holds the control character U\+0000/m },
+  { name: 'an escape character in a check name', files: { 'checks/a.yml': CHECKS.replace('name: API', 'name: "API \\e[31m"') }, error: /^checks\/a\.yml:3:11  this text holds the control character U\+001B/m },
+  // Durations a run cannot keep.
+  { name: 'a timeout longer than a timer can wait', files: { 'checks/a.yml': CHECKS.replace('kind: http', 'kind: http\n    timeout: 99999999999ms') }, error: /checks\[0\]\.timeout: expected a duration from 100ms to 10m, got "99999999999ms"/ },
+  { name: 'an interval of zero (a run would spin)', files: { 'checks/site.yml': `${SITE_YML}defaults:\n  interval: 0s\n` }, error: /defaults\.interval: expected a duration from 1s to 1d, got "0s"/ },
+  { name: 'a number too large to be one', files: { 'checks/a.yml': CHECKS.replace('kind: http', 'kind: http\n    max_body_bytes: 1e400') }, error: /max_body_bytes: .*got Infinity/ },
+  // Files that are not what they claim.
+  { name: 'a ca_file that is a device', files: { 'checks/a.yml': CHECKS.replace('kind: http', 'kind: http\n    ca_file: /dev/zero') }, error: /checks\[0\]\.ca_file: "\/dev\/zero" is not a regular file/ },
   // Links that would run in visitors' browsers.
   { name: 'javascript: in site.links', files: { 'checks/site.yml': `${SITE_YML.replace('  time_zone: Europe/Prague\n', '  time_zone: Europe/Prague\n  links:\n    - label: Help\n      url: "javascript:alert(document.domain)"\n')}` }, error: /^checks\/site\.yml:7:12  site\.links\[0\]\.url: expected an https:\/\/, http:\/\/ or mailto: link.*javascript:/m },
   { name: 'a disguised javascript: in site.links', files: { 'checks/site.yml': `${SITE_YML.replace('  time_zone: Europe/Prague\n', '  time_zone: Europe/Prague\n  links:\n    - label: Help\n      url: " JaVa\\tScRiPt:alert(1)"\n')}` }, error: /site\.links\[0\]\.url: expected an https:\/\/, http:\/\/ or mailto: link/ },
@@ -97,6 +108,41 @@ describe('hostile files: a clear error where the problem is, never an internal o
     assert.equal(v.code, 1);
     assert.match(v.stderr, /checks\/linked\.yml:1:1  is a symbolic link; Upkeep reads only regular files/);
     assert.doesNotMatch(v.stderr, /private text/);
+  });
+
+  it('history folders that are symbolic links are not read (nothing outside the repository is published)', async () => {
+    const dir = await repo({});
+    const outside = await tempDir();
+    await mkdir(join(outside, 'incidents'));
+    await writeFile(join(outside, 'incidents', '2026-11-20-api.md'), INCIDENT(UPDATE.replace('Looking into it.', 'TEXT FROM OUTSIDE THE REPOSITORY')));
+    await mkdir(join(dir, 'history'), { recursive: true });
+    await symlink(join(outside, 'incidents'), join(dir, 'history', 'incidents'));
+    const v = await upkeep(['validate', '--checks', join(dir, 'checks'), '--history', join(dir, 'history')]);
+    assert.equal(v.code, 1);
+    assert.match(v.stderr, /history\/incidents:1:1  is not a real folder \(a symbolic link/);
+    const { loadIncidents } = await import('../../src/history/incidents.ts');
+    assert.deepEqual((await loadIncidents(join(dir, 'history'), ['api'])).incidents, []);
+  });
+
+  it('a byte order mark at the start of a file is an editor habit, not an error', async () => {
+    const dir = await repo({ 'checks/a.yml': `\uFEFF${CHECKS}`, 'history/incidents/2026-11-20-api.md': `\uFEFF${INCIDENT(UPDATE)}` });
+    const v = await upkeep(['validate', '--checks', join(dir, 'checks'), '--history', join(dir, 'history')]);
+    assert.equal(v.code, 0, v.stderr);
+  });
+
+  it('build never empties a folder that is not its own (--out . in a repository)', async () => {
+    const dir = await repo({ 'notes.txt': 'keep me\n' });
+    for (const out of [dir, join(dir, 'checks'), join(dir, '..')]) {
+      const b = await upkeep(['build', '--checks', join(dir, 'checks'), '--history', join(dir, 'history'), '--out', out]);
+      assert.equal(b.code, 1, b.stderr);
+      assert.match(b.stderr, /the build empties its output folder first: choose/);
+    }
+    const other = await writeTree({ 'report.pdf': 'x' });
+    const b = await upkeep(['build', '--checks', join(dir, 'checks'), '--history', join(dir, 'history'), '--out', other]);
+    assert.match(b.stderr, /is not empty and is not an earlier Upkeep build/);
+    const { readFile } = await import('node:fs/promises');
+    assert.equal(await readFile(join(dir, 'notes.txt'), 'utf8'), 'keep me\n');
+    assert.equal(await readFile(join(other, 'report.pdf'), 'utf8'), 'x');
   });
 
   it('UPKEEP_NOW must be a real time', async () => {

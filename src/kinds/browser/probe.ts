@@ -166,13 +166,19 @@ async function measure(check: BrowserCheck, ctx: ProbeContext): Promise<ProbeRes
   }
 }
 
-/** Every request of the journey asks the guard first (a pull request's dry run): internal addresses are aborted. */
+/**
+ * Every request and WebSocket of the journey asks the guard first (a pull request's dry run):
+ * internal addresses are aborted. (WebRTC is kept off the network by a browser flag: see run.ts.)
+ */
 async function guardRequests(context: BrowserContext, guard: TargetGuard): Promise<void> {
-  await context.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (!/^(https?|wss?):$/.test(url.protocol)) return route.continue();
-    const refused = await refuseHost(guard, url.hostname.replace(/^\[|\]$/g, ''));
-    return refused ? route.abort('addressunreachable') : route.continue();
+  const refused = async (address: string) => {
+    const url = new URL(address);
+    return /^(https?|wss?|ftp):$/.test(url.protocol) ? refuseHost(guard, url.hostname.replace(/^\[|\]$/g, '')) : undefined;
+  };
+  await context.route('**/*', async (route) => ((await refused(route.request().url())) ? route.abort('addressunreachable') : route.continue()));
+  await context.routeWebSocket(/.*/, async (ws) => {
+    if (await refused(ws.url())) return ws.close({ code: 1008, reason: 'refused: not a public address' });
+    ws.connectToServer();
   });
 }
 

@@ -1,8 +1,8 @@
 /** What a vendor writes for a browser check: a journey of steps. */
 import { z } from 'zod';
-import { checkBase, duration, latency, show } from '../../config/fields.ts';
+import { checkBase, durationIn, latency, show } from '../../config/fields.ts';
 
-const stepTimeout = { timeout: duration.optional().describe("This step's own limit (the check's `step_timeout` otherwise).") };
+const stepTimeout = { timeout: durationIn('100ms', '10m').optional().describe("This step's own limit (the check's `step_timeout` otherwise).") };
 
 const selector = z.string().min(1).describe('A CSS selector (Playwright syntax).');
 
@@ -52,7 +52,7 @@ export const browserCheck = z.strictObject({
   ...checkBase,
   kind: z.literal('browser').describe('A scripted journey in Chromium: steps in order.'),
   steps: z.array(browserStep).min(1, { error: 'a browser check needs at least one step, e.g. `- goto: https://…`' }).describe("The journey, in order: the customer's path through login to the dashboard."),
-  step_timeout: duration.prefault('10s').describe("Limit for each step."),
+  step_timeout: durationIn('100ms', '10m').prefault('10s').describe("Limit for each step."),
   viewport: z.strictObject({ width: z.number().int().min(320).max(3840), height: z.number().int().min(240).max(2160) }).prefault({ width: 1280, height: 800 }).describe("Browser window size."),
   expect: z.strictObject({ ...latency }).prefault({}),
 });

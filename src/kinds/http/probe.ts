@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
-import { resolve } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -9,6 +7,7 @@ import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import type { HttpMeasurement } from '../../status/measurement.ts';
 import type { HttpCheck } from './schema.ts';
 import { reasonOf } from '../../probes/errors.ts';
+import { readCheckFile } from '../../probes/files.ts';
 import { guardedLookup, PrivateTargetError, refuseLiteral, type TargetGuard } from '../../probes/guard.ts';
 import type { Probe, ProbeContext } from '../../probes/types.ts';
 
@@ -28,9 +27,10 @@ async function measure(check: HttpCheck, ctx: ProbeContext): Promise<Measured> {
   const phases: Phases = {};
   let tls: TlsOptions;
   try {
-    tls = await tlsOptions(check, ctx.checksDir);
+    tls = await tlsOptions(check, ctx.checksDir, !!ctx.guard);
   } catch (error) {
-    return fail(0, phases, 'error', `cannot read ca_file: ${(error as Error).message}`, 'cannot read ca_file');
+    const message = (error as Error).message;
+    return fail(0, phases, 'check_file', message, message);
   }
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -130,9 +130,9 @@ function fail(latencyMs: number, phases: Phases, reason: string, message: string
 type TlsOptions = { ca?: string[]; cert?: string; key?: string };
 
 /** A private CA (added to the usual roots) and a client certificate for mutual TLS, when the check has them. */
-async function tlsOptions(check: HttpCheck, checksDir = '.'): Promise<TlsOptions> {
+async function tlsOptions(check: HttpCheck, checksDir = '.', untrusted = false): Promise<TlsOptions> {
   const out: TlsOptions = {};
-  if (check.ca_file) out.ca = [...rootCertificates, await readFile(resolve(checksDir, check.ca_file), 'utf8')];
+  if (check.ca_file) out.ca = [...rootCertificates, await readCheckFile(checksDir, check.ca_file, { untrusted })];
   if (check.cert && check.key) Object.assign(out, { cert: check.cert, key: check.key });
   return out;
 }

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
-import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect, rootCertificates } from 'node:tls';
 import { reasonOf } from '../../probes/errors.ts';
+import { readCheckFile } from '../../probes/files.ts';
 import { guardedLookup, refuseLiteral } from '../../probes/guard.ts';
 import type { Probe, ProbeContext } from '../../probes/types.ts';
 import type { TcpMeasurement } from '../../status/measurement.ts';
@@ -25,9 +24,10 @@ async function measure(check: TcpCheck, ctx: ProbeContext): Promise<Measured> {
   if (refused) return { latencyMs: 0, error: { reason: 'private_target', message: refused, public: refused } };
   let ca: string[] | undefined;
   try {
-    ca = check.tls && check.ca_file ? [...rootCertificates, await readFile(resolvePath(ctx.checksDir ?? '.', check.ca_file), 'utf8')] : undefined;
+    ca = check.tls && check.ca_file ? [...rootCertificates, await readCheckFile(ctx.checksDir ?? '.', check.ca_file, { untrusted: !!ctx.guard })] : undefined;
   } catch (error) {
-    return { latencyMs: 0, error: { reason: 'error', message: `cannot read ca_file: ${(error as Error).message}`, public: 'cannot read ca_file' } };
+    const message = (error as Error).message;
+    return { latencyMs: 0, error: { reason: 'check_file', message, public: message } };
   }
   return new Promise<Measured>((resolve) => {
     const started = performance.now();

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect, rootCertificates, type PeerCertificate } from 'node:tls';
 import { reasonOf } from '../../probes/errors.ts';
+import { readCheckFile } from '../../probes/files.ts';
 import { guardedLookup, refuseLiteral } from '../../probes/guard.ts';
 import type { Probe, ProbeContext } from '../../probes/types.ts';
 import type { TlsMeasurement } from '../../status/measurement.ts';
@@ -23,9 +22,10 @@ async function measure(check: TlsCheck, ctx: ProbeContext): Promise<ProbeResult>
   if (refused) return { latencyMs: 0, error: { reason: 'private_target', message: refused, public: refused } };
   let extraCa: string | undefined;
   try {
-    extraCa = check.ca_file ? await readFile(resolve(ctx.checksDir ?? '.', check.ca_file), 'utf8') : undefined;
+    extraCa = check.ca_file ? await readCheckFile(ctx.checksDir ?? '.', check.ca_file, { untrusted: !!ctx.guard }) : undefined;
   } catch (error) {
-    return { latencyMs: 0, error: { reason: 'error', message: `cannot read ca_file: ${(error as Error).message}`, public: 'cannot read ca_file' } };
+    const message = (error as Error).message;
+    return { latencyMs: 0, error: { reason: 'check_file', message, public: message } };
   }
   return new Promise<ProbeResult>((done) => {
     const started = performance.now();
