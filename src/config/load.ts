@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from './errors.ts';
-import { check, checksFile, maintenanceFile, siteFile, type Check, type MaintenanceWindow, type SiteFile } from './schema.ts';
+import { check, checksFile, component, group, maintenanceFile, maintenanceWindow, siteFile, type Check, type MaintenanceWindow, type SiteFile } from './schema.ts';
 import { parseWhen } from '../time/parse.ts';
 import { references } from './template.ts';
 import { kinds } from '../kinds/index.ts';
@@ -82,7 +82,12 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     if (relative(dir, p.file) === MAINTENANCE) {
       const result = maintenanceFile.safeParse(p.data ?? {});
       if (result.success) maintenance = { windows: result.data.maintenance, at: p };
-      else errors.push(...schemaErrors(p, maintenanceFile, result.error.issues));
+      else {
+        errors.push(...schemaErrors(p, maintenanceFile, result.error.issues));
+        // The windows that are fine on their own still get their cross-checks (components that exist).
+        const items = (p.data as { maintenance?: unknown } | null)?.maintenance;
+        maintenance = { windows: salvage(items, maintenanceWindow), at: p };
+      }
       continue;
     }
     if (p.data === null || p.data === undefined) {
@@ -93,6 +98,11 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     const result = schema.safeParse(p.data);
     if (!result.success) {
       errors.push(...schemaErrors(p, schema, result.error.issues));
+      // What is fine in a broken site.yml still checks the rest, so one run reports every error.
+      if (isSite) {
+        site = salvageSite(p.data);
+        siteParsed = p;
+      }
       // Checks that are fine on their own still get the cross-file checks, so one run reports everything.
       const items = (p.data as { checks?: unknown }).checks;
       if (!isSite && Array.isArray(items)) {
@@ -112,6 +122,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   }
 
   if (site && siteParsed) errors.push(...siteErrors(site, siteParsed));
+  const siteIsValid = site !== undefined && !errors.some((e) => e.file === siteParsed?.file);
   if (site) {
     const vars = { ...site.vars, ...options.vars };
     errors.push(...crossErrors(dir, site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
@@ -120,7 +131,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
       if (!checks.some((x) => x.check.component === c.id)) warnings.push(`component "${c.id}" has no checks: the page will show it as "no data"`);
     }
   }
-  if (errors.length > 0 || !site) return { errors: sortErrors(errors), warnings };
+  if (errors.length > 0 || !site || !siteIsValid) return { errors: sortErrors(dedupe(errors)), warnings };
 
   const sources: Record<string, Source> = {};
   for (const { check, at, index } of checks) sources[check.id] = { file: at.file, ...locate(at.doc, at.lines, ['checks', index]) };
@@ -269,6 +280,45 @@ function* strings(value: unknown, path: PropertyKey[]): Generator<{ path: Proper
   if (typeof value === 'string') yield { path, text: value };
   else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, [...path, i]);
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
+}
+
+/** The items of a list that pass `schema` on their own (a broken list still cross-checks its good items). */
+function salvage<T>(items: unknown, schema: z.ZodType<T>): T[] {
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((item) => {
+    const one = schema.safeParse(item);
+    return one.success ? [one.data] : [];
+  });
+}
+
+/** A site.yml that did not pass, as far as its parts do: each section on its own, components and groups item by item. */
+function salvageSite(data: unknown): SiteFile {
+  const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const part = <K extends keyof SiteFile>(key: K): SiteFile[K] => {
+    const shape = siteFile.shape[key] as unknown as z.ZodType<SiteFile[K]>;
+    const one = shape.safeParse(d[key]);
+    return one.success ? one.data : (shape.safeParse(undefined).data as SiteFile[K]);
+  };
+  const sitePart = (siteFile.shape.site as unknown as z.ZodType<SiteFile['site']>).safeParse(d.site);
+  return {
+    site: sitePart.success ? sitePart.data : ({ title: '', vendor: '', base_path: '/', time_zone: 'UTC', language: 'en', languages: [], links: [] } as SiteFile['site']),
+    vars: part('vars') ?? {},
+    defaults: part('defaults'),
+    groups: salvage(d.groups, group),
+    components: salvage(d.components, component),
+    sla: part('sla'),
+    incidents: part('incidents'),
+    history: part('history'),
+    pull_requests: part('pull_requests'),
+  };
+}
+
+function dedupe(errors: ConfigError[]): ConfigError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.file}:${e.line}:${e.col}:${e.path}:${e.message}`;
+    return !seen.has(key) && seen.add(key);
+  });
 }
 
 function sortErrors(errors: ConfigError[]): ConfigError[] {

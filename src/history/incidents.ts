@@ -73,6 +73,7 @@ export async function loadIncidents(historyDir: string, componentIds: readonly s
     }
     for (const c of componentIds) if (new RegExp(`(^|[^a-z0-9-])${c}($|[^a-z0-9-])`).test(text)) unreadable.add(c);
   }
+  errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
   return { incidents, errors, unreadable: [...unreadable] };
 }
 
@@ -84,19 +85,20 @@ export function parseIncident(text: string, file: string, componentIds: readonly
   const { doc, lines, data } = y.parsed;
   const shift = (p: { line: number; col: number }) => ({ line: p.line + 1, col: p.col });
   const result = incidentFile.safeParse(data);
-  if (!result.success) {
-    return {
-      errors: result.error.issues.flatMap((issue) =>
+  const errors: ConfigError[] = result.success
+    ? []
+    : result.error.issues.flatMap((issue) =>
         describeIssue(issue, incidentFile, data).map(({ path, message, atKey }) => ({ file, ...shift(locate(doc, lines, path, atKey)), path: formatPath(path), message })),
-      ),
-    };
-  }
-  const errors: ConfigError[] = [];
-  result.data.components.forEach((c, i) => {
-    if (!componentIds.includes(c)) errors.push({ file, ...shift(locate(doc, lines, ['components', i])), path: `components[${i}]`, message: `unknown component "${c}"${didYouMean(c, componentIds)}` });
+      );
+  // Every error at once: components and links are checked even when another field is wrong.
+  const d = (data && typeof data === 'object' ? data : {}) as { components?: unknown; updates?: unknown };
+  const components = Array.isArray(d.components) ? d.components : [];
+  components.forEach((c, i) => {
+    if (typeof c === 'string' && !componentIds.includes(c)) errors.push({ file, ...shift(locate(doc, lines, ['components', i])), path: `components[${i}]`, message: `unknown component "${c}"${didYouMean(c, componentIds)}` });
   });
   // Links people write must be http(s), mailto or relative: the page drops others, validate names them.
-  const texts: { path: PropertyKey[]; text: string }[] = result.data.updates.map((u, i) => ({ path: ['updates', i, 'message'], text: u.message }));
+  const updates = Array.isArray(d.updates) ? d.updates : [];
+  const texts = updates.flatMap((u, i) => (u && typeof u === 'object' && typeof (u as { message?: unknown }).message === 'string' ? [{ path: ['updates', i, 'message'] as PropertyKey[], text: (u as { message: string }).message }] : []));
   for (const { path, text: markdown } of texts) {
     for (const link of markdownLinks(markdown)) {
       if (link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme)) errors.push({ file, ...shift(locate(doc, lines, path)), path: formatPath(path), message: `the link ${JSON.stringify(link.url)} is not allowed: links must be https://, http://, mailto: or a path on the site` });
@@ -106,6 +108,7 @@ export function parseIncident(text: string, file: string, componentIds: readonly
   for (const link of markdownLinks(m[2])) {
     if (link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme)) errors.push({ file, line: bodyLine + link.line - 1, col: link.col, path: '', message: `the link ${JSON.stringify(link.url)} is not allowed: links must be https://, http://, mailto: or a path on the site` });
   }
+  if (!result.success) return { errors };
   if (errors.length > 0) return { errors };
   return { incident: { ...result.data, body: m[2].trim(), file }, errors: [] };
 }

@@ -80,6 +80,21 @@ describe('config loader', () => {
       expected: ['checks/api.yml:4:16  checks[0].component: unknown component "apy" (did you mean "api"?); components are declared in site.yml'],
     },
     {
+      name: 'a broken site.yml still cross-checks every check file and maintenance window',
+      files: {
+        'site.yml': `${SITE_YML}defaults:\n  retries: 9\n`,
+        'api.yml': GOOD_CHECK.replace('component: api', 'component: apy'),
+        'maintenance.yml': 'maintenance:\n  - id: w\n    title: Upgrade\n    components: [emial]\n    start: "2026-11-28 22:00"\n    end: "2026-11-28 23:00"\n  - id: broken\n',
+      },
+      expected: [
+        'checks/api.yml:4:16  checks[0].component: unknown component "apy" (did you mean "api"?); components are declared in site.yml',
+        'checks/maintenance.yml:4:18  maintenance[0].components[0]: unknown component "emial"',
+        'checks/maintenance.yml:7:5  maintenance[1].title: required a string, but it is missing',
+        'checks/maintenance.yml:7:5  maintenance[1].components: required a list (lines starting with "- "), but it is missing',
+        'checks/site.yml:20:12  defaults.retries: expected a number ≤ 5, got 9',
+      ],
+    },
+    {
       name: 'duplicate check ids across files',
       files: { 'api.yml': GOOD_CHECK, 'more.yml': GOOD_CHECK },
       expected: ['checks/more.yml:2:9  checks[0].id: duplicate check id "api-health" (first defined at checks/api.yml:2:9)'],
@@ -154,8 +169,10 @@ describe('config loader', () => {
     {
       name: 'site.yml: an unknown time zone and an unknown group',
       files: { 'site.yml': SITE_YML.replace('Europe/Prague', 'Europe/Praha').replace('group: core\n  - id: web', 'group: cor\n  - id: web') },
+      // Both at once: a broken field no longer hides the cross-checks of the rest.
       expected: [
         'checks/site.yml:4:14  site.time_zone: expected an IANA time zone such as "Europe/Prague" or "UTC", got "Europe/Praha"',
+        'checks/site.yml:13:12  components[0].group: unknown group "cor" (did you mean "core"?); declare it under `groups:`',
       ],
     },
     {

@@ -16,12 +16,13 @@ describe('upkeep validate reads incident files too', () => {
     const r = await upkeep(['validate', '--checks', checks, '--history', history]);
     assert.equal(r.code, 1);
     const lines = r.stderr.replaceAll(history, 'history').split('\n').filter((l) => !l.startsWith('warning:'));
-    assert.deepEqual(lines.slice(0, 5), [
+    assert.deepEqual(lines.slice(0, 6), [
+      'history/incidents/2026-11-20-api.md:4:14  components[0]: unknown component "apy" (did you mean "api"?)',
       'history/incidents/2026-11-20-api.md:5:9  impact: expected one of "none", "minor", "major", "critical", got "severe"',
       'history/incidents/2026-11-20-api.md:7:9  updates[0].at: expected a time with its offset, such as "2026-11-23T13:05:00Z" or "2026-11-23T14:05:00+01:00", got "2026-11-20 10:00"',
       'history/incidents/no-front-matter.md:1:1  an incident file starts with a front matter block between "---" lines',
       'history/incidents/wrong-name.md:2:1  id: the id "something-else" must match the file name (wrong-name.md)',
-      'upkeep: 4 errors in incident files',
+      'upkeep: 5 errors in incident files',
     ]);
   });
 
