@@ -37,7 +37,41 @@ export type BuildOptions = {
  * View-model fields that hold ids, times, enums and the vendor's own addresses: never text a probe
  * or a person wrote, so the last fence skips them (and a short secret cannot break a route).
  */
-const structural = new Set(['id', 'windowId', 'group', 'artifact', 'region', 'regions', 'basePath', 'url', 'timeZone', 'language', 'languages', 'accent', 'logo', 'time', 'at', 'start', 'end', 'started', 'createdAt', 'updatedAt', 'resolvedAt', 'generatedAt', 'lastChecked', 'day', 'date', 'month', 'status', 'probedStatus', 'state', 'worst', 'outcome', 'kind', 'impact']);
+const structural = new Set([
+  'id',
+  'windowId',
+  'group',
+  'artifact',
+  'region',
+  'regions',
+  'basePath',
+  'url',
+  'timeZone',
+  'language',
+  'languages',
+  'accent',
+  'logo',
+  'time',
+  'at',
+  'start',
+  'end',
+  'started',
+  'createdAt',
+  'updatedAt',
+  'resolvedAt',
+  'generatedAt',
+  'lastChecked',
+  'day',
+  'date',
+  'month',
+  'status',
+  'probedStatus',
+  'state',
+  'worst',
+  'outcome',
+  'kind',
+  'impact',
+]);
 
 /**
  * Astro empties the output folder before it writes: refuse one that holds anything else (the
@@ -46,12 +80,19 @@ const structural = new Set(['id', 'windowId', 'group', 'artifact', 'region', 're
 async function assertSafeOut(out: string, keep: string[]): Promise<void> {
   const dir = resolve(out);
   for (const k of keep.map((p) => resolve(p))) {
-    if (k === dir || !relative(dir, k).startsWith('..')) throw new InputError(`--out ${out} would hold ${k}, and the build empties its output folder first: choose a folder of its own, e.g. dist`);
+    if (k === dir || !relative(dir, k).startsWith('..'))
+      throw new InputError(`--out ${out} would hold ${k}, and the build empties its output folder first: choose a folder of its own, e.g. dist`);
   }
   const entries = await readdir(dir).catch(() => [] as string[]);
   if (entries.length === 0) return;
-  const previous = await stat(join(dir, 'api', 'upkeep', 'v1', 'summary.json')).then(() => true, () => false);
-  if (entries.includes('.git') || !previous) throw new InputError(`--out ${out} is not empty and is not an earlier Upkeep build, and the build empties its output folder first: choose an empty folder, e.g. dist`);
+  const previous = await stat(join(dir, 'api', 'upkeep', 'v1', 'summary.json')).then(
+    () => true,
+    () => false,
+  );
+  if (entries.includes('.git') || !previous)
+    throw new InputError(
+      `--out ${out} is not empty and is not an earlier Upkeep build, and the build empties its output folder first: choose an empty folder, e.g. dist`,
+    );
 }
 
 export async function build(opts: BuildOptions, io: Io): Promise<void> {
@@ -62,7 +103,10 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const history = await readHistory(opts.history, { from: now.getTime() - HISTORY_DAYS * DAY_MS, now: now.getTime(), capFor: coverageCap(countingOf(config)) });
   for (const w of history.warnings) io.err(`warning: ${w}`);
   const redactor = opts.redactor ?? (await secretsOf(opts.checks, opts.env)).redactor;
-  const { incidents, errors } = await loadIncidents(opts.history, config.components.map((c) => c.id));
+  const { incidents, errors } = await loadIncidents(
+    opts.history,
+    config.components.map((c) => c.id),
+  );
   // A broken incident file must not stop the page from updating during an outage: it is left out, loudly.
   for (const e of errors) {
     io.err(`warning: incident left out: ${formatError(e)}`);
@@ -74,10 +118,20 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const urlPath = siteUrl ? new URL(siteUrl).pathname.replace(/\/?$/, '/') : '/';
   const basePath = config.site.base_path !== '/' ? config.site.base_path : urlPath;
   // The last fence: every text the pages, feeds and JSON are made from is cleaned of every secret this process knows.
-  const view = cleanDeep(redactor.redactDeep(
-    buildViewModel({ config, days: history.days, recent: history.recent, incidents, now, basePath, ...(siteUrl ? { siteUrl: new URL('/', siteUrl).href } : {}) }),
-    (key) => structural.has(key),
-  ));
+  const view = cleanDeep(
+    redactor.redactDeep(
+      buildViewModel({
+        config,
+        days: history.days,
+        recent: history.recent,
+        incidents,
+        now,
+        basePath,
+        ...(siteUrl ? { siteUrl: new URL('/', siteUrl).href } : {}),
+      }),
+      (key) => structural.has(key),
+    ),
+  );
   const outDir = resolve(opts.out);
   // A status page build must not phone home (and CI has no network to do it with).
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -119,5 +173,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
       await writeFile(to, ext === 'log' ? redactor.redact(await readFile(from, 'utf8')) : await readFile(from));
     }
   }
-  io.out(`built ${opts.out}: ${config.components.length} components, ${config.checks.length} checks, ${history.days.length} check-days in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  io.out(
+    `built ${opts.out}: ${config.components.length} components, ${config.checks.length} checks, ${history.days.length} check-days in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

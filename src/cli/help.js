@@ -32,16 +32,35 @@ export const optionHelp = {
 
 /** Each command: one line on what it does, and the options it takes. */
 export const commandHelp = {
-  validate: { summary: 'Check checks, site.yml, maintenance and incident files; every problem as file:line:col, exit 1 if any.', options: ['checks', 'history', 'allow-missing-secrets'] },
+  validate: {
+    summary: 'Check checks, site.yml, maintenance and incident files; every problem as file:line:col, exit 1 if any.',
+    options: ['checks', 'history', 'allow-missing-secrets'],
+  },
   probe: {
     summary: 'Probe the checks once and append the samples to history (or print them, with --dry-run).',
-    options: ['checks', 'history', 'only', 'changed-since', 'region', 'shard', 'dry-run', 'json', 'concurrency', 'allow-missing-secrets', 'output', 'untrusted'],
+    options: [
+      'checks',
+      'history',
+      'only',
+      'changed-since',
+      'region',
+      'shard',
+      'dry-run',
+      'json',
+      'concurrency',
+      'allow-missing-secrets',
+      'output',
+      'untrusted',
+    ],
   },
   run: {
     summary: 'The scheduled slot: probe every interval, commit and push the samples, plan incidents, roll up.',
     options: ['checks', 'history', 'for', 'region', 'shard', 'no-probe', 'no-incidents', 'no-rollup', 'commit', 'push', 'concurrency'],
   },
-  incidents: { summary: 'Open, update and resolve automatic incidents from the latest samples (and their GitHub issues).', options: ['checks', 'history', 'dry-run', 'json'] },
+  incidents: {
+    summary: 'Open, update and resolve automatic incidents from the latest samples (and their GitHub issues).',
+    options: ['checks', 'history', 'dry-run', 'json'],
+  },
   rollup: { summary: 'Daily rollups of complete days (idempotent); removes raw samples past the retention.', options: ['checks', 'history', 'all'] },
   build: { summary: 'Build the static site: pages, feeds, JSON API, badges.', options: ['checks', 'history', 'out'] },
   'pr-comment': { summary: 'Post the dry-run results as one comment on the pull request (updated in place).', options: ['file'] },

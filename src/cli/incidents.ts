@@ -8,7 +8,7 @@ import { DAY_MS } from '../status/vocabulary.ts';
 import { planIncidents, type Action } from '../status/incidents.ts';
 import { github } from '../github/client.ts';
 import { importComments, mirrorActions } from '../github/issues.ts';
-import { Redactor } from '../secrets/redact.ts';
+import type { Redactor } from '../secrets/redact.ts';
 import { loadOrFail } from './config.ts';
 import { annotate, type Io } from './io.ts';
 import { secretsOf } from './secrets.ts';
@@ -54,15 +54,23 @@ export async function planAndApply(opts: IncidentsOptions, io: Io, loaded?: Conf
         io.err(`warning: incident file left out: ${formatError(e)}`);
         annotate(io, opts.env, 'error', e);
       }
-      if (r.unreadable.length > 0) io.err(`warning: no new incident is opened for ${r.unreadable.join(', ')} until the incident file above is fixed (it may be about them)`);
+      if (r.unreadable.length > 0)
+        io.err(`warning: no new incident is opened for ${r.unreadable.join(', ')} until the incident file above is fixed (it may be about them)`);
     }
     return r;
   };
   const gh =
     config.incidents.github_issues && opts.env.GITHUB_TOKEN && opts.env.GITHUB_REPOSITORY && !opts.dryRun
-      ? github({ token: opts.env.GITHUB_TOKEN, repository: opts.env.GITHUB_REPOSITORY, baseUrl: opts.env.GITHUB_API_URL, waitScale: opts.githubWaitScale, log: (l) => io.err(l) })
+      ? github({
+          token: opts.env.GITHUB_TOKEN,
+          repository: opts.env.GITHUB_REPOSITORY,
+          baseUrl: opts.env.GITHUB_API_URL,
+          waitScale: opts.githubWaitScale,
+          log: (l) => io.err(l),
+        })
       : undefined;
-  if (config.incidents.github_issues && !gh && !opts.dryRun) io.err('notice: incidents.github_issues is on, but GITHUB_TOKEN or GITHUB_REPOSITORY is not set: no issues this run');
+  if (config.incidents.github_issues && !gh && !opts.dryRun)
+    io.err('notice: incidents.github_issues is on, but GITHUB_TOKEN or GITHUB_REPOSITORY is not set: no issues this run');
   const now = opts.now().getTime();
   const sync = { historyDir: opts.history, redact };
   if (gh) {
@@ -73,7 +81,18 @@ export async function planAndApply(opts: IncidentsOptions, io: Io, loaded?: Conf
   const existing = await load(true);
   const history = await readHistory(opts.history, { from: now - 2 * DAY_MS, now, capFor: coverageCap(countingOf(config)) });
   const planned = config.incidents.automatic
-    ? planIncidents({ components: componentsNow(countingOf(config), history.days, history.recent, now, occurrences(config.maintenance, config.site.time_zone, now - 2 * DAY_MS, now + 1)), incidents: existing.incidents, now, quietMs: config.incidents.quiet_period })
+    ? planIncidents({
+        components: componentsNow(
+          countingOf(config),
+          history.days,
+          history.recent,
+          now,
+          occurrences(config.maintenance, config.site.time_zone, now - 2 * DAY_MS, now + 1),
+        ),
+        incidents: existing.incidents,
+        now,
+        quietMs: config.incidents.quiet_period,
+      })
     : [];
   const actions = planned.filter((a) => a.type !== 'open' || !existing.unreadable.includes(a.component));
   if (!opts.dryRun) await applyIncidentActions(opts.history, actions, redact);
@@ -83,7 +102,10 @@ export async function planAndApply(opts: IncidentsOptions, io: Io, loaded?: Conf
   const mirror = async () => {
     if (!gh || actions.length === 0) return [];
     const site = config.site.url;
-    const r = await mirrorActions(gh, actions, (await load(false)).incidents, { ...sync, pageUrl: site ? (id) => new URL(`${config.site.base_path}incidents/${id}/`, site).href : undefined });
+    const r = await mirrorActions(gh, actions, (await load(false)).incidents, {
+      ...sync,
+      pageUrl: site ? (id) => new URL(`${config.site.base_path}incidents/${id}/`, site).href : undefined,
+    });
     for (const e of r.errors) io.err(`warning: GitHub: ${e} (the incident files are unaffected)`);
     return r.created;
   };

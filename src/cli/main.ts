@@ -14,7 +14,10 @@ type Env = Record<string, string | undefined>;
 type OptionName = keyof typeof optionHelp;
 
 const options = {
-  ...(Object.fromEntries(Object.entries(optionHelp).map(([name, [value]]) => [name, { type: value ? 'string' : 'boolean' }])) as Record<OptionName, { type: 'string' | 'boolean' }>),
+  ...(Object.fromEntries(Object.entries(optionHelp).map(([name, [value]]) => [name, { type: value ? 'string' : 'boolean' }])) as Record<
+    OptionName,
+    { type: 'string' | 'boolean' }
+  >),
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -32,78 +35,108 @@ const clock = async (env: Env) => (await import('./clock.ts')).clockFrom(env);
 /** What each command of src/cli/help.js runs. */
 const commands: Record<keyof typeof commandHelp, Run> = {
   validate: async ({ values: v, env, io }) => {
-      const { validate } = await import('./validate.ts');
-      await validate({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), env, allowMissingSecrets: flag(v, 'allow-missing-secrets') }, io);
+    const { validate } = await import('./validate.ts');
+    await validate(
+      { checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), env, allowMissingSecrets: flag(v, 'allow-missing-secrets') },
+      io,
+    );
   },
   probe: async ({ values: v, env, io, redactor }) => {
-      const { probe } = await import('./probe.ts');
-      const only = str(v, 'only', '');
-      await probe(
-        {
-          checks: str(v, 'checks', 'checks'),
-          history: str(v, 'history', 'history'),
-          only: only ? only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-          changedSince: v['changed-since'] as string | undefined,
-          region: regionName(str(v, 'region', 'default')),
-          shard: v.shard ? parseShard(v.shard as string) : undefined,
-          dryRun: flag(v, 'dry-run'),
-          json: flag(v, 'json'),
-          concurrency: positiveInt('--concurrency', str(v, 'concurrency', '32')),
-          env,
-          now: await clock(env),
-          allowMissingSecrets: flag(v, 'allow-missing-secrets'),
-          untrusted: flag(v, 'untrusted'),
-          redactor,
-          ...(v.output ? { output: v.output as string } : {}),
-        },
-        io,
-      );
+    const { probe } = await import('./probe.ts');
+    const only = str(v, 'only', '');
+    await probe(
+      {
+        checks: str(v, 'checks', 'checks'),
+        history: str(v, 'history', 'history'),
+        only: only
+          ? only
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : undefined,
+        changedSince: v['changed-since'] as string | undefined,
+        region: regionName(str(v, 'region', 'default')),
+        shard: v.shard ? parseShard(v.shard as string) : undefined,
+        dryRun: flag(v, 'dry-run'),
+        json: flag(v, 'json'),
+        concurrency: positiveInt('--concurrency', str(v, 'concurrency', '32')),
+        env,
+        now: await clock(env),
+        allowMissingSecrets: flag(v, 'allow-missing-secrets'),
+        untrusted: flag(v, 'untrusted'),
+        redactor,
+        ...(v.output ? { output: v.output as string } : {}),
+      },
+      io,
+    );
   },
   run: async ({ values: v, env, io, redactor }) => {
-      const [{ runSlot }, { parseDuration }] = await Promise.all([import('./run.ts'), import('../config/duration.ts')]);
-      const forMs = v.for ? parseDuration(v.for as string) : 0;
-      if (forMs === undefined) throw new UsageError(`--for must be a duration such as 14m, got ${JSON.stringify(v.for)}`);
-      await runSlot(
-        {
-          checks: str(v, 'checks', 'checks'),
-          history: str(v, 'history', 'history'),
-          forMs,
-          region: regionName(str(v, 'region', 'default')),
-          shard: v.shard ? parseShard(v.shard as string) : undefined,
-          probe: !flag(v, 'no-probe'),
-          incidents: !flag(v, 'no-incidents'),
-          rollup: !flag(v, 'no-rollup'),
-          commit: flag(v, 'commit'),
-          push: flag(v, 'push'),
-          concurrency: positiveInt('--concurrency', str(v, 'concurrency', '32')),
-          env,
-          now: await clock(env),
-          redactor,
-        },
-        io,
-      );
+    const [{ runSlot }, { parseDuration }] = await Promise.all([import('./run.ts'), import('../config/duration.ts')]);
+    const forMs = v.for ? parseDuration(v.for as string) : 0;
+    if (forMs === undefined) throw new UsageError(`--for must be a duration such as 14m, got ${JSON.stringify(v.for)}`);
+    await runSlot(
+      {
+        checks: str(v, 'checks', 'checks'),
+        history: str(v, 'history', 'history'),
+        forMs,
+        region: regionName(str(v, 'region', 'default')),
+        shard: v.shard ? parseShard(v.shard as string) : undefined,
+        probe: !flag(v, 'no-probe'),
+        incidents: !flag(v, 'no-incidents'),
+        rollup: !flag(v, 'no-rollup'),
+        commit: flag(v, 'commit'),
+        push: flag(v, 'push'),
+        concurrency: positiveInt('--concurrency', str(v, 'concurrency', '32')),
+        env,
+        now: await clock(env),
+        redactor,
+      },
+      io,
+    );
   },
   incidents: async ({ values: v, env, io, redactor }) => {
-      const { incidents } = await import('./incidents.ts');
-      await incidents({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), dryRun: flag(v, 'dry-run'), json: flag(v, 'json'), env, now: await clock(env), redactor }, io);
+    const { incidents } = await import('./incidents.ts');
+    await incidents(
+      {
+        checks: str(v, 'checks', 'checks'),
+        history: str(v, 'history', 'history'),
+        dryRun: flag(v, 'dry-run'),
+        json: flag(v, 'json'),
+        env,
+        now: await clock(env),
+        redactor,
+      },
+      io,
+    );
   },
   rollup: async ({ values: v, env, io }) => {
-      const { rollup } = await import('./rollup.ts');
-      await rollup({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), all: flag(v, 'all'), env, now: await clock(env) }, io);
+    const { rollup } = await import('./rollup.ts');
+    await rollup({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), all: flag(v, 'all'), env, now: await clock(env) }, io);
   },
   build: async ({ values: v, env, io, redactor }) => {
-      // Astro and Vite are heavy; only the commands that build load them.
-      const { build } = await import('./build.ts');
-      await build({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), out: str(v, 'out', 'dist'), env, now: await clock(env), redactor, ...(env.UPKEEP_SITE_URL ? { siteUrl: env.UPKEEP_SITE_URL } : {}) }, io);
+    // Astro and Vite are heavy; only the commands that build load them.
+    const { build } = await import('./build.ts');
+    await build(
+      {
+        checks: str(v, 'checks', 'checks'),
+        history: str(v, 'history', 'history'),
+        out: str(v, 'out', 'dist'),
+        env,
+        now: await clock(env),
+        redactor,
+        ...(env.UPKEEP_SITE_URL ? { siteUrl: env.UPKEEP_SITE_URL } : {}),
+      },
+      io,
+    );
   },
   'pr-comment': async ({ values: v, env, io, redactor }) => {
-      if (!v.file) throw new UsageError('pr-comment needs --file RESULTS.json (from upkeep probe --output)');
-      const { prComment } = await import('./pr-comment.ts');
-      await prComment({ file: v.file as string, env, redactor }, io);
+    if (!v.file) throw new UsageError('pr-comment needs --file RESULTS.json (from upkeep probe --output)');
+    const { prComment } = await import('./pr-comment.ts');
+    await prComment({ file: v.file as string, env, redactor }, io);
   },
   demo: async ({ values: v, env, io }) => {
-      const [{ demo }, { browserPath }] = await Promise.all([import('../demo/run.ts'), import('./probe.ts')]);
-      await demo({ port: positiveInt('--port', str(v, 'port', '4321')), days: positiveInt('--days', str(v, 'days', '90')), browserPath: browserPath(env) }, io);
+    const [{ demo }, { browserPath }] = await Promise.all([import('../demo/run.ts'), import('./probe.ts')]);
+    await demo({ port: positiveInt('--port', str(v, 'port', '4321')), days: positiveInt('--days', str(v, 'days', '90')), browserPath: browserPath(env) }, io);
   },
 };
 
@@ -130,7 +163,7 @@ export async function main(argv: string[], env: Env, rawIo: Io): Promise<number>
 }
 
 async function run(argv: string[], env: Env, io: Io, redactor: Redactor): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -154,11 +187,15 @@ async function run(argv: string[], env: Env, io: Io, redactor: Redactor): Promis
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   for (const option of Object.keys(values) as OptionName[]) {
-    if (!(help.options as readonly string[]).includes(option)) throw new UsageError(`${name} does not take --${option} (upkeep ${name} --help lists what it takes)`);
+    if (!(help.options as readonly string[]).includes(option))
+      throw new UsageError(`${name} does not take --${option} (upkeep ${name} --help lists what it takes)`);
   }
   const { secretsOf } = await import('./secrets.ts');
   const { tooShort } = await secretsOf(str(values, 'checks', 'checks'), env, redactor);
-  for (const secret of tooShort) io.err(`warning: the secret ${secret} is shorter than ${MIN_SECRET} characters; Upkeep cannot hide so short a value in what it writes without hiding ordinary words: use a longer one`);
+  for (const secret of tooShort)
+    io.err(
+      `warning: the secret ${secret} is shorter than ${MIN_SECRET} characters; Upkeep cannot hide so short a value in what it writes without hiding ordinary words: use a longer one`,
+    );
   await commands[name as keyof typeof commandHelp]({ values, env, io, redactor });
   return 0;
 }
@@ -187,7 +224,8 @@ function positiveInt(name: string, text: string): number {
 }
 
 function regionName(text: string): string {
-  if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(text)) throw new UsageError(`--region must be a lowercase name like "eu-west", got ${JSON.stringify(text)}`);
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(text))
+    throw new UsageError(`--region must be a lowercase name like "eu-west", got ${JSON.stringify(text)}`);
   return text;
 }
 

@@ -66,7 +66,11 @@ export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
   });
   if (!opts.dryRun && samples.length > 0) await appendSamples(opts.history, samples, { shard: opts.shard, redact: (t) => redactor.redact(t) });
   for (const e of errors) io.err(`upkeep: internal error probing ${e.check} (no sample recorded; please report it): ${e.message}`);
-  if (opts.output) await writeFile(opts.output, redactor.redact(JSON.stringify({ samples: samples.map(({ attachments: _, ...s }) => s), skipped: skipped.map((c) => c.id) }, null, 2)));
+  if (opts.output)
+    await writeFile(
+      opts.output,
+      redactor.redact(JSON.stringify({ samples: samples.map(({ attachments: _, ...s }) => s), skipped: skipped.map((c) => c.id) }, null, 2)),
+    );
   if (opts.json) io.out(JSON.stringify(samples, null, 2));
   else if (samples.length === 0) io.out(opts.changedSince ? `no check changed since ${opts.changedSince}` : 'no check is due');
   else io.out(summary(samples));
@@ -126,7 +130,13 @@ async function lastSampleTimes(history: string, now: Date, region: string): Prom
 function summary(samples: Sample[]): string {
   const rows = [['check', 'outcome', 'latency', 'attempts', 'reason']];
   for (const s of samples) {
-    rows.push([s.check, s.outcome, s.latencyMs === undefined ? '-' : `${s.latencyMs} ms`, String(s.attempts), s.reason ? `${s.reason}: ${s.message ?? ''}` : '']);
+    rows.push([
+      s.check,
+      s.outcome,
+      s.latencyMs === undefined ? '-' : `${s.latencyMs} ms`,
+      String(s.attempts),
+      s.reason ? `${s.reason}: ${s.message ?? ''}` : '',
+    ]);
   }
   const down = samples.filter((s) => s.outcome === 'down').length;
   return `${table(rows)}\n${samples.length} probed, ${down} down`;

@@ -8,7 +8,12 @@ export type RollupOptions = { checks: string; history: string; all: boolean; env
 /** `upkeep rollup`: daily rollups of complete days, then raw samples past the retention are removed. */
 export async function rollup(opts: RollupOptions, io: Io): Promise<void> {
   const config = await loadOrFail(opts.checks, { env: opts.env, requireEnv: false }, io);
-  const r = await rollupHistory(opts.history, { now: opts.now().getTime(), capFor: coverageCap(countingOf(config)), all: opts.all, rawDays: config.history.raw_days });
+  const r = await rollupHistory(opts.history, {
+    now: opts.now().getTime(),
+    capFor: coverageCap(countingOf(config)),
+    all: opts.all,
+    rawDays: config.history.raw_days,
+  });
   for (const w of r.warnings) io.err(`warning: ${w}`);
   io.out(
     `rolled up ${r.days.length} day${r.days.length === 1 ? '' : 's'}; ${r.monthsWritten.length ? `wrote ${r.monthsWritten.map((m) => `rollups/${m}.tsv`).join(', ')}` : 'no rollup file changed'}` +

@@ -57,7 +57,8 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
 
   const report = (r: GitResult, what: string) => {
     if (r.error) io.err(`warning: pushing ${what} failed after ${r.attempts} attempts (the commit stays local and goes with the next push): ${r.error}`);
-    else if (r.committed || r.pushed) io.out(`git: ${what} ${r.committed ? 'committed' : 'unchanged'}${r.pushed ? `, pushed${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}` : ''}`);
+    else if (r.committed || r.pushed)
+      io.out(`git: ${what} ${r.committed ? 'committed' : 'unchanged'}${r.pushed ? `, pushed${r.attempts > 1 ? ` after ${r.attempts} attempts` : ''}` : ''}`);
   };
   /** A step that must not stop the slot: its failure is reported and remembered. */
   const step = async (name: string, fn: () => Promise<void>) => {
@@ -81,7 +82,18 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
   for (;;) {
     if (opts.probe !== false) {
       const samples = await probe(
-        { checks: opts.checks, history: opts.history, region: opts.region, shard: opts.shard, dryRun: false, json: false, concurrency: opts.concurrency, env: opts.env, now: opts.now, redactor },
+        {
+          checks: opts.checks,
+          history: opts.history,
+          region: opts.region,
+          shard: opts.shard,
+          dryRun: false,
+          json: false,
+          concurrency: opts.concurrency,
+          env: opts.env,
+          now: opts.now,
+          redactor,
+        },
         io,
       );
       total += samples.length;
@@ -89,7 +101,14 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
       if (repo && samples.length > 0) {
         const where = `${opts.region}${opts.shard ? ` shard ${opts.shard.index}/${opts.shard.count}` : ''}`;
         await step('commit', async () =>
-          report(await commitAndPush(repo, { paths: [join(history, 'samples'), join(history, 'artifacts')], message: `probe: ${samples.length} samples from ${where} (round ${rounds + 1}) [skip ci]`, push: opts.push }), 'samples'),
+          report(
+            await commitAndPush(repo, {
+              paths: [join(history, 'samples'), join(history, 'artifacts')],
+              message: `probe: ${samples.length} samples from ${where} (round ${rounds + 1}) [skip ci]`,
+              push: opts.push,
+            }),
+            'samples',
+          ),
         );
       }
     }
@@ -98,7 +117,11 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
       await step('incidents', async () => {
         let result: Awaited<ReturnType<typeof planAndApply>> | undefined;
         await derived('incidents', [join(history, 'incidents')], 'incidents', async () => {
-          result = await planAndApply({ checks: opts.checks, history: opts.history, dryRun: false, json: false, env: opts.env, now: opts.now, redactor, mirror: false }, io, config);
+          result = await planAndApply(
+            { checks: opts.checks, history: opts.history, dryRun: false, json: false, env: opts.env, now: opts.now, redactor, mirror: false },
+            io,
+            config,
+          );
         });
         if (!result || result.actions.length === 0) return;
         const issues = await result.mirror();
@@ -114,7 +137,9 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
     await sleep(Math.max(0, next - Date.now()));
   }
   if (opts.rollup) {
-    await step('rollup', () => derived('rollups', [history], 'rollups', () => rollup({ checks: opts.checks, history: opts.history, all: false, env: opts.env, now: opts.now }, io)));
+    await step('rollup', () =>
+      derived('rollups', [history], 'rollups', () => rollup({ checks: opts.checks, history: opts.history, all: false, env: opts.env, now: opts.now }, io)),
+    );
   }
   io.out(`slot: ${total} samples in ${rounds} round${rounds === 1 ? '' : 's'} from ${opts.region} (${formatDuration(Date.now() - start)})`);
   if (failures.length > 0) throw new Error(`${failures.length} step${failures.length === 1 ? '' : 's'} failed: ${failures.join('; ')}`);

@@ -8,7 +8,11 @@ import { addSecretsFrom, Redactor } from '../secrets/redact.ts';
  * `${{ env.NAME }}` (read from the files' text, so a broken file still counts). The check files'
  * own text is public: pieces of a secret that also appear there are not hidden on their own.
  */
-export async function secretsOf(checksDir: string, env: Record<string, string | undefined>, into = new Redactor()): Promise<{ redactor: Redactor; tooShort: string[] }> {
+export async function secretsOf(
+  checksDir: string,
+  env: Record<string, string | undefined>,
+  into = new Redactor(),
+): Promise<{ redactor: Redactor; tooShort: string[] }> {
   const texts = await checkTexts(checksDir).catch(() => []);
   const names = new Set<string>();
   for (const text of texts) for (const ref of references(text)) if (ref.scope === 'env') names.add(ref.name);

@@ -23,12 +23,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 const show = (v: unknown) => (v === undefined ? 'nothing' : typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v)));
 
 /** Where in the file a path points: the value node, or the key when `atKey`, or the nearest existing parent. */
-export function locate(
-  doc: Document,
-  lines: LineCounter,
-  path: readonly PropertyKey[],
-  atKey = false,
-): { line: number; col: number } {
+export function locate(doc: Document, lines: LineCounter, path: readonly PropertyKey[], atKey = false): { line: number; col: number } {
   let node: unknown = doc.contents;
   let best: number = (doc.contents as Node | null)?.range?.[0] ?? 0;
   for (let i = 0; i < path.length; i++) {
@@ -143,11 +138,7 @@ export const didYouMean = (word: string, candidates: readonly string[]) => {
 };
 
 /** One zod issue → messages with their paths (an unknown-keys issue gives one per key). */
-export function describeIssue(
-  issue: z.core.$ZodIssue,
-  schema: z.ZodType,
-  data: unknown,
-): { path: PropertyKey[]; message: string; atKey?: boolean }[] {
+export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: unknown): { path: PropertyKey[]; message: string; atKey?: boolean }[] {
   const got = valueAt(data, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {

@@ -11,11 +11,9 @@ import { ID_PATTERN } from '../status/vocabulary.ts';
 export const show = (v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v)));
 
 /** Ids end up in file names and URLs, so they are kept to a safe alphabet. */
-export const id = z
-  .string({ error: (iss) => `expected an id such as "api-health", got ${show(iss.input)}` })
-  .regex(ID_PATTERN, {
-    error: (iss) => `expected an id of lowercase letters, digits and dashes (e.g. "api-health"), got ${show(iss.input)}`,
-  });
+export const id = z.string({ error: (iss) => `expected an id such as "api-health", got ${show(iss.input)}` }).regex(ID_PATTERN, {
+  error: (iss) => `expected an id of lowercase letters, digits and dashes (e.g. "api-health"), got ${show(iss.input)}`,
+});
 
 /** A duration: `30s`, `5m`, `1h`, `250ms`; stored as milliseconds. Use `durationIn` for a field, which bounds it. */
 export const duration = z
@@ -83,14 +81,16 @@ export const jsonAssertion = z.string().refine((text) => parseJsonAssertion(text
 });
 
 export const latency = {
-  degraded_over_ms: z.number().int().positive().optional().describe("Slower than this is `degraded`."),
-  down_over_ms: z.number().int().positive().optional().describe("Slower than this is `down`."),
+  degraded_over_ms: z.number().int().positive().optional().describe('Slower than this is `degraded`.'),
+  down_over_ms: z.number().int().positive().optional().describe('Slower than this is `down`.'),
 };
 
 export const hostname = z
   .string()
   .min(1)
-  .refine((h) => !/[\s/]/.test(h.replace(/\$\{\{[^}]*\}\}/g, 'x')) && !h.includes('://'), { error: (iss) => `expected a host name or address without scheme or path, e.g. "mail.example.com", got ${show(iss.input)}` });
+  .refine((h) => !/[\s/]/.test(h.replace(/\$\{\{[^}]*\}\}/g, 'x')) && !h.includes('://'), {
+    error: (iss) => `expected a host name or address without scheme or path, e.g. "mail.example.com", got ${show(iss.input)}`,
+  });
 
 export const port = z
   .number({ error: (iss) => `expected a port number 1–65535, got ${show(iss.input)}` })
@@ -105,18 +105,18 @@ export const portOrVar = z.union([port, z.string().regex(/^\$\{\{\s*vars\.[A-Za-
 
 /** Trust and identity for TLS: a private CA, and a client certificate for mutual TLS. */
 export const tlsFiles = {
-  ca_file: z.string().min(1).optional().describe("Extra trusted CA certificates (a PEM file, relative to the checks folder or absolute) for a private CA."),
-  cert: z.string().min(1).optional().describe("Client certificate (PEM) for mutual TLS; usually `${{ env.NAME }}`."),
+  ca_file: z.string().min(1).optional().describe('Extra trusted CA certificates (a PEM file, relative to the checks folder or absolute) for a private CA.'),
+  cert: z.string().min(1).optional().describe('Client certificate (PEM) for mutual TLS; usually `${{ env.NAME }}`.'),
   key: z.string().min(1).optional().describe("The client certificate's private key (PEM): must be `${{ env.NAME }}`, a repository secret."),
 };
 
 export const checkBase = {
   id: id.describe('Stable id; renaming it starts a new history.'),
-  name: z.string().min(1).describe("Shown on the page, e.g. \"REST API health\"."),
-  component: id.describe("Id of the component this check belongs to."),
+  name: z.string().min(1).describe('Shown on the page, e.g. "REST API health".'),
+  component: id.describe('Id of the component this check belongs to.'),
   description: z.string().optional().describe('A sentence about the check, for the people who keep it.'),
-  critical: z.boolean().default(true).describe("A critical check that is down puts its component in an outage; a non-critical one only degrades it."),
-  every: z.number().int().min(1).max(1_440).default(1).describe("Probe every Nth cycle of `defaults.interval`."),
+  critical: z.boolean().default(true).describe('A critical check that is down puts its component in an outage; a non-critical one only degrades it.'),
+  every: z.number().int().min(1).max(1_440).default(1).describe('Probe every Nth cycle of `defaults.interval`.'),
   timeout: durationIn('100ms', '10m').optional().describe('Per-attempt limit, e.g. "10s" (defaults.timeout when absent).'),
   retries: z.number().int().min(0).max(5).optional().describe('Re-probes of a failure before it is recorded as down (defaults.retries when absent).'),
 };

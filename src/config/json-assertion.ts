@@ -17,4 +17,3 @@ export function parseJsonAssertion(text: string): { path: (string | number)[]; o
     return undefined;
   }
 }
-

@@ -7,7 +7,18 @@ import { join, relative } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from './errors.ts';
-import { check, checksFile, component, group, maintenanceFile, maintenanceWindow, siteFile, type Check, type MaintenanceWindow, type SiteFile } from './schema.ts';
+import {
+  check,
+  checksFile,
+  component,
+  group,
+  maintenanceFile,
+  maintenanceWindow,
+  siteFile,
+  type Check,
+  type MaintenanceWindow,
+  type SiteFile,
+} from './schema.ts';
 import { parseWhen } from '../time/parse.ts';
 import { references } from './template.ts';
 import { kinds } from '../kinds/index.ts';
@@ -91,7 +102,13 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
       continue;
     }
     if (p.data === null || p.data === undefined) {
-      errors.push({ file: p.file, line: 1, col: 1, path: '', message: isSite ? 'the file is empty; it needs `site:` and `components:`' : 'the file is empty; start it with `checks:` or delete it' });
+      errors.push({
+        file: p.file,
+        line: 1,
+        col: 1,
+        path: '',
+        message: isSite ? 'the file is empty; it needs `site:` and `components:`' : 'the file is empty; start it with `checks:` or delete it',
+      });
       continue;
     }
     const schema = isSite ? siteFile : checksFile;
@@ -117,7 +134,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
       site = result.data as SiteFile;
       siteParsed = p;
     } else {
-      (result.data as z.output<typeof checksFile>).checks.forEach((check, index) => checks.push({ check, at: p, index }));
+      for (const [index, check] of (result.data as z.output<typeof checksFile>).checks.entries()) checks.push({ check, at: p, index });
     }
   }
 
@@ -167,8 +184,12 @@ async function readTexts(dir: string, names: readonly string[]): Promise<Text[]>
     const fail = (message: string) => out.push({ file, error: { file, line: 1, col: 1, path: '', message } });
     const info = await lstat(file).catch(() => undefined);
     if (!info) continue;
-    if (info.isSymbolicLink()) fail('is a symbolic link; Upkeep reads only regular files in the checks folder (a link can point outside the repository): replace it with the file itself');
-    else if (info.size > MAX_YAML_BYTES) fail(`is ${(info.size / 1024 / 1024).toFixed(1)} MB; check files may be at most ${MAX_YAML_BYTES / 1024 / 1024} MB each: split it into several files`);
+    if (info.isSymbolicLink())
+      fail(
+        'is a symbolic link; Upkeep reads only regular files in the checks folder (a link can point outside the repository): replace it with the file itself',
+      );
+    else if (info.size > MAX_YAML_BYTES)
+      fail(`is ${(info.size / 1024 / 1024).toFixed(1)} MB; check files may be at most ${MAX_YAML_BYTES / 1024 / 1024} MB each: split it into several files`);
     else out.push({ file, text: await readFile(file, 'utf8') });
   }
   return out;
@@ -301,7 +322,9 @@ function salvageSite(data: unknown): SiteFile {
   };
   const sitePart = (siteFile.shape.site as unknown as z.ZodType<SiteFile['site']>).safeParse(d.site);
   return {
-    site: sitePart.success ? sitePart.data : ({ title: '', vendor: '', base_path: '/', time_zone: 'UTC', language: 'en', languages: [], links: [] } as SiteFile['site']),
+    site: sitePart.success
+      ? sitePart.data
+      : ({ title: '', vendor: '', base_path: '/', time_zone: 'UTC', language: 'en', languages: [], links: [] } as SiteFile['site']),
     vars: part('vars') ?? {},
     defaults: part('defaults'),
     groups: salvage(d.groups, group),

@@ -19,7 +19,10 @@ const firstLine = (text: string) => text.split('\n')[0].replace(/ at line \d+, c
 
 const messageHints: [RegExp, string][] = [
   [/without - indicator/, 'this line is indented differently from the lines above it; keys of one item line up'],
-  [/Implicit keys need to be on a single line|Implicit map keys need to be followed by map values/, 'a key is missing its ":", or a value with ": " needs quotes'],
+  [
+    /Implicit keys need to be on a single line|Implicit map keys need to be followed by map values/,
+    'a key is missing its ":", or a value with ": " needs quotes',
+  ],
   [/Missing closing .?quote/, 'a quoted string is not closed'],
   [/Tabs are not allowed|tab characters/i, 'YAML indents with spaces, not tabs'],
 ];
@@ -76,7 +79,15 @@ export function parseYaml(text: string, file: string, lineShift = 0): YamlResult
     const message = String((e as Error).message ?? e);
     const first = firstAlias(doc);
     if (/alias count|resource exhaustion/i.test(message)) {
-      return { errors: [error(first, `YAML: these aliases expand to too much data (${MAX_ALIASES} alias uses or more once expanded); write the values out instead of nesting aliases`)], warnings };
+      return {
+        errors: [
+          error(
+            first,
+            `YAML: these aliases expand to too much data (${MAX_ALIASES} alias uses or more once expanded); write the values out instead of nesting aliases`,
+          ),
+        ],
+        warnings,
+      };
     }
     return { errors: [error(first, `YAML: cannot be read (${firstLine(message)})`)], warnings };
   }
@@ -89,7 +100,11 @@ function controlProblems(doc: Document): { offset: number; message: string }[] {
     visit(doc, {
       Scalar(_key, node) {
         const bad = typeof node.value === 'string' ? firstUnwanted(node.value) : undefined;
-        if (bad) problems.push({ offset: node.range?.[0] ?? 0, message: `this text holds the control character ${bad}, which pages and feeds cannot show: remove it` });
+        if (bad)
+          problems.push({
+            offset: node.range?.[0] ?? 0,
+            message: `this text holds the control character ${bad}, which pages and feeds cannot show: remove it`,
+          });
       },
     });
   } catch {
@@ -105,7 +120,10 @@ function aliasProblems(doc: Document): { offset: number; message: string }[] {
     visit(doc, {
       Alias(_key, node) {
         if (node.resolve(doc) === undefined) {
-          problems.push({ offset: node.range?.[0] ?? 0, message: `YAML: the alias *${node.source} names no anchor; define "&${node.source}" on a value above it, or write the value out` });
+          problems.push({
+            offset: node.range?.[0] ?? 0,
+            message: `YAML: the alias *${node.source} names no anchor; define "&${node.source}" on a value above it, or write the value out`,
+          });
         }
       },
     });

@@ -79,7 +79,10 @@ export async function startCrm(options: { clock?: () => number; port?: number; l
     const n = (hits.get(key) ?? 0) + 1;
     hits.set(key, n);
     if (hits.size > 10_000) hits.clear();
-    (path === '/login' || path === '/dashboard' || path === '/api/v1/pipeline' ? handleLogin(req, res, path, loginBreak) : handle(req, res, path, t, chance(`${key}:${n}`))).catch(() => res.destroy());
+    (path === '/login' || path === '/dashboard' || path === '/api/v1/pipeline'
+      ? handleLogin(req, res, path, loginBreak)
+      : handle(req, res, path, t, chance(`${key}:${n}`))
+    ).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -93,8 +93,27 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
     });
     await appendSamples(history, samples);
     const h = await readHistory(history, { from: now - 2 * DAY, now: now + 1, capFor: coverageCap(countingOf(config)) });
-    const existing = (await loadIncidents(history, config.components.map((c) => c.id))).incidents;
-    await applyIncidentActions(history, planIncidents({ components: componentsNow(countingOf(config), h.days, h.recent, now + 1, occurrences(config.maintenance, config.site.time_zone, now - 2 * DAY, now + 2)), incidents: existing, now: now + 1, quietMs: config.incidents.quiet_period }));
+    const existing = (
+      await loadIncidents(
+        history,
+        config.components.map((c) => c.id),
+      )
+    ).incidents;
+    await applyIncidentActions(
+      history,
+      planIncidents({
+        components: componentsNow(
+          countingOf(config),
+          h.days,
+          h.recent,
+          now + 1,
+          occurrences(config.maintenance, config.site.time_zone, now - 2 * DAY, now + 2),
+        ),
+        incidents: existing,
+        now: now + 1,
+        quietMs: config.incidents.quiet_period,
+      }),
+    );
     await build({ checks, history, out, env: {}, now: () => new Date(), vars: crmVars(live), siteUrl: `http://127.0.0.1:${opts.port}/` }, quiet(io));
   };
   await probeNow();
@@ -132,16 +151,31 @@ async function replayIncidents(checks: string, history: string, steps: number[],
   const all = (await Promise.all([...new Set(h.days.map((d) => d.day))].map((d) => readDay(history, d)))).flatMap((r) => r.samples);
   const byTime = new Map<string, Sample[]>();
   for (const s of all) byTime.set(s.time, [...(byTime.get(s.time) ?? []), s]);
-  let incidents = (await loadIncidents(history, config.components.map((c) => c.id))).incidents;
+  let incidents = (
+    await loadIncidents(
+      history,
+      config.components.map((c) => c.id),
+    )
+  ).incidents;
   let opened = 0;
   for (const t of steps) {
     const days = h.days.filter((d) => d.day >= new Date(t - 2 * DAY).toISOString().slice(0, 10) && d.day <= new Date(t).toISOString().slice(0, 10));
     const recent = byTime.get(new Date(t).toISOString().replace('.000Z', 'Z')) ?? [];
-    const actions = planIncidents({ components: componentsNow(countingOf(config), days, recent, t + 1, occurrences(config.maintenance, config.site.time_zone, t - 2 * DAY, t + 2)), incidents, now: t + 1, quietMs: config.incidents.quiet_period });
+    const actions = planIncidents({
+      components: componentsNow(countingOf(config), days, recent, t + 1, occurrences(config.maintenance, config.site.time_zone, t - 2 * DAY, t + 2)),
+      incidents,
+      now: t + 1,
+      quietMs: config.incidents.quiet_period,
+    });
     if (actions.length === 0) continue;
     await applyIncidentActions(history, actions);
     opened += actions.filter((a) => a.type === 'open').length;
-    incidents = (await loadIncidents(history, config.components.map((c) => c.id))).incidents;
+    incidents = (
+      await loadIncidents(
+        history,
+        config.components.map((c) => c.id),
+      )
+    ).incidents;
   }
   io.out(`demo: ${opened} incidents opened and resolved from those runs, as \`upkeep incidents\` would have`);
 }

@@ -40,7 +40,12 @@ export type SyncOptions = {
 };
 
 /** Mirrors incident actions to issues. `incidents` are the files after the actions were applied. */
-export async function mirrorActions(gh: GitHub, actions: readonly Action[], incidents: readonly Incident[], opts: SyncOptions & { pageUrl?: (id: string) => string }): Promise<SyncReport> {
+export async function mirrorActions(
+  gh: GitHub,
+  actions: readonly Action[],
+  incidents: readonly Incident[],
+  opts: SyncOptions & { pageUrl?: (id: string) => string },
+): Promise<SyncReport> {
   const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, errors: [] };
   for (const a of actions) {
     const incident = incidents.find((i) => i.id === a.id);
@@ -59,7 +64,12 @@ export async function mirrorActions(gh: GitHub, actions: readonly Action[], inci
         report.created.push({ id: incident.id, number });
         if (a.type === 'open') continue;
       }
-      await gh.rest.issues.createComment({ owner: gh.owner, repo: gh.repo, issue_number: number, body: opts.redact(`**${a.update.status}** — ${a.update.message}`) });
+      await gh.rest.issues.createComment({
+        owner: gh.owner,
+        repo: gh.repo,
+        issue_number: number,
+        body: opts.redact(`**${a.update.status}** — ${a.update.message}`),
+      });
       report.commented++;
       const state = a.type === 'resolve' ? 'closed' : a.type === 'reopen' ? 'open' : undefined;
       if (state) {
@@ -93,7 +103,13 @@ export async function importComments(gh: GitHub, incidents: readonly Incident[],
         if (!m) continue;
         const at = new Date(c.created_at).toISOString().replace('.000Z', 'Z');
         if (known.has(`${Date.parse(at)} ${login}`)) continue;
-        await appendUpdate(opts.historyDir, incident.id, { at, status: m[1].toLowerCase() as IncidentUpdate['status'], by: login, message: m[2].trim() }, {}, opts.redact);
+        await appendUpdate(
+          opts.historyDir,
+          incident.id,
+          { at, status: m[1].toLowerCase() as IncidentUpdate['status'], by: login, message: m[2].trim() },
+          {},
+          opts.redact,
+        );
         known.add(`${Date.parse(at)} ${login}`);
         report.imported++;
       }

@@ -10,14 +10,19 @@ export function commentBody(samples: readonly Sample[], skipped: readonly string
   const icon = { up: '🟢 up', degraded: '🟡 degraded', down: '🔴 down' } as const;
   // Results are shown literally (a code span: no links, images or mentions), with table pipes escaped.
   const cell = (s: string) => codeSpan(s).replace(/\|/g, '\\|');
-  const rows = samples.map((s) => `| ${cell(s.check)} | ${icon[s.outcome]} | ${s.latencyMs === undefined ? '—' : `${s.latencyMs} ms`} | ${s.attempts} | ${s.reason ? cell(`${s.reason}${s.message ? `: ${s.message}` : ''}`) : ''} |`);
+  const rows = samples.map(
+    (s) =>
+      `| ${cell(s.check)} | ${icon[s.outcome]} | ${s.latencyMs === undefined ? '—' : `${s.latencyMs} ms`} | ${s.attempts} | ${s.reason ? cell(`${s.reason}${s.message ? `: ${s.message}` : ''}`) : ''} |`,
+  );
   return [
     MARKER,
     '### Upkeep: checks in this pull request',
     '',
     validation,
     '',
-    samples.length === 0 ? 'No check was added or changed.' : ['| check | result | latency | attempts | reason |', '| --- | --- | --- | --- | --- |', ...rows].join('\n'),
+    samples.length === 0
+      ? 'No check was added or changed.'
+      : ['| check | result | latency | attempts | reason |', '| --- | --- | --- | --- | --- |', ...rows].join('\n'),
     skipped.length ? `\nNot probed (they need secrets a pull request does not get): ${skipped.map((s) => codeSpan(s)).join(', ')}` : '',
     '',
     '<sub>A dry run from the pull request runner: nothing was written to history.</sub>',
@@ -37,8 +42,8 @@ export async function upsertComment(gh: GitHub, pull: number, body: string): Pro
     return `commented on #${pull} (${data.id})`;
   } catch (error) {
     const status = (error as { status?: number }).status;
-    if (status === 403 || status === 404) return `notice: not commenting on #${pull}: the token cannot write here (a pull request from a fork gets a read-only token). ${describe(error)}`;
+    if (status === 403 || status === 404)
+      return `notice: not commenting on #${pull}: the token cannot write here (a pull request from a fork gets a read-only token). ${describe(error)}`;
     throw error;
   }
 }
-

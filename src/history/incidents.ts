@@ -5,7 +5,7 @@
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Document, isSeq, parseDocument, YAMLSeq } from 'yaml';
+import { Document, isSeq, parseDocument, type YAMLSeq } from 'yaml';
 import { describeIssue, didYouMean, formatPath, locate, type ConfigError } from '../config/errors.ts';
 import { incidentFile, linkSchemes, type IncidentFile, type IncidentUpdate } from '../config/schema.ts';
 import { parseYaml } from '../config/yaml.ts';
@@ -34,8 +34,25 @@ export async function loadIncidents(historyDir: string, componentIds: readonly s
   const dir = incidentsDir(historyDir);
   let entries: { name: string; link: boolean }[];
   if (!(await isPlainDirUnder(historyDir, dir))) {
-    const exists = await lstat(dir).then(() => true, () => false);
-    return { incidents: [], errors: exists ? [{ file: dir, line: 1, col: 1, path: '', message: 'is not a real folder (a symbolic link, or one on the way to it): incidents are read only from history/incidents itself' }] : [], unreadable: [] };
+    const exists = await lstat(dir).then(
+      () => true,
+      () => false,
+    );
+    return {
+      incidents: [],
+      errors: exists
+        ? [
+            {
+              file: dir,
+              line: 1,
+              col: 1,
+              path: '',
+              message: 'is not a real folder (a symbolic link, or one on the way to it): incidents are read only from history/incidents itself',
+            },
+          ]
+        : [],
+      unreadable: [],
+    };
   }
   try {
     entries = (await readdir(dir, { withFileTypes: true }))
@@ -77,7 +94,12 @@ export async function loadIncidents(historyDir: string, componentIds: readonly s
   return { incidents, errors, unreadable: [...unreadable] };
 }
 
-export function parseIncident(text: string, file: string, componentIds: readonly string[], markdownLinks: (markdown: string) => Link[]): { incident?: Incident; errors: ConfigError[] } {
+export function parseIncident(
+  text: string,
+  file: string,
+  componentIds: readonly string[],
+  markdownLinks: (markdown: string) => Link[],
+): { incident?: Incident; errors: ConfigError[] } {
   const m = FRONT.exec(text);
   if (!m) return { errors: [{ file, line: 1, col: 1, path: '', message: 'an incident file starts with a front matter block between "---" lines' }] };
   const y = parseYaml(m[1], file, 1);
@@ -88,25 +110,53 @@ export function parseIncident(text: string, file: string, componentIds: readonly
   const errors: ConfigError[] = result.success
     ? []
     : result.error.issues.flatMap((issue) =>
-        describeIssue(issue, incidentFile, data).map(({ path, message, atKey }) => ({ file, ...shift(locate(doc, lines, path, atKey)), path: formatPath(path), message })),
+        describeIssue(issue, incidentFile, data).map(({ path, message, atKey }) => ({
+          file,
+          ...shift(locate(doc, lines, path, atKey)),
+          path: formatPath(path),
+          message,
+        })),
       );
   // Every error at once: components and links are checked even when another field is wrong.
   const d = (data && typeof data === 'object' ? data : {}) as { components?: unknown; updates?: unknown };
   const components = Array.isArray(d.components) ? d.components : [];
   components.forEach((c, i) => {
-    if (typeof c === 'string' && !componentIds.includes(c)) errors.push({ file, ...shift(locate(doc, lines, ['components', i])), path: `components[${i}]`, message: `unknown component "${c}"${didYouMean(c, componentIds)}` });
+    if (typeof c === 'string' && !componentIds.includes(c))
+      errors.push({
+        file,
+        ...shift(locate(doc, lines, ['components', i])),
+        path: `components[${i}]`,
+        message: `unknown component "${c}"${didYouMean(c, componentIds)}`,
+      });
   });
   // Links people write must be http(s), mailto or relative: the page drops others, validate names them.
   const updates = Array.isArray(d.updates) ? d.updates : [];
-  const texts = updates.flatMap((u, i) => (u && typeof u === 'object' && typeof (u as { message?: unknown }).message === 'string' ? [{ path: ['updates', i, 'message'] as PropertyKey[], text: (u as { message: string }).message }] : []));
+  const texts = updates.flatMap((u, i) =>
+    u && typeof u === 'object' && typeof (u as { message?: unknown }).message === 'string'
+      ? [{ path: ['updates', i, 'message'] as PropertyKey[], text: (u as { message: string }).message }]
+      : [],
+  );
   for (const { path, text: markdown } of texts) {
     for (const link of markdownLinks(markdown)) {
-      if (link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme)) errors.push({ file, ...shift(locate(doc, lines, path)), path: formatPath(path), message: `the link ${JSON.stringify(link.url)} is not allowed: links must be https://, http://, mailto: or a path on the site` });
+      if (link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme))
+        errors.push({
+          file,
+          ...shift(locate(doc, lines, path)),
+          path: formatPath(path),
+          message: `the link ${JSON.stringify(link.url)} is not allowed: links must be https://, http://, mailto: or a path on the site`,
+        });
     }
   }
   const bodyLine = text.slice(0, text.length - m[2].length).split('\n').length;
   for (const link of markdownLinks(m[2])) {
-    if (link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme)) errors.push({ file, line: bodyLine + link.line - 1, col: link.col, path: '', message: `the link ${JSON.stringify(link.url)} is not allowed: links must be https://, http://, mailto: or a path on the site` });
+    if (link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme))
+      errors.push({
+        file,
+        line: bodyLine + link.line - 1,
+        col: link.col,
+        path: '',
+        message: `the link ${JSON.stringify(link.url)} is not allowed: links must be https://, http://, mailto: or a path on the site`,
+      });
   }
   if (!result.success) return { errors };
   if (errors.length > 0) return { errors };
@@ -125,7 +175,11 @@ export type Redact = (text: string) => string;
 const fenced = (update: IncidentUpdate, redact: Redact): IncidentUpdate => ({ ...update, message: redact(update.message) });
 
 /** Creates a new incident file; the caller picked an unused id. */
-export async function createIncident(historyDir: string, incident: Omit<IncidentFile, 'updates'> & { updates: IncidentUpdate[] }, redact: Redact = (t) => t): Promise<string> {
+export async function createIncident(
+  historyDir: string,
+  incident: Omit<IncidentFile, 'updates'> & { updates: IncidentUpdate[] },
+  redact: Redact = (t) => t,
+): Promise<string> {
   const file = join(incidentsDir(historyDir), `${incident.id}.md`);
   const doc = new Document({ ...incident, title: redact(incident.title), updates: incident.updates.map((u) => fenced(u, redact)) });
   await safeWriteFile(historyDir, file, render(doc, ''));
@@ -165,7 +219,11 @@ export async function applyIncidentActions(historyDir: string, actions: readonly
   const touched: string[] = [];
   for (const a of actions) {
     if (a.type === 'open') {
-      await createIncident(historyDir, { id: a.id, title: a.title, components: [a.component], impact: a.impact, automatic: true, started: a.started, updates: [a.update] }, redact);
+      await createIncident(
+        historyDir,
+        { id: a.id, title: a.title, components: [a.component], impact: a.impact, automatic: true, started: a.started, updates: [a.update] },
+        redact,
+      );
     } else {
       await appendUpdate(historyDir, a.id, a.update, 'impact' in a && a.impact ? { impact: a.impact } : {}, redact);
     }

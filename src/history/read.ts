@@ -48,7 +48,10 @@ function rollupFromRaw(day: string, samples: readonly Sample[], lasts: Map<strin
   });
 }
 
-export async function readHistory(historyDir: string, opts: { from: number; now: number; capFor: CapFor; recentDays?: number; histDays?: number }): Promise<History> {
+export async function readHistory(
+  historyDir: string,
+  opts: { from: number; now: number; capFor: CapFor; recentDays?: number; histDays?: number },
+): Promise<History> {
   const warnings: string[] = [];
   const fromDay = utcDay(opts.from - DAY_MS);
   const toDay = utcDay(opts.now);

@@ -53,7 +53,7 @@ export function parseRollup(line: string, histFrom = ''): DayRollup | undefined 
   // A year of 100 checks is 36,500 rows: this runs often, so it splits by hand rather than with regexes.
   const fields = line.split('\t');
   const [day, check, region] = fields;
-  if (!day || day.length !== 10 || !check || !region) return undefined;
+  if (day?.length !== 10 || !check || !region) return undefined;
   let cap = NaN;
   let n: number[] | undefined;
   let s: number[] | undefined;
@@ -75,7 +75,7 @@ export function parseRollup(line: string, histFrom = ''): DayRollup | undefined 
     else if (key === 'last') last = value;
   }
   const start = dayStartOf(day);
-  if (!n || n.length !== 3 || !s || s.length !== 4 || !Number.isFinite(start) || !Number.isFinite(cap)) return undefined;
+  if (n?.length !== 3 || !s || s.length !== 4 || !Number.isFinite(start) || !Number.isFinite(cap)) return undefined;
   for (const v of n) if (!Number.isFinite(v)) return undefined;
   for (const v of s) if (!Number.isFinite(v)) return undefined;
   const segments: Segment[] = [];
@@ -115,7 +115,9 @@ export function parseRollup(line: string, histFrom = ''): DayRollup | undefined 
     ...(lat && lat.length === 3 ? { latency: { p50: lat[0], p95: lat[1], p99: lat[2] } } : {}),
     hist: histogram,
     segments,
-    ...(colon > 0 && (lastOutcome === 'up' || lastOutcome === 'degraded' || lastOutcome === 'down') ? { last: { at: start + Number(last.slice(0, colon)) * 1000, outcome: lastOutcome as Outcome } } : {}),
+    ...(colon > 0 && (lastOutcome === 'up' || lastOutcome === 'degraded' || lastOutcome === 'down')
+      ? { last: { at: start + Number(last.slice(0, colon)) * 1000, outcome: lastOutcome as Outcome } }
+      : {}),
   };
 }
 

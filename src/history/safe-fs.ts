@@ -50,7 +50,8 @@ export async function safeOpenAppend(root: string, file: string): Promise<FileHa
   try {
     return await open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafePathError(`${file} is a symbolic link; Upkeep never writes through one: replace it with a regular file`);
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new UnsafePathError(`${file} is a symbolic link; Upkeep never writes through one: replace it with a regular file`);
     throw e;
   }
 }

@@ -127,19 +127,26 @@ export const cs: Messages = {
   'sla.mttd': 'Průměrná doba zjištění',
   'sla.longest': 'Nejdelší',
   'measure.title': 'Jak měříme',
-  'measure.intro': 'Tato pravidla stojí za každým číslem na této stránce. Měření, historie i výpočty jsou otevřené: surová data jsou v git repozitáři této stránky.',
+  'measure.intro':
+    'Tato pravidla stojí za každým číslem na této stránce. Měření, historie i výpočty jsou otevřené: surová data jsou v git repozitáři této stránky.',
   'measure.samples.h': 'Měření',
-  'measure.samples.p': 'Každých {interval} automatické kontroly ověří každou část služby tak, jak ji používá zákazník. Neúspěšné měření se po krátké pauze zopakuje, než se započítá, takže jeden ztracený paket není výpadek. Každý výsledek je vzorek: funguje, zhoršeno nebo nefunguje, s dobou odezvy a důvodem selhání.',
+  'measure.samples.p':
+    'Každých {interval} automatické kontroly ověří každou část služby tak, jak ji používá zákazník. Neúspěšné měření se po krátké pauze zopakuje, než se započítá, takže jeden ztracený paket není výpadek. Každý výsledek je vzorek: funguje, zhoršeno nebo nefunguje, s dobou odezvy a důvodem selhání.',
   'measure.coverage.h': 'Pokrytí a chybějící data',
-  'measure.coverage.p': 'Vzorek platí do dalšího vzorku téže kontroly, nejdéle však dvojnásobek intervalu měření. Čas, který žádný vzorek nepokrývá, je „bez dat“: zobrazuje se šedě a nikdy se nepočítá jako dostupný. U každého údaje o dostupnosti uvádíme, jakou část času jsme skutečně sledovali.',
+  'measure.coverage.p':
+    'Vzorek platí do dalšího vzorku téže kontroly, nejdéle však dvojnásobek intervalu měření. Čas, který žádný vzorek nepokrývá, je „bez dat“: zobrazuje se šedě a nikdy se nepočítá jako dostupný. U každého údaje o dostupnosti uvádíme, jakou část času jsme skutečně sledovali.',
   'measure.components.h': 'Součásti',
-  'measure.components.p': 'Součást má výpadek, když nefunguje některá z jejích kritických kontrol (někteří dodavatelé nastavují „když nefungují všechny“). Nefunkční nekritická nebo pomalá kontrola znamená snížený výkon. Kontroly z více oblastí se počítají jako výpadek jen tehdy, když se shodne většina oblastí.',
+  'measure.components.p':
+    'Součást má výpadek, když nefunguje některá z jejích kritických kontrol (někteří dodavatelé nastavují „když nefungují všechny“). Nefunkční nekritická nebo pomalá kontrola znamená snížený výkon. Kontroly z více oblastí se počítají jako výpadek jen tehdy, když se shodne většina oblastí.',
   'measure.uptime.h': 'Dostupnost',
-  'measure.uptime.p': 'Dostupnost = čas, kdy služba fungovala ÷ sledovaný čas, bez časů údržby. Snížený výkon se počítá jako dostupný a uvádí se zvlášť. Čísla se zaokrouhlují dolů, nikdy nahoru: 100 % znamená, že nic nevypadlo.',
+  'measure.uptime.p':
+    'Dostupnost = čas, kdy služba fungovala ÷ sledovaný čas, bez časů údržby. Snížený výkon se počítá jako dostupný a uvádí se zvlášť. Čísla se zaokrouhlují dolů, nikdy nahoru: 100 % znamená, že nic nevypadlo.',
   'measure.sla.h': 'SLA a kompenzace',
-  'measure.sla.p': 'Každý kalendářní měsíc ({zone}) se porovná s cílem součásti. Povolený výpadek je podíl měsíce daný cílem, bez údržby; když měsíc klesne pod hranici z tabulky kompenzací, platí daná kompenzace.',
+  'measure.sla.p':
+    'Každý kalendářní měsíc ({zone}) se porovná s cílem součásti. Povolený výpadek je podíl měsíce daný cílem, bez údržby; když měsíc klesne pod hranici z tabulky kompenzací, platí daná kompenzace.',
   'measure.times.h': 'Čas',
-  'measure.times.p': 'Všechny časy se ukládají v UTC a zobrazují v pásmu {zone}. Den v denních sloupcích je kalendářní den v tomto pásmu, při změně letního času dlouhý 23 nebo 25 hodin.',
+  'measure.times.p':
+    'Všechny časy se ukládají v UTC a zobrazují v pásmu {zone}. Den v denních sloupcích je kalendářní den v tomto pásmu, při změně letního času dlouhý 23 nebo 25 hodin.',
   'measure.credits': 'Kompenzace: pod {below} → {credit} měsíčního poplatku.',
   'subscribe.title': 'Odběr',
   'subscribe.rss': 'RSS',

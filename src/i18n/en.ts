@@ -126,19 +126,26 @@ export const en = {
   'sla.mttd': 'Mean time to detect',
   'sla.longest': 'Longest',
   'measure.title': 'How we measure',
-  'measure.intro': 'These are the rules behind every number on this page. The probes, the history and the counting are open: the raw samples are in this page’s git repository.',
+  'measure.intro':
+    'These are the rules behind every number on this page. The probes, the history and the counting are open: the raw samples are in this page’s git repository.',
   'measure.samples.h': 'Samples',
-  'measure.samples.p': 'Every {interval}, automated checks probe each part of the service the way a customer would. A failing probe is tried again (with a short pause) before it counts, so one lost packet does not become an outage. Each result is a sample: up, degraded or down, with how long it took and why it failed.',
+  'measure.samples.p':
+    'Every {interval}, automated checks probe each part of the service the way a customer would. A failing probe is tried again (with a short pause) before it counts, so one lost packet does not become an outage. Each result is a sample: up, degraded or down, with how long it took and why it failed.',
   'measure.coverage.h': 'Coverage and no data',
-  'measure.coverage.p': 'A sample stands for the time until the next sample of the same check, but never for more than twice the probe interval. Time no sample covers is “no data”: shown grey, and never counted as up. Every uptime figure is shown with the share of the time we actually observed.',
+  'measure.coverage.p':
+    'A sample stands for the time until the next sample of the same check, but never for more than twice the probe interval. Time no sample covers is “no data”: shown grey, and never counted as up. Every uptime figure is shown with the share of the time we actually observed.',
   'measure.components.h': 'Components',
-  'measure.components.p': 'A component is in an outage when one of its critical checks is down (some vendors configure “when all are down”). A down check that is not critical, or a slow one, is degraded performance. Checks run from several regions count as down only when most regions agree.',
+  'measure.components.p':
+    'A component is in an outage when one of its critical checks is down (some vendors configure “when all are down”). A down check that is not critical, or a slow one, is degraded performance. Checks run from several regions count as down only when most regions agree.',
   'measure.uptime.h': 'Uptime',
-  'measure.uptime.p': 'Uptime = time available ÷ time observed, with maintenance windows left out of both. Degraded performance counts as available and is reported separately. Figures are truncated, never rounded up: 100 % means nothing was down.',
+  'measure.uptime.p':
+    'Uptime = time available ÷ time observed, with maintenance windows left out of both. Degraded performance counts as available and is reported separately. Figures are truncated, never rounded up: 100 % means nothing was down.',
   'measure.sla.h': 'SLA and credits',
-  'measure.sla.p': 'Each calendar month ({zone}) is compared with the component’s target. The allowed downtime is the target’s share of the month minus maintenance; when the month falls below a threshold in the credit table, that credit applies.',
+  'measure.sla.p':
+    'Each calendar month ({zone}) is compared with the component’s target. The allowed downtime is the target’s share of the month minus maintenance; when the month falls below a threshold in the credit table, that credit applies.',
   'measure.times.h': 'Times',
-  'measure.times.p': 'All times are stored in UTC and shown in {zone}. A day on the daily bars is a calendar day in that zone, 23 or 25 hours long on daylight-saving changes.',
+  'measure.times.p':
+    'All times are stored in UTC and shown in {zone}. A day on the daily bars is a calendar day in that zone, 23 or 25 hours long on daylight-saving changes.',
   'measure.credits': 'Credits: below {below} → {credit} of the monthly fee.',
   'subscribe.title': 'Subscribe',
   'subscribe.rss': 'RSS',

@@ -127,19 +127,26 @@ export const ptBR: Messages = {
   'sla.mttd': 'Tempo médio de detecção',
   'sla.longest': 'Mais longo',
   'measure.title': 'Como medimos',
-  'measure.intro': 'Estas são as regras por trás de cada número desta página. As verificações, o histórico e a contagem são abertos: as amostras brutas estão no repositório git desta página.',
+  'measure.intro':
+    'Estas são as regras por trás de cada número desta página. As verificações, o histórico e a contagem são abertos: as amostras brutas estão no repositório git desta página.',
   'measure.samples.h': 'Amostras',
-  'measure.samples.p': 'A cada {interval}, verificações automáticas testam cada parte do serviço como um cliente faria. Uma verificação que falha é repetida (após uma pequena pausa) antes de contar, para que um pacote perdido não vire uma interrupção. Cada resultado é uma amostra: no ar, degradado ou fora do ar, com quanto tempo levou e por que falhou.',
+  'measure.samples.p':
+    'A cada {interval}, verificações automáticas testam cada parte do serviço como um cliente faria. Uma verificação que falha é repetida (após uma pequena pausa) antes de contar, para que um pacote perdido não vire uma interrupção. Cada resultado é uma amostra: no ar, degradado ou fora do ar, com quanto tempo levou e por que falhou.',
   'measure.coverage.h': 'Cobertura e ausência de dados',
-  'measure.coverage.p': 'Uma amostra vale até a próxima amostra da mesma verificação, mas nunca mais que o dobro do intervalo. O tempo que nenhuma amostra cobre é “sem dados”: aparece em cinza e nunca conta como disponível. Cada número de disponibilidade vem com a parcela do tempo que realmente observamos.',
+  'measure.coverage.p':
+    'Uma amostra vale até a próxima amostra da mesma verificação, mas nunca mais que o dobro do intervalo. O tempo que nenhuma amostra cobre é “sem dados”: aparece em cinza e nunca conta como disponível. Cada número de disponibilidade vem com a parcela do tempo que realmente observamos.',
   'measure.components.h': 'Componentes',
-  'measure.components.p': 'Um componente está em interrupção quando uma de suas verificações críticas está fora do ar (alguns fornecedores configuram “quando todas estão fora”). Uma verificação não crítica fora do ar, ou lenta, é desempenho degradado. Verificações feitas de várias regiões só contam como fora do ar quando a maioria das regiões concorda.',
+  'measure.components.p':
+    'Um componente está em interrupção quando uma de suas verificações críticas está fora do ar (alguns fornecedores configuram “quando todas estão fora”). Uma verificação não crítica fora do ar, ou lenta, é desempenho degradado. Verificações feitas de várias regiões só contam como fora do ar quando a maioria das regiões concorda.',
   'measure.uptime.h': 'Disponibilidade',
-  'measure.uptime.p': 'Disponibilidade = tempo disponível ÷ tempo observado, sem as janelas de manutenção. Desempenho degradado conta como disponível e é informado à parte. Os números são truncados, nunca arredondados para cima: 100 % significa que nada ficou fora do ar.',
+  'measure.uptime.p':
+    'Disponibilidade = tempo disponível ÷ tempo observado, sem as janelas de manutenção. Desempenho degradado conta como disponível e é informado à parte. Os números são truncados, nunca arredondados para cima: 100 % significa que nada ficou fora do ar.',
   'measure.sla.h': 'SLA e créditos',
-  'measure.sla.p': 'Cada mês do calendário ({zone}) é comparado com a meta do componente. A indisponibilidade permitida é a parcela do mês dada pela meta, sem a manutenção; quando o mês fica abaixo de um limite da tabela de créditos, aplica-se o crédito correspondente.',
+  'measure.sla.p':
+    'Cada mês do calendário ({zone}) é comparado com a meta do componente. A indisponibilidade permitida é a parcela do mês dada pela meta, sem a manutenção; quando o mês fica abaixo de um limite da tabela de créditos, aplica-se o crédito correspondente.',
   'measure.times.h': 'Horários',
-  'measure.times.p': 'Todos os horários são guardados em UTC e mostrados em {zone}. Um dia nas barras diárias é um dia do calendário nesse fuso, com 23 ou 25 horas nas mudanças de horário de verão.',
+  'measure.times.p':
+    'Todos os horários são guardados em UTC e mostrados em {zone}. Um dia nas barras diárias é um dia do calendário nesse fuso, com 23 ou 25 horas nas mudanças de horário de verão.',
   'measure.credits': 'Créditos: abaixo de {below} → {credit} da mensalidade.',
   'subscribe.title': 'Assinar',
   'subscribe.rss': 'RSS',

@@ -4,7 +4,9 @@ import { feeds, maintenanceCalendar } from '../site/feeds.ts';
 
 /** history.rss / history.atom, components/<id>/history.rss / .atom, and maintenance.ics. */
 const files: Record<string, { body: string; type: string }> = {
-  ...Object.fromEntries(Object.entries(feeds(view)).map(([path, body]) => [path, { body, type: path.endsWith('.rss') ? 'application/rss+xml' : 'application/atom+xml' }])),
+  ...Object.fromEntries(
+    Object.entries(feeds(view)).map(([path, body]) => [path, { body, type: path.endsWith('.rss') ? 'application/rss+xml' : 'application/atom+xml' }]),
+  ),
   'maintenance.ics': { body: maintenanceCalendar(view), type: 'text/calendar' },
 };
 

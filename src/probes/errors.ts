@@ -71,7 +71,8 @@ export function reasonOf(error: unknown): { reason: string; message: string } {
     if (x.name === 'TimeoutError' || x.name === 'AbortError') return { reason: 'timeout', message: 'no complete answer within the timeout' };
     if (x.code && codes[x.code]) return { reason: codes[x.code], message: messages[codes[x.code]] ?? x.message ?? x.code };
     // llhttp's "Invalid EOF state": the server closed the connection in the middle of the response.
-    if (x.name === 'HTTPParserError' && /Invalid EOF state/.test(x.message ?? '')) return { reason: 'econnreset', message: 'the connection closed in the middle of the response' };
+    if (x.name === 'HTTPParserError' && /Invalid EOF state/.test(x.message ?? ''))
+      return { reason: 'econnreset', message: 'the connection closed in the middle of the response' };
     if (x.code?.startsWith('HPE_') || x.name === 'HTTPParserError') {
       const detail = /\(([^)]*)\)\s*$/.exec(x.message ?? '')?.[1];
       return { reason: 'bad_response', message: `the answer is not valid HTTP${detail ? ` (${detail})` : ''}` };

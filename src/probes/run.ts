@@ -36,7 +36,16 @@ export type RunOptions = {
 /** `errors`: checks whose probe threw — Upkeep's bug, not the target's outage, so they get no sample. */
 export type RunResult = { samples: Sample[]; errors: { check: string; message: string }[] };
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Browser journeys get a longer default budget than single requests. */
 const BROWSER_TIMEOUT = 60_000;
@@ -49,7 +58,9 @@ export async function probeChecks(config: Config, checks: readonly Check[], opti
   const browser = async () => {
     const { chromium } = await import('playwright');
     // A pull request's journeys also get no WebRTC over UDP, which no request route can see.
-    const args = options.untrusted ? [...CHROMIUM_ARGS, '--force-webrtc-ip-handling-policy=disable_non_proxied_udp', '--webrtc-ip-handling-policy=disable_non_proxied_udp'] : CHROMIUM_ARGS;
+    const args = options.untrusted
+      ? [...CHROMIUM_ARGS, '--force-webrtc-ip-handling-policy=disable_non_proxied_udp', '--webrtc-ip-handling-policy=disable_non_proxied_udp']
+      : CHROMIUM_ARGS;
     launched ??= chromium.launch({ executablePath: options.browserPath, args });
     return launched;
   };

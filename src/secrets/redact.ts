@@ -170,7 +170,7 @@ function foldView(view: View): View {
   const folded = fold(view.text);
   if (folded === view.text) return view;
   if (folded.length === view.text.length) return { text: folded, start: view.start, end: view.end };
-  return decodeWith(view, /[^]/, (t, i) => [fold(t[i]), 1]) ?? view;
+  return decodeWith(view, /[\s\S]/, (t, i) => [fold(t[i]), 1]) ?? view;
 }
 
 function identity(text: string): View {
@@ -240,7 +240,43 @@ const unescapeBackslash = (view: View) =>
     return [escapes[next] ?? next, 2];
   });
 
-const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', sol: '/', bsol: '\\', percnt: '%', plus: '+', equals: '=', num: '#', excl: '!', dollar: '$', lpar: '(', rpar: ')', colon: ':', semi: ';', comma: ',', period: '.', quest: '?', commat: '@', lsqb: '[', rsqb: ']', lcub: '{', rcub: '}', grave: '`', tilde: '~', verbar: '|', ast: '*', hyphen: '-', lowbar: '_', Hat: '^', NewLine: '\n', Tab: '\t' };
+const named: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  sol: '/',
+  bsol: '\\',
+  percnt: '%',
+  plus: '+',
+  equals: '=',
+  num: '#',
+  excl: '!',
+  dollar: '$',
+  lpar: '(',
+  rpar: ')',
+  colon: ':',
+  semi: ';',
+  comma: ',',
+  period: '.',
+  quest: '?',
+  commat: '@',
+  lsqb: '[',
+  rsqb: ']',
+  lcub: '{',
+  rcub: '}',
+  grave: '`',
+  tilde: '~',
+  verbar: '|',
+  ast: '*',
+  hyphen: '-',
+  lowbar: '_',
+  Hat: '^',
+  NewLine: '\n',
+  Tab: '\t',
+};
 
 /** HTML character references: named, decimal and hexadecimal, with or without leading zeros. */
 const decodeEntities = (view: View) =>

@@ -31,7 +31,14 @@ export function badges(view: SiteView): Record<string, string> {
     const status = { label, message: words[c.status], color: colours[c.status] };
     const w = c.windows['30d'];
     const uptime = formatUptime(w, 'en');
-    const uptimeColour = w.uptime === undefined ? colours.nodata : w.uptime >= c.slaTarget ? colours.operational : w.uptime >= c.slaTarget - 1 ? colours.degraded_performance : colours.major_outage;
+    const uptimeColour =
+      w.uptime === undefined
+        ? colours.nodata
+        : w.uptime >= c.slaTarget
+          ? colours.operational
+          : w.uptime >= c.slaTarget - 1
+            ? colours.degraded_performance
+            : colours.major_outage;
     const up = { label: `${label} uptime 30d`, message: uptime ?? 'no data', color: uptimeColour };
     out[`${c.id}.svg`] = makeBadge(status);
     out[`${c.id}.json`] = publicJson({ schemaVersion: 1, label: status.label, message: status.message, color: status.color.slice(1) });

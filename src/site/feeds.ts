@@ -21,7 +21,7 @@ const stateWords: Record<string, string> = {
 
 type Item = { id: string; title: string; link: string; date: Date; published: Date; content: string; description: string };
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function incidentItem(view: SiteView, i: IncidentView): Item {
   const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -32,7 +32,7 @@ function incidentItem(view: SiteView, i: IncidentView): Item {
     link: pageUrl(view, `incidents/${i.id}/`),
     date: new Date(i.updatedAt),
     published: new Date(i.createdAt),
-    content: `<p>Affected: ${i.components.map((c) => escape(c.name)).join(', ')}</p>\n${content}`,
+    content: `<p>Affected: ${i.components.map((c) => escapeHtml(c.name)).join(', ')}</p>\n${content}`,
     description: i.updates[0].text.slice(0, 300),
   };
 }
@@ -46,7 +46,7 @@ function maintenanceItem(view: SiteView, m: MaintenanceView): Item {
     link: pageUrl(view, `maintenance/#${m.id}`),
     date: new Date(m.status === 'scheduled' ? m.start : updated),
     published: new Date(m.start),
-    content: `<p><strong>${stateWords[m.status]}</strong>: ${escape(range)}</p>\n<p>Affected: ${m.components.map((c) => escape(view.components.find((x) => x.id === c)?.name ?? c)).join(', ')}</p>\n${m.description ? markdownToHtml(m.description) : ''}`,
+    content: `<p><strong>${stateWords[m.status]}</strong>: ${escapeHtml(range)}</p>\n<p>Affected: ${m.components.map((c) => escapeHtml(view.components.find((x) => x.id === c)?.name ?? c)).join(', ')}</p>\n${m.description ? markdownToHtml(m.description) : ''}`,
     description: `${stateWords[m.status]}: ${range}`,
   };
 }
@@ -80,7 +80,10 @@ function buildFeed(view: SiteView, path: string, component?: string): Feed {
 /** Every feed, path → body: all incidents and maintenance, and one pair per component. */
 export function feeds(view: SiteView): Record<string, string> {
   const out: Record<string, string> = {};
-  const pairs: [string, string | undefined][] = [['history', undefined], ...view.components.map((c) => [`components/${c.id}/history`, c.id] as [string, string])];
+  const pairs: [string, string | undefined][] = [
+    ['history', undefined],
+    ...view.components.map((c) => [`components/${c.id}/history`, c.id] as [string, string]),
+  ];
   for (const [path, component] of pairs) {
     const feed = buildFeed(view, path, component);
     out[`${path}.rss`] = feed.rss2();

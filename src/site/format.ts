@@ -6,13 +6,19 @@ const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
 function dates(lang: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `d${lang}${JSON.stringify(options)}`;
   let f = cache.get(key);
-  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(lang, options)));
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, options);
+    cache.set(key, f);
+  }
   return f as Intl.DateTimeFormat;
 }
 function numbers(lang: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `n${lang}${JSON.stringify(options)}`;
   let f = cache.get(key);
-  if (!f) cache.set(key, (f = new Intl.NumberFormat(lang, options)));
+  if (!f) {
+    f = new Intl.NumberFormat(lang, options);
+    cache.set(key, f);
+  }
   return f as Intl.NumberFormat;
 }
 

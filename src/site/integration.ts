@@ -20,7 +20,9 @@ export function upkeepSite(viewFile: string): AstroIntegration {
                 name: 'upkeep-view',
                 resolveId: (id: string) => (id === ID ? `\0${ID}` : undefined),
                 load: (id: string) =>
-                  id === `\0${ID}` ? `import { readFileSync } from 'node:fs';\nexport default JSON.parse(readFileSync(${JSON.stringify(viewFile)}, 'utf8'));` : undefined,
+                  id === `\0${ID}`
+                    ? `import { readFileSync } from 'node:fs';\nexport default JSON.parse(readFileSync(${JSON.stringify(viewFile)}, 'utf8'));`
+                    : undefined,
               },
             ],
           },

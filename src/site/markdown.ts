@@ -27,5 +27,9 @@ export function markdownToText(text: string): string {
 
 /** One-line plain text (titles, names) with angle brackets escaped. */
 export function plainLine(text: string): string {
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;').trim();
+  return text
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .trim();
 }

@@ -34,7 +34,10 @@ export function relativeData(lang: string): RelativeData {
     [-1, 1].map((sign) =>
       categories.map((category) => {
         const n = sample(category) ?? sample('other') ?? 2;
-        return rtf.formatToParts(sign * n, unit).map((p) => (p.type === 'integer' ? '#' : p.value)).join('');
+        return rtf
+          .formatToParts(sign * n, unit)
+          .map((p) => (p.type === 'integer' ? '#' : p.value))
+          .join('');
       }),
     ),
   );
@@ -50,15 +53,15 @@ export function relativeData(lang: string): RelativeData {
 /**
  * The phrase for a time `ms` milliseconds from now (negative: in the past), whole units counted
  * towards zero. This function runs in the page as it is written here (Base.astro inlines its
- * source), so it keeps to plain old JavaScript.
+ * source), so it keeps to JavaScript every browser runs (no types it would not strip).
  */
 export function formatRelative(data: RelativeData, ms: number): string {
-  var lengths = [31536e6, 2592e6, 864e5, 36e5, 6e4];
-  for (var i = 0; i < lengths.length; i++) {
-    var n = Math.trunc(Math.abs(ms) / lengths[i]);
+  const lengths = [31536e6, 2592e6, 864e5, 36e5, 6e4];
+  for (let i = 0; i < lengths.length; i++) {
+    const n = Math.trunc(Math.abs(ms) / lengths[i]);
     if (n >= 1) {
-      var category = n < 100 ? Number(data.p[n]) : data.o;
-      var digits = String(n).replace(/\d/g, function (c) { return data.d[Number(c)]; });
+      const category = n < 100 ? Number(data.p[n]) : data.o;
+      const digits = String(n).replace(/\d/g, (c) => data.d[Number(c)]);
       return data.u[i][ms < 0 ? 0 : 1][category].replace('#', digits);
     }
   }

@@ -7,7 +7,18 @@ import type { Check } from '../config/schema.ts';
 import type { Interval, WindowStats } from '../status/component.ts';
 import { componentTimelines, countingOf, groupBy } from '../status/components.ts';
 import { intervalsFor, maintenanceStatus, occurrences, type Occurrence } from '../status/maintenance.ts';
-import { dailyBars, outages, responseStats, slaMonths, uptimeWindows, type DayBar, type Outage, type ResponseStats, type SlaMonth, type WindowName } from '../status/report.ts';
+import {
+  dailyBars,
+  outages,
+  responseStats,
+  slaMonths,
+  uptimeWindows,
+  type DayBar,
+  type Outage,
+  type ResponseStats,
+  type SlaMonth,
+  type WindowName,
+} from '../status/report.ts';
 import { exactPercentiles, type DayRollup, type Latency } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
 import { stateAt, type CheckState, type Segment } from '../status/timeline.ts';
@@ -163,13 +174,24 @@ export function buildViewModel({ config, days, recent, now, incidents: incidentF
       windows: uptimeWindows(timeline, windows, to),
       bars: dailyBars(timeline, windows, config.site.time_zone, to, 90).map((b) => ({
         ...b,
-        incidents: incidents.filter((i) => i.components.some((c) => c.id === component.id) && Date.parse(i.started) < b.end && Date.parse(i.resolvedAt ?? now.toISOString()) >= b.start).length,
+        incidents: incidents.filter(
+          (i) => i.components.some((c) => c.id === component.id) && Date.parse(i.started) < b.end && Date.parse(i.resolvedAt ?? now.toISOString()) >= b.start,
+        ).length,
       })),
-      sla: slaMonths(timeline, windows, { timeZone: config.sla.time_zone, target: component.sla ?? config.sla.target, credits: config.sla.credits, now: to, from: firstData(days) ?? to }),
+      sla: slaMonths(timeline, windows, {
+        timeZone: config.sla.time_zone,
+        target: component.sla ?? config.sla.target,
+        credits: config.sla.credits,
+        now: to,
+        from: firstData(days) ?? to,
+      }),
       outages: outages(timeline, windows, to).slice(-50),
       checks: timelines.map(({ check, timeline: tl }) => checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to)),
       incidents: incidents.filter((i) => i.components.some((c) => c.id === component.id)).map((i) => i.id),
-      incidentMonths: monthsBack(config.sla.time_zone, to, 12).map(({ month, start, end }) => ({ month, ...incidentMetrics(incidentFiles, component.id, start, end) })),
+      incidentMonths: monthsBack(config.sla.time_zone, to, 12).map(({ month, start, end }) => ({
+        month,
+        ...incidentMetrics(incidentFiles, component.id, start, end),
+      })),
     };
   });
 
@@ -265,7 +287,9 @@ function incidentView(i: Incident, config: Config, now: number): IncidentView {
     createdAt: toIso(first),
     updatedAt: toIso(last),
     ...(resolvedAt ? { resolvedAt: toIso(resolvedAt), durationMs: Date.parse(resolvedAt) - Date.parse(started) } : { durationMs: now - Date.parse(started) }),
-    updates: [...sorted].reverse().map((u) => ({ at: toIso(u.at), status: u.status, ...(u.by ? { by: u.by } : {}), html: markdownToHtml(u.message), text: markdownToText(u.message) })),
+    updates: [...sorted]
+      .reverse()
+      .map((u) => ({ at: toIso(u.at), status: u.status, ...(u.by ? { by: u.by } : {}), html: markdownToHtml(u.message), text: markdownToText(u.message) })),
     ...(i.body ? { bodyHtml: markdownToHtml(i.body) } : {}),
   };
 }
@@ -275,7 +299,7 @@ function monthsBack(timeZone: string, now: number, count: number) {
   const c = civil(now, timeZone);
   const out: { month: string; start: number; end: number }[] = [];
   for (let k = 0; k < count; k++) {
-    const m = ((c.month - 1 - k) % 12 + 12) % 12;
+    const m = (((c.month - 1 - k) % 12) + 12) % 12;
     const y = c.year + Math.floor((c.month - 1 - k) / 12);
     out.push({ month: `${y}-${String(m + 1).padStart(2, '0')}`, ...monthRange(y, m + 1, timeZone) });
   }
@@ -336,15 +360,22 @@ function checkView(check: Check, timeline: Segment<CheckState>[], days: readonly
     }),
     recent: last24.map((s) => ({ time: s.time, outcome: s.outcome, ...(s.latencyMs !== undefined ? { latencyMs: s.latencyMs } : {}) })),
     regions: [...new Set(days.map((d) => d.region))].sort(),
-    byRegion: [...groupBy(last24, (s) => s.region)].sort((a, b) => a[0].localeCompare(b[0])).map(([region, list]) => {
-      const l = list[list.length - 1];
-      const answered = list.filter((s) => s.outcome !== 'down' && s.latencyMs !== undefined).map((s) => s.latencyMs!);
-      return {
-        region,
-        last: { time: l.time, outcome: l.outcome, ...(l.latencyMs !== undefined ? { latencyMs: l.latencyMs } : {}), ...(l.reason ? { reason: l.reason } : {}) },
-        ...(answered.length ? { p50: exactPercentiles(answered).p50 } : {}),
-      };
-    }),
+    byRegion: [...groupBy(last24, (s) => s.region)]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([region, list]) => {
+        const l = list[list.length - 1];
+        const answered = list.filter((s) => s.outcome !== 'down' && s.latencyMs !== undefined).map((s) => s.latencyMs!);
+        return {
+          region,
+          last: {
+            time: l.time,
+            outcome: l.outcome,
+            ...(l.latencyMs !== undefined ? { latencyMs: l.latencyMs } : {}),
+            ...(l.reason ? { reason: l.reason } : {}),
+          },
+          ...(answered.length ? { p50: exactPercentiles(answered).p50 } : {}),
+        };
+      }),
   };
 }
 

@@ -72,12 +72,7 @@ export type WindowStats = {
 };
 
 /** The counting rules applied to one window: uptime with maintenance excluded, and coverage beside it. */
-export function windowStats(
-  timeline: readonly Segment<ComponentStatus>[],
-  maintenance: readonly Interval[],
-  from: number,
-  to: number,
-): WindowStats {
+export function windowStats(timeline: readonly Segment<ComponentStatus>[], maintenance: readonly Interval[], from: number, to: number): WindowStats {
   const clipped = splitByMaintenance(timeline, maintenance, from, to);
   const d = durations(clipped.outside, from, to);
   const inMaintenance = durations(clipped.inside, from, to);

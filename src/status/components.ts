@@ -26,7 +26,12 @@ export type Counting<C extends CheckRef = CheckRef> = {
   intervalMs: number;
 };
 
-export const countingOf = (config: Config): Counting<Config['checks'][number]> => ({ components: config.components, checks: config.checks, quorum: config.defaults.quorum, intervalMs: config.defaults.interval });
+export const countingOf = (config: Config): Counting<Config['checks'][number]> => ({
+  components: config.components,
+  checks: config.checks,
+  quorum: config.defaults.quorum,
+  intervalMs: config.defaults.interval,
+});
 
 /** How long one sample of a check counts for: twice the interval it is expected at. */
 export const coverageCap = (counting: Pick<Counting, 'checks' | 'intervalMs'>) => {
@@ -43,7 +48,10 @@ export function quorumTimeline(days: readonly DayRollup[], from: number, to: num
   return combine(timelines, from, to, quorumRule(quorum));
 }
 
-export type ComponentTimelines<C> = Map<string, { timeline: Segment<ComponentStatus>[]; checks: { check: C; role: { critical: boolean }; timeline: Segment<CheckState>[] }[] }>;
+export type ComponentTimelines<C> = Map<
+  string,
+  { timeline: Segment<ComponentStatus>[]; checks: { check: C; role: { critical: boolean }; timeline: Segment<CheckState>[] }[] }
+>;
 
 /** Each component's timeline and its checks' timelines over [from, to). */
 export function componentTimelines<C extends CheckRef>(counting: Counting<C>, days: readonly DayRollup[], from: number, to: number): ComponentTimelines<C> {
@@ -63,7 +71,13 @@ export function componentTimelines<C extends CheckRef>(counting: Counting<C>, da
  * checks' latest samples say): what incident planning needs. `maintenance` are the occurrences
  * around now.
  */
-export function componentsNow(counting: Counting, days: readonly DayRollup[], recent: readonly Sample[], now: number, maintenance: readonly Occurrence[]): ComponentNow[] {
+export function componentsNow(
+  counting: Counting,
+  days: readonly DayRollup[],
+  recent: readonly Sample[],
+  now: number,
+  maintenance: readonly Occurrence[],
+): ComponentNow[] {
   const timelines = componentTimelines(counting, days, now - 2 * DAY_MS, now);
   const latest = new Map<string, Sample>();
   for (const s of recent) latest.set(s.check, s);

@@ -5,7 +5,6 @@
 import type { Measurement } from './measurement.ts';
 import type { Outcome } from './vocabulary.ts';
 
-
 /**
  * `message` may quote what the target sent (a header's value, a JSON value, a reply line); `public`
  * says which expectation failed using only the check's own words and numbers, for output anyone
@@ -13,7 +12,12 @@ import type { Outcome } from './vocabulary.ts';
  */
 export type Verdict = { outcome: Outcome; reason?: string; message?: string; public?: string };
 
-export const failed = (outcome: Outcome, reason: string, message: string, publicMessage: string): Verdict => ({ outcome, reason, message, public: publicMessage });
+export const failed = (outcome: Outcome, reason: string, message: string, publicMessage: string): Verdict => ({
+  outcome,
+  reason,
+  message,
+  public: publicMessage,
+});
 
 export type Judge<C, M> = (check: C, measured: M, now: Date) => Verdict;
 

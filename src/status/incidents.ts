@@ -21,7 +21,9 @@ export type ComponentNow = {
   reason?: string;
 };
 
-type IncidentLike = Pick<IncidentFile, 'id' | 'components' | 'impact' | 'automatic' | 'started'> & { updates: Pick<IncidentUpdate, 'at' | 'status' | 'by' | 'component_status'>[] };
+type IncidentLike = Pick<IncidentFile, 'id' | 'components' | 'impact' | 'automatic' | 'started'> & {
+  updates: Pick<IncidentUpdate, 'at' | 'status' | 'by' | 'component_status'>[];
+};
 
 export type Action =
   | { type: 'open'; id: string; component: string; title: string; impact: Impact; started: string; update: IncidentUpdate }
@@ -68,7 +70,13 @@ export function planIncidents(input: { components: readonly ComponentNow[]; inci
         actions.push({
           type: 'reopen',
           id: lastResolved.i.id,
-          update: { at, status: 'investigating', by: BY_UPKEEP, component_status: c.status as IncidentUpdate['component_status'], message: `${c.name} is failing again: ${words[c.status]}${reason}. Re-opened, as it recovered only ${formatDuration(input.now - Date.parse(lastResolved.last.at))} ago.` },
+          update: {
+            at,
+            status: 'investigating',
+            by: BY_UPKEEP,
+            component_status: c.status as IncidentUpdate['component_status'],
+            message: `${c.name} is failing again: ${words[c.status]}${reason}. Re-opened, as it recovered only ${formatDuration(input.now - Date.parse(lastResolved.last.at))} ago.`,
+          },
           ...(impact !== lastResolved.i.impact ? { impact } : {}),
         });
         continue;
@@ -83,10 +91,18 @@ export function planIncidents(input: { components: readonly ComponentNow[]; inci
         title: `${c.name}: ${words[c.status].replace(/^an? /, '')}`,
         impact: impactOf[c.status]!,
         started: iso(since),
-        update: { at, status: 'investigating', by: BY_UPKEEP, component_status: c.status as IncidentUpdate['component_status'], message: `Our checks show ${words[c.status]} of ${c.name} since ${hhmm(since)}${reason}. We are investigating.` },
+        update: {
+          at,
+          status: 'investigating',
+          by: BY_UPKEEP,
+          component_status: c.status as IncidentUpdate['component_status'],
+          message: `Our checks show ${words[c.status]} of ${c.name} since ${hhmm(since)}${reason}. We are investigating.`,
+        },
       });
     } else if (bad && open) {
-      const seen = byTime(open.updates).filter((u) => u.component_status).pop()?.component_status;
+      const seen = byTime(open.updates)
+        .filter((u) => u.component_status)
+        .pop()?.component_status;
       if (seen === c.status) continue;
       const worse = statusRank[c.status] > statusRank[seen ?? 'operational'];
       const impact = raise(open.impact, impactOf[c.status]);
@@ -94,7 +110,13 @@ export function planIncidents(input: { components: readonly ComponentNow[]; inci
         type: 'update',
         id: open.id,
         // Keep the status people gave it (identified, monitoring); only the words change.
-        update: { at, status: incidentStatus(open), by: BY_UPKEEP, component_status: c.status as IncidentUpdate['component_status'], message: `${worse ? 'Worse' : 'Better'}: ${c.name} now shows ${words[c.status]}${seen ? `, after ${words[seen]}` : ''}${reason}.` },
+        update: {
+          at,
+          status: incidentStatus(open),
+          by: BY_UPKEEP,
+          component_status: c.status as IncidentUpdate['component_status'],
+          message: `${worse ? 'Worse' : 'Better'}: ${c.name} now shows ${words[c.status]}${seen ? `, after ${words[seen]}` : ''}${reason}.`,
+        },
         ...(impact !== open.impact ? { impact } : {}),
       });
     } else if (c.status === 'operational' && open) {
@@ -102,7 +124,13 @@ export function planIncidents(input: { components: readonly ComponentNow[]; inci
       actions.push({
         type: 'resolve',
         id: open.id,
-        update: { at, status: 'resolved', by: BY_UPKEEP, component_status: 'operational', message: `${c.name} is operating normally again. The problem lasted ${formatDuration(input.now - start)} (${hhmm(start)} to ${hhmm(input.now)}).` },
+        update: {
+          at,
+          status: 'resolved',
+          by: BY_UPKEEP,
+          component_status: 'operational',
+          message: `${c.name} is operating normally again. The problem lasted ${formatDuration(input.now - start)} (${hhmm(start)} to ${hhmm(input.now)}).`,
+        },
       });
     }
   }
@@ -128,14 +156,21 @@ export type IncidentMetrics = {
 };
 
 /** Metrics over the incidents touching a component that started in [from, to). */
-export function incidentMetrics(incidents: readonly Pick<IncidentFile, 'components' | 'started' | 'updates'>[], component: string, from: number, to: number): IncidentMetrics {
-  const mine = incidents.filter((i) => i.components.includes(component)).map((i) => {
-    const sorted = byTime(i.updates);
-    const opened = Date.parse(sorted[0].at);
-    const started = i.started ? Date.parse(i.started) : opened;
-    const last = sorted[sorted.length - 1];
-    return { started, opened, resolved: last.status === 'resolved' ? Date.parse(last.at) : undefined };
-  });
+export function incidentMetrics(
+  incidents: readonly Pick<IncidentFile, 'components' | 'started' | 'updates'>[],
+  component: string,
+  from: number,
+  to: number,
+): IncidentMetrics {
+  const mine = incidents
+    .filter((i) => i.components.includes(component))
+    .map((i) => {
+      const sorted = byTime(i.updates);
+      const opened = Date.parse(sorted[0].at);
+      const started = i.started ? Date.parse(i.started) : opened;
+      const last = sorted[sorted.length - 1];
+      return { started, opened, resolved: last.status === 'resolved' ? Date.parse(last.at) : undefined };
+    });
   const inRange = mine.filter((i) => i.started >= from && i.started < to);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
   const detect = inRange.map((i) => i.opened - i.started);

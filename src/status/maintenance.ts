@@ -4,7 +4,6 @@ import { weekdays, type MaintenanceStatus } from './vocabulary.ts';
 import { parseWhen } from '../time/parse.ts';
 import { addDays, civil, instant, startOfDay, type Civil } from '../time/tz.ts';
 
-
 /** One occurrence of a window (a one-off window has exactly one). */
 export type Occurrence = {
   /** Stable: the window id, plus the local date for recurring windows. */

@@ -49,7 +49,13 @@ export type DayBar = {
 };
 
 /** One bar per local day (23, 24 or 25 hours long), the last `count` days up to `now`. */
-export function dailyBars(timeline: readonly Segment<ComponentStatus>[], maintenance: readonly Interval[], timeZone: string, now: number, count = 90): DayBar[] {
+export function dailyBars(
+  timeline: readonly Segment<ComponentStatus>[],
+  maintenance: readonly Interval[],
+  timeZone: string,
+  now: number,
+  count = 90,
+): DayBar[] {
   const bars: DayBar[] = [];
   const today = startOfDay(now, timeZone);
   for (let i = count - 1; i >= 0; i--) {

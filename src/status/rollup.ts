@@ -6,7 +6,6 @@ import { DAY_MS, type Outcome } from './vocabulary.ts';
 import type { Sample } from './sample.ts';
 import { sampleTimeline, durations, type CheckState, type Segment } from './timeline.ts';
 
-
 export type Latency = { p50: number; p95: number; p99: number };
 
 export type DayRollup = {

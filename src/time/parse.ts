@@ -29,7 +29,8 @@ export function impossibleTime(text: string): string | undefined {
   if (minute > 59) return `there is no minute ${minute} (00–59)`;
   if (second > 59) return `there is no second ${second} (00–59)`;
   const offset = m[7] && m[7] !== 'Z' ? /^[+-](\d{2}):?(\d{2})$/.exec(m[7]) : undefined;
-  if (offset && (Number(offset[2]) > 59 || Number(offset[1]) * 60 + Number(offset[2]) > 14 * 60)) return `the offset ${m[7]} is not a UTC offset (−14:00 to +14:00)`;
+  if (offset && (Number(offset[2]) > 59 || Number(offset[1]) * 60 + Number(offset[2]) > 14 * 60))
+    return `the offset ${m[7]} is not a UTC offset (−14:00 to +14:00)`;
   return undefined;
 }
 

@@ -23,7 +23,10 @@ function time(args: string[], env: Record<string, string> = {}): number {
 }
 
 function median(args: string[], env: () => Record<string, string> = () => ({})): number {
-  return percentile(Array.from({ length: RUNS }, () => time(args, env())), 50);
+  return percentile(
+    Array.from({ length: RUNS }, () => time(args, env())),
+    50,
+  );
 }
 
 const warmCache = mkdtempSync(join(tmpdir(), 'upkeep-cc-'));

@@ -28,7 +28,10 @@ const checksDir = join(root, 'checks');
 /** Runs the real CLI in its own process; returns wall ms and peak RSS MB. */
 function timed(args: string[]): { ms: number; rssMb: number; out: string } {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { env: { ...process.env, UPKEEP_NOW: new Date(NOW).toISOString() }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], {
+    env: { ...process.env, UPKEEP_NOW: new Date(NOW).toISOString() },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`upkeep ${args.join(' ')} failed: ${r.stderr}`);
   const lines = r.stderr.toString().trim().split('\n');
@@ -41,7 +44,20 @@ function samplesAt(t: number): Sample[] {
   for (let c = 0; c < CHECKS; c++) {
     // A little weather: a down sample now and then, latency that wanders.
     const down = (t / STEP + c * 7) % 997 === 0;
-    out.push(down ? { time, check: `check-${c}`, region: 'default', outcome: 'down', attempts: 3, reason: 'timeout', message: 'no complete answer within 10000 ms' } : { time, check: `check-${c}`, region: 'default', outcome: 'up', latencyMs: 30 + ((t / STEP + c) % 170), attempts: 1, status: 200, phases: { dns: 0, connect: 1, ttfb: 28 } });
+    out.push(
+      down
+        ? { time, check: `check-${c}`, region: 'default', outcome: 'down', attempts: 3, reason: 'timeout', message: 'no complete answer within 10000 ms' }
+        : {
+            time,
+            check: `check-${c}`,
+            region: 'default',
+            outcome: 'up',
+            latencyMs: 30 + ((t / STEP + c) % 170),
+            attempts: 1,
+            status: 200,
+            phases: { dns: 0, connect: 1, ttfb: 28 },
+          },
+    );
   }
   return out;
 }
@@ -61,7 +77,10 @@ try {
   await mkdir(checksDir, { recursive: true });
   const components = Array.from({ length: Math.ceil(CHECKS / 4) }, (_, i) => `  - id: component-${i}\n    name: Component ${i}\n`).join('');
   await writeFile(join(checksDir, 'site.yml'), `site:\n  title: Bench\n  vendor: Bench\nhistory:\n  raw_days: 400\ncomponents:\n${components}`);
-  const checks = Array.from({ length: CHECKS }, (_, i) => `  - id: check-${i}\n    name: Check ${i}\n    component: component-${Math.floor(i / 4)}\n    kind: http\n    url: http://127.0.0.1:9/${i}\n`).join('');
+  const checks = Array.from(
+    { length: CHECKS },
+    (_, i) => `  - id: check-${i}\n    name: Check ${i}\n    component: component-${Math.floor(i / 4)}\n    kind: http\n    url: http://127.0.0.1:9/${i}\n`,
+  ).join('');
   await writeFile(join(checksDir, 'checks.yml'), `checks:\n${checks}`);
 
   const year = join(root, 'year');
@@ -71,16 +90,24 @@ try {
   await generate(month, 30);
   const generateMs = performance.now() - t0;
   const samples = CHECKS * DAYS * (DAY / STEP);
-  console.log(`generated ${(samples / 1e6).toFixed(1)} M samples (${CHECKS} checks × ${DAYS} days × 288) in ${round(generateMs / 1000, 1)} s — generated for load, not probed`);
+  console.log(
+    `generated ${(samples / 1e6).toFixed(1)} M samples (${CHECKS} checks × ${DAYS} days × 288) in ${round(generateMs / 1000, 1)} s — generated for load, not probed`,
+  );
 
-  if (process.env.BENCH_STOP_AFTER_ROLLUP) { timed(['rollup', '--all', '--checks', checksDir, '--history', year]); throw new Error(`stopped; data in ${root}`); }
+  if (process.env.BENCH_STOP_AFTER_ROLLUP) {
+    timed(['rollup', '--all', '--checks', checksDir, '--history', year]);
+    throw new Error(`stopped; data in ${root}`);
+  }
   const rollupYear = timed(['rollup', '--all', '--checks', checksDir, '--history', year]);
   timed(['rollup', '--all', '--checks', checksDir, '--history', month]);
   console.log(`rollup --all of the year: ${round(rollupYear.ms / 1000, 1)} s, peak RSS ${round(rollupYear.rssMb)} MB`);
 
   const builds: Record<string, { ms: number; rssMb: number }[]> = { month: [], year: [] };
   for (let i = 0; i < 3; i++) {
-    for (const [name, dir] of [['month', month], ['year', year]] as const) {
+    for (const [name, dir] of [
+      ['month', month],
+      ['year', year],
+    ] as const) {
       const b = timed(['build', '--checks', checksDir, '--history', dir, '--out', join(root, `dist-${name}`)]);
       builds[name].push({ ms: b.ms, rssMb: b.rssMb });
     }
@@ -89,7 +116,9 @@ try {
   const build = { month: best(builds.month), year: best(builds.year) };
   const buildRatio = build.year.ms / build.month.ms;
   console.log(`upkeep build, 30 days: ${round(build.month.ms / 1000, 2)} s, peak RSS ${round(build.month.rssMb)} MB`);
-  console.log(`upkeep build, ${DAYS} days: ${round(build.year.ms / 1000, 2)} s, peak RSS ${round(build.year.rssMb)} MB (ratio ${round(buildRatio, 3)}, target ≤ 1.2; RSS target < 1500 MB)`);
+  console.log(
+    `upkeep build, ${DAYS} days: ${round(build.year.ms / 1000, 2)} s, peak RSS ${round(build.year.rssMb)} MB (ratio ${round(buildRatio, 3)}, target ≤ 1.2; RSS target < 1500 MB)`,
+  );
 
   // Git: one simulated week of 5-minute probe runs, each appending its lines and committing.
   const repo = join(root, 'repo');
@@ -111,7 +140,9 @@ try {
   git('gc', '-q');
   const sizePack = Number(/size-pack: (\d+)/.exec(git('count-objects', '-v').toString())![1]) * 1024;
   const perCheckDay = sizePack / CHECKS / 7;
-  console.log(`git: ${commits} commits (one week of 5-minute runs) in ${round((performance.now() - t0) / 1000, 1)} s; packed ${round(sizePack / 1024)} KiB after gc = ${round(perCheckDay)} bytes per check per day (target ≤ 4096)`);
+  console.log(
+    `git: ${commits} commits (one week of 5-minute runs) in ${round((performance.now() - t0) / 1000, 1)} s; packed ${round(sizePack / 1024)} KiB after gc = ${round(perCheckDay)} bytes per check per day (target ≤ 4096)`,
+  );
 
   console.log(
     JSON.stringify({

@@ -38,7 +38,10 @@ try {
     join(checks, 'site.yml'),
     `site:\n  title: Bench CRM Status\n  vendor: Bench CRM\n  url: https://status.bench.example.com\n  time_zone: Europe/Prague\ngroups:\n${groups.map((g) => `  - id: ${g}\n    name: Group ${g}\n`).join('')}components:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: component-${i}\n    name: Component number ${i}\n    group: ${groups[i % 3]}\n`).join('')}`,
   );
-  await writeFile(join(checks, 'checks.yml'), `checks:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: check-${i}\n    name: Check ${i}\n    component: component-${i}\n    kind: http\n    url: http://127.0.0.1:9/${i}\n`).join('')}`);
+  await writeFile(
+    join(checks, 'checks.yml'),
+    `checks:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: check-${i}\n    name: Check ${i}\n    component: component-${i}\n    kind: http\n    url: http://127.0.0.1:9/${i}\n`).join('')}`,
+  );
   // 90 days, a sample every 5 minutes; now and then an outage or a slow hour, so bars differ.
   for (let day = NOW - 90 * DAY; day < NOW; day += DAY) {
     const lines: string[] = [];
@@ -46,7 +49,16 @@ try {
       for (let c = 0; c < COMPONENTS; c++) {
         const k = Math.floor(t / STEP) + c * 131;
         const outcome = k % 2011 < 6 ? 'down' : k % 1499 < 12 ? 'degraded' : 'up';
-        lines.push(formatSampleLine({ time: new Date(t).toISOString().replace('.000Z', 'Z'), check: `check-${c}`, region: 'default', outcome, attempts: outcome === 'down' ? 3 : 1, ...(outcome === 'down' ? { reason: 'timeout' } : { latencyMs: 40 + (k % 90) }) }));
+        lines.push(
+          formatSampleLine({
+            time: new Date(t).toISOString().replace('.000Z', 'Z'),
+            check: `check-${c}`,
+            region: 'default',
+            outcome,
+            attempts: outcome === 'down' ? 3 : 1,
+            ...(outcome === 'down' ? { reason: 'timeout' } : { latencyMs: 40 + (k % 90) }),
+          }),
+        );
       }
     }
     const file = dayFile(history, new Date(day).toISOString().slice(0, 10), 'default');
@@ -77,38 +89,73 @@ try {
   const home = await transfer('index.html');
   const component = await transfer('components/component-0/index.html');
   const incidentsPage = await transfer('incidents/index.html');
-  console.log(`home page, ${COMPONENTS} components with 90-day bars: ${home.gzipKb} KB gzip (${home.rawKb} KB raw) in ${home.requests} requests — ${round(home.gzipKb / COMPONENTS, 2)} KB per component (target ≤ 40 KB)`);
+  console.log(
+    `home page, ${COMPONENTS} components with 90-day bars: ${home.gzipKb} KB gzip (${home.rawKb} KB raw) in ${home.requests} requests — ${round(home.gzipKb / COMPONENTS, 2)} KB per component (target ≤ 40 KB)`,
+  );
   console.log(`component page: ${component.gzipKb} KB gzip; incident history: ${incidentsPage.gzipKb} KB gzip`);
 
-  const result: Record<string, unknown> = { bench: 'page', generated: true, components: COMPONENTS, homeGzipKb: home.gzipKb, homeRawKb: home.rawKb, homeRequests: home.requests, componentGzipKb: component.gzipKb };
+  const result: Record<string, unknown> = {
+    bench: 'page',
+    generated: true,
+    components: COMPONENTS,
+    homeGzipKb: home.gzipKb,
+    homeRawKb: home.rawKb,
+    homeRequests: home.requests,
+    componentGzipKb: component.gzipKb,
+  };
   if (process.env.LIGHTHOUSE) {
     const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
-    const incident = execFileSync('ls', [join(out, 'incidents')]).toString().split('\n').find((n) => /^\d{4}-\d{2}-\d{2}-/.test(n));
+    const incident = execFileSync('ls', [join(out, 'incidents')])
+      .toString()
+      .split('\n')
+      .find((n) => /^\d{4}-\d{2}-\d{2}-/.test(n));
     const scores: Record<string, Record<string, number>> = {};
     // Lighthouse's scores move from run to run on a busy machine (its own advice: take the median of
     // several runs). Each page is measured LIGHTHOUSE_RUNS times (default 3); every run is printed.
     const runs = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
-    for (const [name, path] of [['home', ''], ['component', 'components/component-0/'], ['incident', `incidents/${incident}/`]]) {
+    for (const [name, path] of [
+      ['home', ''],
+      ['component', 'components/component-0/'],
+      ['incident', `incidents/${incident}/`],
+    ]) {
       const all: { scores: Record<string, number>; metrics: string; tbt: number }[] = [];
       for (let i = 0; i < runs; i++) {
         const report = join(root, `${name}-${i}.json`);
         // Asynchronously: the preview server lives in this process and must keep answering.
         await new Promise<void>((resolve, reject) => {
-          const child = spawn('npx', ['--yes', 'lighthouse@13', `http://127.0.0.1:${server.port}/${path}`, '--quiet', '--output=json', `--output-path=${report}`, '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync'], {
-            env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
-            stdio: ['ignore', 'ignore', 'inherit'],
-          });
+          const child = spawn(
+            'npx',
+            [
+              '--yes',
+              'lighthouse@13',
+              `http://127.0.0.1:${server.port}/${path}`,
+              '--quiet',
+              '--output=json',
+              `--output-path=${report}`,
+              '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync',
+            ],
+            {
+              env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+              stdio: ['ignore', 'ignore', 'inherit'],
+            },
+          );
           child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lighthouse exited ${code}`))));
         });
         const lh = JSON.parse(await readFile(report, 'utf8'));
         const scores = Object.fromEntries(Object.entries(lh.categories as Record<string, { score: number }>).map(([k, v]) => [k, Math.round(v.score * 100)]));
-        const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'].map((id) => `${id} ${lh.audits[id]?.displayValue ?? '?'}`).join(', ');
+        const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index']
+          .map((id) => `${id} ${lh.audits[id]?.displayValue ?? '?'}`)
+          .join(', ');
         console.log(`lighthouse ${name} run ${i + 1}/${runs}: ${JSON.stringify(scores)} — ${metrics}`);
         all.push({ scores, metrics, tbt: lh.audits['total-blocking-time']?.numericValue ?? 0 });
       }
       // The median run by performance score (then blocking time), reported whole.
       const median = [...all].sort((a, b) => a.scores.performance - b.scores.performance || b.tbt - a.tbt)[Math.floor(all.length / 2)];
-      scores[name] = { ...median.scores, performanceMin: Math.min(...all.map((r) => r.scores.performance)), performanceMax: Math.max(...all.map((r) => r.scores.performance)) };
+      scores[name] = {
+        ...median.scores,
+        performanceMin: Math.min(...all.map((r) => r.scores.performance)),
+        performanceMax: Math.max(...all.map((r) => r.scores.performance)),
+      };
       console.log(`lighthouse ${name}, median of ${runs}: ${JSON.stringify(median.scores)} — ${median.metrics}`);
     }
     await server.stop();

@@ -23,7 +23,10 @@ const dir = await mkdtemp(join(tmpdir(), 'upkeep-bench-'));
 
 try {
   await writeFile(join(dir, 'site.yml'), `site:\n  title: Bench\n  vendor: Bench\nvars:\n  base: ${base}\ncomponents:\n  - id: api\n    name: API\n`);
-  const checks = Array.from({ length: CHECKS }, (_, i) => `  - id: c${i}\n    name: c${i}\n    component: api\n    kind: http\n    url: \${{ vars.base }}/delay/${DELAY}?i=${i}\n`);
+  const checks = Array.from(
+    { length: CHECKS },
+    (_, i) => `  - id: c${i}\n    name: c${i}\n    component: api\n    kind: http\n    url: \${{ vars.base }}/delay/${DELAY}?i=${i}\n`,
+  );
   await writeFile(join(dir, 'checks.yml'), `checks:\n${checks.join('')}`);
   const { config } = await loadConfig(dir, { env: {} });
   if (!config) throw new Error('bench config did not load');
@@ -39,7 +42,13 @@ try {
   };
   const upkeep = async () => {
     const t0 = performance.now();
-    const { samples } = await probeChecks(config, config.checks, { now: () => new Date(), wait: async () => {}, env: {}, region: 'bench', concurrency: CONCURRENCY });
+    const { samples } = await probeChecks(config, config.checks, {
+      now: () => new Date(),
+      wait: async () => {},
+      env: {},
+      region: 'bench',
+      concurrency: CONCURRENCY,
+    });
     const down = samples.filter((s) => s.outcome !== 'up').length;
     if (down > 0) throw new Error(`${down} samples not up`);
     return performance.now() - t0;
@@ -56,9 +65,13 @@ try {
   const ratio = wall.upkeep / wall.bare;
 
   // Peak memory of the real CLI doing the same 1,000 checks.
-  const timed = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, 'src/cli/upkeep.js', 'probe', '--checks', dir, '--dry-run', '--json', '--concurrency', String(CONCURRENCY)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const timed = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%M', process.execPath, 'src/cli/upkeep.js', 'probe', '--checks', dir, '--dry-run', '--json', '--concurrency', String(CONCURRENCY)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const rssKb = Number(timed.stderr.toString().trim().split('\n').pop());
 
   // Timing accuracy: each probe request is also timed by undici's own diagnostics channel
@@ -80,7 +93,12 @@ try {
     }
     const within = diffs.filter((d) => d.diff <= Math.max(2, 0.02 * d.bareMs)).length;
     const ds = diffs.map((d) => d.diff);
-    accuracy[`${delay}ms`] = { samples: count, within: round(within / count, 3), medianDiffMs: round(percentile(ds, 50)), p95DiffMs: round(percentile(ds, 95)) };
+    accuracy[`${delay}ms`] = {
+      samples: count,
+      within: round(within / count, 3),
+      medianDiffMs: round(percentile(ds, 50)),
+      p95DiffMs: round(percentile(ds, 95)),
+    };
   }
   diagnostics.unsubscribe('undici:request:create', onCreate);
   diagnostics.unsubscribe('undici:request:trailers', onDone);
@@ -90,8 +108,21 @@ try {
   console.log(`  upkeep probe run   ${round(wall.upkeep)} ms  (ratio ${round(ratio, 3)}, target ≤ 1.3)`);
   console.log(`  peak RSS of \`upkeep probe --dry-run\` with the same checks: ${round(rssKb / 1024, 1)} MB (target ≤ 250)`);
   console.log("Timing accuracy (share of samples within max(2 ms, 2 %) of undici's own timing of the same request; target ≥ 0.95):");
-  for (const [delay, a] of Object.entries(accuracy)) console.log(`  ${delay.padStart(7)}: ${a.within} of ${a.samples} samples, |Δ| median ${a.medianDiffMs} ms, p95 ${a.p95DiffMs} ms`);
-  console.log(JSON.stringify({ bench: 'probe', checks: CHECKS, delayMs: DELAY, concurrency: CONCURRENCY, bareMs: round(wall.bare), upkeepMs: round(wall.upkeep), ratio: round(ratio, 3), peakRssMb: round(rssKb / 1024, 1), accuracy }));
+  for (const [delay, a] of Object.entries(accuracy))
+    console.log(`  ${delay.padStart(7)}: ${a.within} of ${a.samples} samples, |Δ| median ${a.medianDiffMs} ms, p95 ${a.p95DiffMs} ms`);
+  console.log(
+    JSON.stringify({
+      bench: 'probe',
+      checks: CHECKS,
+      delayMs: DELAY,
+      concurrency: CONCURRENCY,
+      bareMs: round(wall.bare),
+      upkeepMs: round(wall.upkeep),
+      ratio: round(ratio, 3),
+      peakRssMb: round(rssKb / 1024, 1),
+      accuracy,
+    }),
+  );
 } finally {
   child.kill();
   await rm(dir, { recursive: true, force: true });

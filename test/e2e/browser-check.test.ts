@@ -36,7 +36,10 @@ const JOURNEY = `checks:
 describe('browser checks: a CRM sign-in journey in Chromium', async () => {
   const crm = await startCrm();
   after(() => crm.close());
-  const checks = await writeTree({ 'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url).replace('vendor: Test CRM', 'vendor: Pipewell CRM')}defaults:\n  retry_backoff: 1ms\n`, 'a.yml': JOURNEY });
+  const checks = await writeTree({
+    'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url).replace('vendor: Test CRM', 'vendor: Pipewell CRM')}defaults:\n  retry_backoff: 1ms\n`,
+    'a.yml': JOURNEY,
+  });
   const env = { CRM_USER: DEMO_USER, CRM_PASSWORD: DEMO_PASSWORD, UPKEEP_CHROMIUM: chromiumPath() ?? '' };
 
   const probeWith = async (mode: LoginBreak) => {
@@ -109,7 +112,10 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
 
   it('a failed journey is re-run before it counts, like any check', async () => {
     crm.setLoginBreak('missing');
-    const retrying = await writeTree({ 'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url).replace('vendor: Test CRM', 'vendor: Pipewell CRM')}defaults:\n  retry_backoff: 1ms\n`, 'a.yml': JOURNEY.replace('retries: 0', 'retries: 1') });
+    const retrying = await writeTree({
+      'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url).replace('vendor: Test CRM', 'vendor: Pipewell CRM')}defaults:\n  retry_backoff: 1ms\n`,
+      'a.yml': JOURNEY.replace('retries: 0', 'retries: 1'),
+    });
     const r = await upkeep(['probe', '--checks', retrying, '--dry-run', '--json'], env);
     assert.equal(JSON.parse(r.stdout)[0].attempts, 2);
   });
@@ -124,7 +130,10 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
     const r = await upkeep(['probe', '--checks', many, '--history', history, '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     const samples = JSON.parse(r.stdout) as { outcome: string }[];
-    assert.deepEqual(samples.map((s) => s.outcome), ['up', 'up', 'up', 'up', 'up']);
+    assert.deepEqual(
+      samples.map((s) => s.outcome),
+      ['up', 'up', 'up', 'up', 'up'],
+    );
   });
 
   it('no screenshot while any form of a secret shows anywhere: iframes, srcdoc, shadow roots (open or closed), another origin, the address', async () => {
@@ -139,8 +148,12 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
         '/inner': html(`<p>${esc(secret)}</p>`),
         '/iframe': html('<iframe src="/inner"></iframe>'),
         '/srcdoc': html(`<iframe srcdoc="${esc(`<p>${esc(secret)}</p>`)}"></iframe>`),
-        '/open-shadow': html(`<div id="h"></div><script>document.getElementById('h').attachShadow({mode:'open'}).innerHTML = ${JSON.stringify(`<p>${esc(secret)}</p>`)};</script>`),
-        '/closed-shadow': html(`<div id="h"></div><script>document.getElementById('h').attachShadow({mode:'closed'}).innerHTML = ${JSON.stringify(`<p>${esc(secret)}</p>`)};</script>`),
+        '/open-shadow': html(
+          `<div id="h"></div><script>document.getElementById('h').attachShadow({mode:'open'}).innerHTML = ${JSON.stringify(`<p>${esc(secret)}</p>`)};</script>`,
+        ),
+        '/closed-shadow': html(
+          `<div id="h"></div><script>document.getElementById('h').attachShadow({mode:'closed'}).innerHTML = ${JSON.stringify(`<p>${esc(secret)}</p>`)};</script>`,
+        ),
         '/other-origin': html(`<iframe src="${url.replace('127.0.0.1', 'localhost')}/inner"></iframe>`),
         '/address': html('<p>Nothing to see here either</p>'),
         '/field': html(`<input value="${esc(encodeURIComponent(secret))}">`),
@@ -164,7 +177,15 @@ describe('browser checks: a CRM sign-in journey in Chromium', async () => {
     const { config } = await loadConfig(dir, { env: {} });
     const redactor = new Redactor();
     redactor.add(secret);
-    const { samples } = await probeChecks(config!, config!.checks, { now: () => new Date(), wait: async () => {}, env: {}, region: 'default', concurrency: 2, browserPath: chromiumPath(), redactor });
+    const { samples } = await probeChecks(config!, config!.checks, {
+      now: () => new Date(),
+      wait: async () => {},
+      env: {},
+      region: 'default',
+      concurrency: 2,
+      browserPath: chromiumPath(),
+      redactor,
+    });
     for (const [i, c] of cases.entries()) {
       const s = samples.find((x) => x.check === `page-${i}`)!;
       assert.equal(s.reason, 'browser_expect_text', `${c.page}: ${s.message}`);

@@ -11,7 +11,11 @@ import { buildFixtureSite, HOSTILE } from '../helpers/site-fixture.ts';
 const REFERENCE = new URL('../fixtures/statuspage/', import.meta.url).pathname;
 
 /** What a Statuspage client reads from summary.json: the same code runs on real Statuspage payloads. */
-function readSummary(summary: { status: { indicator: string; description: string }; components: { name: string; status: string; group: boolean }[]; incidents: { name: string; impact: string; incident_updates: { body: string }[] }[] }) {
+function readSummary(summary: {
+  status: { indicator: string; description: string };
+  components: { name: string; status: string; group: boolean }[];
+  incidents: { name: string; impact: string; incident_updates: { body: string }[] }[];
+}) {
   return {
     indicator: summary.status.indicator,
     description: summary.status.description,
@@ -48,7 +52,10 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
   const incidentFiles = (await readdir(join(site.history, 'incidents'))).filter((f) => f.endsWith('.md'));
 
   it('has automatic incidents from the outage, and the person-written one', () => {
-    assert.ok(incidentFiles.some((f) => /^2026-11-21-api\.md$/.test(f)), incidentFiles.join(', '));
+    assert.ok(
+      incidentFiles.some((f) => /^2026-11-21-api\.md$/.test(f)),
+      incidentFiles.join(', '),
+    );
     assert.ok(incidentFiles.includes('2026-11-22-hostile.md'));
   });
 
@@ -66,7 +73,10 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
       const investigatingAt = api.content.indexOf('Investigating');
       assert.ok(resolvedAt >= 0 && investigatingAt > resolvedAt, api.content);
       const updated = feed.entries.map((e) => Date.parse(e.updated));
-      assert.deepEqual(updated, [...updated].sort((a, b) => b - a));
+      assert.deepEqual(
+        updated,
+        [...updated].sort((a, b) => b - a),
+      );
       assert.ok(feed.entries.some((e) => e.title === '[In progress] Running now'));
       assert.ok(feed.entries.some((e) => e.title === '[Scheduled] Upcoming upgrade'));
       assert.equal(feed.entries.length, incidentFiles.length + 3);
@@ -102,10 +112,26 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats.default(ajv);
     const validate = ajv.compile(JSON.parse(await readFile(new URL('../fixtures/statuspage-v2.schema.json', import.meta.url), 'utf8')));
-    for (const ref of ['summary.githubstatus.json', 'summary.instructure.json', 'summary.claude.json', 'components.coinbase.json', 'incidents.githubstatus.json', 'scheduled-maintenances.claude.json']) {
+    for (const ref of [
+      'summary.githubstatus.json',
+      'summary.instructure.json',
+      'summary.claude.json',
+      'components.coinbase.json',
+      'incidents.githubstatus.json',
+      'scheduled-maintenances.claude.json',
+    ]) {
       assert.ok(validate(JSON.parse(await readFile(join(REFERENCE, ref), 'utf8'))), `${ref}: ${ajv.errorsText(validate.errors)}`);
     }
-    for (const path of ['summary', 'status', 'components', 'incidents', 'incidents/unresolved', 'scheduled-maintenances', 'scheduled-maintenances/upcoming', 'scheduled-maintenances/active']) {
+    for (const path of [
+      'summary',
+      'status',
+      'components',
+      'incidents',
+      'incidents/unresolved',
+      'scheduled-maintenances',
+      'scheduled-maintenances/upcoming',
+      'scheduled-maintenances/active',
+    ]) {
       const body = JSON.parse(await read(`api/v2/${path}.json`));
       assert.ok(validate(body), `${path}.json: ${ajv.errorsText(validate.errors)}`);
     }
@@ -123,7 +149,10 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
     const group = summary.components.find((c: { id: string }) => c.id === 'core');
     assert.deepEqual(group.components, ['api', 'web']);
     assert.equal(summary.components.find((c: { id: string }) => c.id === 'hostile').status, 'under_maintenance');
-    assert.deepEqual(summary.scheduled_maintenances.map((m: { id: string; status: string }) => `${m.id} ${m.status}`), ['now-window in_progress', 'next-window scheduled']);
+    assert.deepEqual(
+      summary.scheduled_maintenances.map((m: { id: string; status: string }) => `${m.id} ${m.status}`),
+      ['now-window in_progress', 'next-window scheduled'],
+    );
     const incidents = JSON.parse(await read('api/v2/incidents.json')).incidents;
     const api = incidents.find((i: { id: string }) => i.id === '2026-11-21-api');
     assert.equal(api.status, 'resolved');

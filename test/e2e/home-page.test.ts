@@ -40,9 +40,10 @@ describe('home page, built from real probe runs, in Chromium', async () => {
       }
       res.end('<h1>Pipeline</h1>');
     });
-    const checks = (checksDir = await writeTree({
+    checksDir = await writeTree({
       // A weekly window ahead: the home page shows its next occurrence once, not one card a week.
-      'maintenance.yml': 'maintenance:\n  - id: weekly-release\n    title: Weekly release\n    components: [email]\n    time_zone: Europe/Prague\n    recurring:\n      weekly: [wed]\n      at: "06:00"\n      duration: 30m\n',
+      'maintenance.yml':
+        'maintenance:\n  - id: weekly-release\n    title: Weekly release\n    components: [email]\n    time_zone: Europe/Prague\n    recurring:\n      weekly: [wed]\n      at: "06:00"\n      duration: 30m\n',
       'site.yml': `${SITE_YML.replace('http://127.0.0.1:9', crm.url)}defaults:\n  interval: 5m\n  retry_backoff: 10ms\n`,
       'core.yml': `checks:
   - id: api
@@ -68,7 +69,8 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     expect:
       body_contains: \${{ env.CRM_TOKEN }}
 `,
-    }));
+    });
+    const checks = checksDir;
     history = await tempDir();
     for (let t = START; t <= START + 120 * 60_000; t += STEP) {
       webBroken = t >= START + 90 * 60_000;
@@ -105,13 +107,19 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     assert.match(await page.locator('footer').innerText(), /Central European Standard Time \(Europe\/Prague\)/);
     const release = page.locator('[data-maintenance^="weekly-release"]');
     assert.equal(await release.count(), 1, 'one card for a weekly window');
-    assert.match(await release.innerText(), /^Weekly release\n+Scheduled · Nov 25, 2026, 6:00 AM (\(.+?\) )?to Nov 25, 2026, 6:30 AM (\(.+?\) )?· Affected: Email sync · Recurring/);
+    assert.match(
+      await release.innerText(),
+      /^Weekly release\n+Scheduled · Nov 25, 2026, 6:00 AM (\(.+?\) )?to Nov 25, 2026, 6:30 AM (\(.+?\) )?· Affected: Email sync · Recurring/,
+    );
     await page.screenshot({ path: join(artifacts, 'home-light.png'), fullPage: true });
     await page.close();
   });
 
   it('never shows the secret: not in history, the built site, or anything printed', async () => {
-    const files = [...(await readdir(history, { recursive: true })).map((f) => join(history, f)), ...(await readdir(out, { recursive: true })).map((f) => join(out, f))];
+    const files = [
+      ...(await readdir(history, { recursive: true })).map((f) => join(history, f)),
+      ...(await readdir(out, { recursive: true })).map((f) => join(out, f)),
+    ];
     let scanned = 0;
     for (const file of files) {
       if (!(await stat(file)).isFile()) continue;
@@ -130,7 +138,11 @@ describe('home page, built from real probe runs, in Chromium', async () => {
     await cp(checksDir, join(folder, 'checks'), { recursive: true });
     await cp(history, join(folder, 'history'), { recursive: true });
     const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
-    const r = spawnSync(process.execPath, [cli, 'build', '--checks', 'checks', '--history', 'history', '--out', 'public'], { cwd: folder, encoding: 'utf8', env: { ...process.env, UPKEEP_NOW: new Date(START + 121 * 60_000).toISOString() } });
+    const r = spawnSync(process.execPath, [cli, 'build', '--checks', 'checks', '--history', 'history', '--out', 'public'], {
+      cwd: folder,
+      encoding: 'utf8',
+      env: { ...process.env, UPKEEP_NOW: new Date(START + 121 * 60_000).toISOString() },
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^built public: 3 components/m);
     assert.match(await readFile(join(folder, 'public', 'index.html'), 'utf8'), /Major outage/);

@@ -42,7 +42,13 @@ describe('the status page in Chromium', async () => {
         const { page, context } = await open(path, { colorScheme });
         const { violations } = await new AxeBuilder({ page }).analyze();
         assert.deepEqual(
-          violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
+          violations.map(
+            (v) =>
+              `${v.id}: ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(' | ')}`,
+          ),
           [],
         );
         assert.equal(await page.locator('h1').count(), 1);
@@ -93,7 +99,14 @@ describe('the status page in Chromium', async () => {
     assert.match(tip.content, /^attr\(aria-label\)|Nov 21, 2026/);
     assert.equal(tip.position, 'absolute');
     assert.ok(tip.width > 50, `the tooltip shows (${tip.width} px wide)`);
-    assert.equal(await strip.locator('li').nth(86).evaluate((el) => getComputedStyle(el, '::after').content), 'none', 'other days stay hidden');
+    assert.equal(
+      await strip
+        .locator('li')
+        .nth(86)
+        .evaluate((el) => getComputedStyle(el, '::after').content),
+      'none',
+      'other days stay hidden',
+    );
     await page.keyboard.press('Home');
     assert.match(await focused(), /^Aug 26, 2026/);
     // Tab leaves the strip for the next component in one step.
@@ -138,7 +151,10 @@ describe('the status page in Chromium', async () => {
 
   it('incident page: the whole timeline, newest first, with duration and affected components', async () => {
     const { page, context } = await open('incidents/2026-11-21-api/');
-    assert.deepEqual(await page.locator('[data-update-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-update-status'))), ['resolved', 'investigating']);
+    assert.deepEqual(await page.locator('[data-update-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-update-status'))), [
+      'resolved',
+      'investigating',
+    ]);
     assert.match(await page.locator('dl').innerText(), /Duration\s+(40|50) min/);
     await context.close();
   });
@@ -187,7 +203,11 @@ describe('the status page in Chromium', async () => {
 
   it('in forced colours (Windows high contrast) the days keep their colours and patterns', async () => {
     const { page, context } = await open('', { forcedColors: 'active' });
-    const looks = (selector: string) => page.locator(`[data-component="api"] .strip ${selector}`).first().evaluate((el) => `${getComputedStyle(el).backgroundImage} ${getComputedStyle(el).backgroundColor}`);
+    const looks = (selector: string) =>
+      page
+        .locator(`[data-component="api"] .strip ${selector}`)
+        .first()
+        .evaluate((el) => `${getComputedStyle(el).backgroundImage} ${getComputedStyle(el).backgroundColor}`);
     // The API's outage day keeps its red cross-hatch; an operational day its plain green.
     assert.match(await looks('li.st-major_outage'), /^repeating-linear-gradient\(45deg, rgb\(252, 165, 165\).* rgb\(185, 28, 28\)$/);
     assert.equal(await looks('li:not([class])'), 'none rgb(21, 128, 61)');
@@ -206,7 +226,7 @@ describe('the status page in Chromium', async () => {
     await page.click('#localtime');
     const ny = await started.textContent();
     assert.notEqual(ny, prague);
-    assert.match(await page.locator('#tz-note').textContent() ?? '', /America\/New_York/);
+    assert.match((await page.locator('#tz-note').textContent()) ?? '', /America\/New_York/);
     await page.click('#localtime');
     assert.equal(await started.textContent(), prague);
     // Maintenance windows too, to the minute New York shows.
@@ -214,7 +234,10 @@ describe('the status page in Chromium', async () => {
     const start = page.locator('[data-maintenance] time').first();
     const at = Date.parse((await start.getAttribute('datetime'))!);
     await page.click('#localtime');
-    assert.equal(await start.textContent(), new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/New_York' }).format(at));
+    assert.equal(
+      await start.textContent(),
+      new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/New_York' }).format(at),
+    );
     await context.close();
   });
 
@@ -230,7 +253,10 @@ describe('the status page in Chromium', async () => {
     assert.equal(await rel.textContent(), ' (5 minutes ago)');
     assert.match(await page.locator('#headline + p').innerText(), /^Last checked .+ \(5 minutes ago\)$/);
     // Upcoming maintenance says when it starts, from now.
-    assert.match(await page.locator('[data-maintenance="next-window"] time + [data-rel]').first().textContent() ?? '', /^ \(in \d+ (hours?|days?|minutes?)\)$/);
+    assert.match(
+      (await page.locator('[data-maintenance="next-window"] time + [data-rel]').first().textContent()) ?? '',
+      /^ \(in \d+ (hours?|days?|minutes?)\)$/,
+    );
     // An hour later, without a reload.
     await page.clock.runFor(60 * 60_000);
     assert.equal(await rel.textContent(), ' (1 hour ago)');
@@ -254,12 +280,17 @@ describe('the status page in Chromium', async () => {
     const { page, context } = await open('fa/', { viewport: { width: 375, height: 800 } });
     assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
     assert.equal(await page.locator('html').getAttribute('lang'), 'fa');
-    const xs = await page.locator('[data-component="api"] .strip li').evaluateAll((els) => [els[0].getBoundingClientRect().x, els[els.length - 1].getBoundingClientRect().x]);
+    const xs = await page
+      .locator('[data-component="api"] .strip li')
+      .evaluateAll((els) => [els[0].getBoundingClientRect().x, els[els.length - 1].getBoundingClientRect().x]);
     assert.ok(xs[0] > xs[1], `oldest day should be on the right: ${xs}`);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'horizontal overflow');
     await page.screenshot({ path: join(artifacts, 'home-fa-mobile.png'), fullPage: true });
     const { violations } = await new AxeBuilder({ page }).analyze();
-    assert.deepEqual(violations.map((v) => v.id), []);
+    assert.deepEqual(
+      violations.map((v) => v.id),
+      [],
+    );
     await context.close();
   });
 
@@ -276,11 +307,14 @@ describe('the status page in Chromium', async () => {
   it('the whole build is valid HTML (html-validate)', async () => {
     const files = (await readdir(site.out, { recursive: true })).filter((f) => f.endsWith('.html')).map((f) => join(site.out, f));
     assert.ok(files.length > 40, `${files.length} pages`);
-    const htmlvalidate = new HtmlValidate(new FileSystemConfigLoader({ extends: ['html-validate:recommended'], rules: { 'no-inline-style': 'off', 'long-title': 'off' } }));
+    const htmlvalidate = new HtmlValidate(
+      new FileSystemConfigLoader({ extends: ['html-validate:recommended'], rules: { 'no-inline-style': 'off', 'long-title': 'off' } }),
+    );
     const problems: string[] = [];
     for (const file of files) {
       const report = await htmlvalidate.validateFile(file);
-      for (const r of report.results) for (const m of r.messages) if (m.severity === 2) problems.push(`${file.slice(site.out.length)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+      for (const r of report.results)
+        for (const m of r.messages) if (m.severity === 2) problems.push(`${file.slice(site.out.length)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`);
     }
     await writeFile(join(artifacts, 'html-validate.txt'), problems.join('\n'));
     assert.deepEqual(problems.slice(0, 20), []);

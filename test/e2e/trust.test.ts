@@ -45,7 +45,10 @@ function liveMarkup(file: string, text: string): string | undefined {
   // JSON strings are plain text; the file itself must not open a tag if pasted into a page.
   if (file.endsWith('.json')) return /[<>]/.exec(text)?.[0];
   // A feed's entries as a feed reader gets them (feedparser, sanitising off): their HTML must not have the tag.
-  if (/\.(rss|atom)$/.test(file)) return feedparse(file).entries.map((e) => `${e.title}\n${e.content}`).find((html) => tag.test(html));
+  if (/\.(rss|atom)$/.test(file))
+    return feedparse(file)
+      .entries.map((e) => `${e.title}\n${e.content}`)
+      .find((html) => tag.test(html));
   return tag.exec(text)?.[0];
 }
 
@@ -171,24 +174,35 @@ components:
   const outside = await tempDir();
   await writeFile(join(outside, 'private.txt'), `outside the repository ${TOKEN}`);
   await mkdir(join(history, 'incidents'), { recursive: true });
-  await writeFile(join(history, 'incidents', '2026-11-20-bomb.md'), '---\nid: 2026-11-20-bomb\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n---\n');
+  await writeFile(
+    join(history, 'incidents', '2026-11-20-bomb.md'),
+    '---\nid: 2026-11-20-bomb\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n---\n',
+  );
 
   const probed = await run(['probe', '--checks', checks, '--history', history, '--json']);
   const samples = JSON.parse(probed.stdout) as { check: string; outcome: string; reason?: string; message?: string }[];
   const byCheck = Object.fromEntries(samples.map((s) => [s.check, s]));
   await mkdir(join(history, 'artifacts', '2026-11-23'), { recursive: true });
   await symlink(join(outside, 'private.txt'), join(history, 'artifacts', '2026-11-23', 'linked.default.120000.log'));
-  await writeFile(join(history, 'samples', '2026-11-23.default.tsv'), '11:59:00\tapi-json\tdown\t-\t1\treason=timeout\tart=2026-11-23/linked.default.120000\n', { flag: 'a' });
+  await writeFile(
+    join(history, 'samples', '2026-11-23.default.tsv'),
+    '11:59:00\tapi-json\tdown\t-\t1\treason=timeout\tart=2026-11-23/linked.default.120000\n',
+    { flag: 'a' },
+  );
   const planned = await run(['incidents', '--checks', checks, '--history', history], '2026-11-23T12:01:00Z');
   const out = await tempDir();
   const built = await run(['build', '--checks', checks, '--history', history, '--out', out], '2026-11-23T12:01:00Z');
 
   it('every check failed, with the reason its target earned', () => {
     assert.equal(probed.code, 0, probed.stderr);
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(byCheck).map(([k, s]) => [k, s.reason])),
-      { 'api-json': 'assert_json', 'api-header': 'assert_header', 'web-loop': 'redirect_loop', 'web-markup': 'assert_header', 'mail-banner': 'assert_reply', ...(chromiumPath() ? { 'web-title': 'browser_expect_title' } : {}) },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(byCheck).map(([k, s]) => [k, s.reason])), {
+      'api-json': 'assert_json',
+      'api-header': 'assert_header',
+      'web-loop': 'redirect_loop',
+      'web-markup': 'assert_header',
+      'mail-banner': 'assert_reply',
+      ...(chromiumPath() ? { 'web-title': 'browser_expect_title' } : {}),
+    });
     assert.match(byCheck['api-json'].message!, /^\$\.status is "fail", expected == "ok"$/);
     assert.match(byCheck['api-header'].message!, /^header x-token is "x{100,}/, 'the message quotes the header, then is cut');
     assert.ok(byCheck['api-header'].message!.length <= 200);

@@ -17,7 +17,14 @@ function keyPair() {
 
 let serial = 1;
 
-function certificate(opts: { cn: string; altNames?: string[]; notBefore: Date; notAfter: Date; isCa?: boolean; issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } }) {
+function certificate(opts: {
+  cn: string;
+  altNames?: string[];
+  notBefore: Date;
+  notAfter: Date;
+  isCa?: boolean;
+  issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey };
+}) {
   const keys = keyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.forgePublic;
@@ -29,7 +36,11 @@ function certificate(opts: { cn: string; altNames?: string[]; notBefore: Date; n
   cert.setIssuer(opts.issuer ? opts.issuer.cert.subject.attributes : subject);
   const extensions: object[] = [{ name: 'basicConstraints', cA: !!opts.isCa }];
   if (opts.isCa) extensions.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true });
-  else extensions.push({ name: 'subjectAltName', altNames: (opts.altNames ?? [opts.cn]).map((n) => (/^[\d.]+$/.test(n) ? { type: 7, ip: n } : { type: 2, value: n })) });
+  else
+    extensions.push({
+      name: 'subjectAltName',
+      altNames: (opts.altNames ?? [opts.cn]).map((n) => (/^[\d.]+$/.test(n) ? { type: 7, ip: n } : { type: 2, value: n })),
+    });
   cert.setExtensions(extensions);
   cert.sign(opts.issuer?.key ?? keys.forgePrivate, forge.md.sha256.create());
   return { cert, forgeKey: keys.forgePrivate, pem: { cert: forge.pki.certificateToPem(cert), key: keys.keyPem } };

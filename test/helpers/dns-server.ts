@@ -2,7 +2,19 @@ import { createSocket } from 'node:dgram';
 import { after } from 'node:test';
 import * as packet from 'dns-packet';
 
-export type Zone = Record<string, { A?: string[]; AAAA?: string[]; CNAME?: string; MX?: { preference: number; exchange: string }[]; TXT?: string[]; NS?: string[]; rcode?: string; silent?: boolean }>;
+export type Zone = Record<
+  string,
+  {
+    A?: string[];
+    AAAA?: string[];
+    CNAME?: string;
+    MX?: { preference: number; exchange: string }[];
+    TXT?: string[];
+    NS?: string[];
+    rcode?: string;
+    silent?: boolean;
+  }
+>;
 
 /** A tiny authoritative DNS responder on 127.0.0.1 UDP, port 0. Unknown names get NXDOMAIN. */
 export async function dnsServer(zone: Zone): Promise<string> {
@@ -28,7 +40,7 @@ export async function dnsServer(zone: Zone): Promise<string> {
     const response = packet.encode({
       id: query.id,
       type: 'response',
-      flags: packet.AUTHORITATIVE_ANSWER | (query.flags ?? 0) & packet.RECURSION_DESIRED | rcodes[rcode],
+      flags: packet.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & packet.RECURSION_DESIRED) | rcodes[rcode],
       questions: query.questions,
       answers,
     });

@@ -18,4 +18,3 @@ print(json.dumps({"bozo": d.bozo, "bozo_exception": str(d.get("bozo_exception", 
     entries: { id: string; title: string; link: string; updated: string; content: string }[];
   };
 }
-

@@ -5,8 +5,32 @@
  */
 import { httpServer } from './servers.ts';
 
-type Comment = { id: number; node_id: string; body: string; user: { login: string; id: number; type: string }; author_association: string; created_at: string; updated_at: string; html_url: string; issue_url: string };
-type Issue = { id: number; node_id: string; number: number; title: string; body: string; state: 'open' | 'closed'; labels: { id: number; name: string }[]; comments: Comment[]; user: { login: string }; html_url: string; created_at: string; updated_at: string; closed_at: string | null };
+type Comment = {
+  id: number;
+  node_id: string;
+  body: string;
+  user: { login: string; id: number; type: string };
+  author_association: string;
+  created_at: string;
+  updated_at: string;
+  html_url: string;
+  issue_url: string;
+};
+type Issue = {
+  id: number;
+  node_id: string;
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: { id: number; name: string }[];
+  comments: Comment[];
+  user: { login: string };
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+};
 type Fault = { match: RegExp; status: number; headers?: Record<string, string>; body?: unknown; times: number };
 
 export async function githubServer() {
@@ -31,7 +55,8 @@ export async function githubServer() {
       fault.times--;
       return send(fault.status, fault.body ?? { message: 'Server Error' }, fault.headers);
     }
-    if (req.headers.authorization !== 'token test-token') return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.invalid/rest' });
+    if (req.headers.authorization !== 'token test-token')
+      return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.invalid/rest' });
     const m = /^\/repos\/([^/]+)\/([^/]+)\/issues(?:\/(\d+))?(?:\/(comments))?$/.exec(path);
     const cm = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path);
     if (cm && req.method === 'PATCH') {
@@ -67,7 +92,17 @@ export async function githubServer() {
       return send(201, { ...shape, comments: 0 });
     }
     if (issue && comments && req.method === 'POST') {
-      const c: Comment = { id: ++ids, node_id: `IC_${ids}`, body: body.body, user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }, author_association: 'NONE', created_at: now(), updated_at: now(), html_url: `${issue.html_url}#issuecomment-${ids}`, issue_url: issue.html_url };
+      const c: Comment = {
+        id: ++ids,
+        node_id: `IC_${ids}`,
+        body: body.body,
+        user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
+        author_association: 'NONE',
+        created_at: now(),
+        updated_at: now(),
+        html_url: `${issue.html_url}#issuecomment-${ids}`,
+        issue_url: issue.html_url,
+      };
       issue.comments.push(c);
       return send(201, c);
     }
@@ -93,7 +128,17 @@ export async function githubServer() {
     /** A comment as a person would post it. */
     comment(number: number, login: string, association: string, body: string, at = new Date()) {
       const issue = issues.find((i) => i.number === number)!;
-      issue.comments.push({ id: ++ids, node_id: `IC_${ids}`, body, user: { login, id: ids, type: 'User' }, author_association: association, created_at: at.toISOString().replace(/\.\d+Z$/, 'Z'), updated_at: at.toISOString(), html_url: `${issue.html_url}#issuecomment-${ids}`, issue_url: issue.html_url });
+      issue.comments.push({
+        id: ++ids,
+        node_id: `IC_${ids}`,
+        body,
+        user: { login, id: ids, type: 'User' },
+        author_association: association,
+        created_at: at.toISOString().replace(/\.\d+Z$/, 'Z'),
+        updated_at: at.toISOString(),
+        html_url: `${issue.html_url}#issuecomment-${ids}`,
+        issue_url: issue.html_url,
+      });
     },
   };
 }

@@ -63,5 +63,9 @@ export function secretForms(secret: string): { name: string; text: string }[] {
 
 /** The forms of any of `secrets` that occur in `text`. */
 export function leaks(text: string, secrets: readonly string[]): string[] {
-  return secrets.flatMap((s) => secretForms(s).filter((f) => text.includes(f.text)).map((f) => `${f.name} of ${JSON.stringify(s)}: ${JSON.stringify(f.text)}`));
+  return secrets.flatMap((s) =>
+    secretForms(s)
+      .filter((f) => text.includes(f.text))
+      .map((f) => `${f.name} of ${JSON.stringify(s)}: ${JSON.stringify(f.text)}`),
+  );
 }

@@ -4,7 +4,9 @@
  * person's incident with hostile text, maintenance windows in every state, and every language.
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { preview } from 'astro';
@@ -14,14 +16,13 @@ import { probeChecks } from '../../src/probes/run.ts';
 import { siteRoot } from '../../src/cli/build.ts';
 import { upkeep } from './cli.ts';
 import { httpServer } from './servers.ts';
-import { tempDir, writeTree } from './temp.ts';
 
 export const HOSTILE = [
   '<script>alert("x1")</script>',
   '<img src=x onerror=alert("x2")>',
   '"><svg onload=alert("x3")>',
   '[click me](javascript:alert("x4"))',
-  "{{constructor.constructor('alert(\"x5\")')()}}",
+  '{{constructor.constructor(\'alert("x5")\')()}}',
   '\u202Egnp.exe',
 ];
 
@@ -35,7 +36,84 @@ const webSlow = (t: number) => t >= START + 50 * 3_600_000 && t < START + 51 * 3
 
 export type Fixture = { url: string; out: string; history: string; checks: string; stop: () => Promise<void> };
 
+/**
+ * The fixture site, built once per test run: the first test process to ask builds it into a
+ * folder named by a hash of Upkeep's sources and the options, the others wait for it and share it.
+ */
+async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+}
+
 export async function buildFixtureSite(opts: { languages?: string[]; serve?: boolean } = {}): Promise<Fixture> {
+  const key = createHash('sha256')
+    .update(JSON.stringify(opts.languages ?? null))
+    .update(await sourcesDigest())
+    .digest('hex')
+    .slice(0, 16);
+  const shared = join(tmpdir(), `upkeep-fixture-${key}`);
+  const ready = join(shared, 'ready.json');
+  const lock = `${shared}.lock`;
+  for (let waited = 0; ; waited += 250) {
+    const done = await readFile(ready, 'utf8').catch(() => undefined);
+    if (done) return serveFixture(JSON.parse(done) as Omit<Fixture, 'url' | 'stop'>, opts);
+    const mine = await mkdir(lock).then(
+      () => true,
+      () => false,
+    );
+    if (mine) {
+      try {
+        await rm(shared, { recursive: true, force: true });
+        const built = await buildFixtureInto(shared, opts);
+        await writeFile(ready, JSON.stringify(built));
+        return serveFixture(built, opts);
+      } finally {
+        await rm(lock, { recursive: true, force: true });
+      }
+    }
+    // Another process builds it; a lock older than ten minutes is from a process that died.
+    const age = await stat(lock).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
+    if (age > 600_000) await rm(lock, { recursive: true, force: true });
+    if (waited > 900_000) throw new Error(`the fixture site at ${shared} was not built within 15 minutes`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A digest of everything the fixture's pages are made from: Upkeep's sources and this file. */
+async function sourcesDigest(): Promise<string> {
+  const hash = createHash('sha256');
+  const root = siteRoot;
+  const files = [
+    ...(await readdir(join(root, 'src'), { recursive: true })).map((f) => join('src', f)),
+    'test/helpers/site-fixture.ts',
+    'package.json',
+    'astro.config.mjs',
+  ].sort();
+  for (const f of files) {
+    const info = await stat(join(root, f)).catch(() => undefined);
+    if (info?.isFile()) hash.update(f).update(await readFile(join(root, f)));
+  }
+  return hash.digest('hex');
+}
+
+async function serveFixture(built: Omit<Fixture, 'url' | 'stop'>, opts: { serve?: boolean }): Promise<Fixture> {
+  let url = '';
+  let stop = async () => {};
+  if (opts.serve !== false) {
+    const server = await preview({ root: siteRoot, outDir: built.out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
+    url = `http://127.0.0.1:${server.port}/`;
+    stop = () => server.stop();
+    after(stop);
+  }
+  return { ...built, url, stop };
+}
+
+async function buildFixtureInto(shared: string, opts: { languages?: string[] }): Promise<Omit<Fixture, 'url' | 'stop'>> {
   let clock = START;
   const crm = await httpServer(async (req, res) => {
     if (req.url === '/api' && apiDown(clock)) {
@@ -46,7 +124,8 @@ export async function buildFixtureSite(opts: { languages?: string[]; serve?: boo
     res.end('ok Pipeline');
   });
   const languages = opts.languages ?? ['pt-BR', 'cs', 'ru', 'fa', 'zh-CN'];
-  const checks = await writeTree({
+  const checks = join(shared, 'checks');
+  await writeFiles(checks, {
     'site.yml': `site:
   title: Fixture CRM Status
   vendor: Fixture CRM
@@ -118,7 +197,8 @@ sla:
     end: 2026-11-30T23:30:00Z
 `,
   });
-  const history = await tempDir();
+  const history = join(shared, 'history');
+  await mkdir(history, { recursive: true });
   const { config } = await loadConfig(checks, { env: {} });
   assert.ok(config);
   for (clock = START; clock <= NOW - STEP; clock += STEP) {
@@ -151,16 +231,8 @@ updates:
 The write-up, with ${HOSTILE[1]} in it.
 `,
   );
-  const out = join(await tempDir(), 'dist');
+  const out = join(shared, 'dist');
   const built = await upkeep(['build', '--checks', checks, '--history', history, '--out', out], { UPKEEP_NOW: new Date(NOW).toISOString() });
   assert.equal(built.code, 0, built.stderr);
-  let url = '';
-  let stop = async () => {};
-  if (opts.serve !== false) {
-    const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
-    url = `http://127.0.0.1:${server.port}/`;
-    stop = () => server.stop();
-    after(stop);
-  }
-  return { url, out, history, checks, stop };
+  return { out, history, checks };
 }

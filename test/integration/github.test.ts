@@ -13,7 +13,14 @@ import { SITE_YML, tempDir, writeTree } from '../helpers/temp.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 const MIN = 60_000;
-const sample = (t: number, outcome: Sample['outcome']): Sample => ({ time: new Date(t).toISOString().replace('.000Z', 'Z'), check: 'api', region: 'default', outcome, attempts: outcome === 'down' ? 3 : 1, ...(outcome === 'down' ? { reason: 'status_503', message: 'HTTP 503, expected 2xx' } : { latencyMs: 30 }) });
+const sample = (t: number, outcome: Sample['outcome']): Sample => ({
+  time: new Date(t).toISOString().replace('.000Z', 'Z'),
+  check: 'api',
+  region: 'default',
+  outcome,
+  attempts: outcome === 'down' ? 3 : 1,
+  ...(outcome === 'down' ? { reason: 'status_503', message: 'HTTP 503, expected 2xx' } : { latencyMs: 30 }),
+});
 
 async function setup() {
   const gh = await githubServer();
@@ -26,7 +33,10 @@ async function setup() {
   const io = { out: [] as string[], err: [] as string[] };
   const step = async (t: number, outcome: Sample['outcome']) => {
     await appendSamples(history, [sample(t, outcome)]);
-    return incidents({ checks, history, dryRun: false, json: false, env, now: () => new Date(t + 1000), githubWaitScale: 0.001 }, { out: (l) => io.out.push(l), err: (l) => io.err.push(l) });
+    return incidents(
+      { checks, history, dryRun: false, json: false, env, now: () => new Date(t + 1000), githubWaitScale: 0.001 },
+      { out: (l) => io.out.push(l), err: (l) => io.err.push(l) },
+    );
   };
   return { gh, checks, history, env, io, step };
 }
@@ -37,7 +47,10 @@ describe('incident issues on GitHub (a local server with GitHub’s response sha
     await step(T0, 'up');
     await step(T0 + 5 * MIN, 'down');
     assert.equal(gh.issues.length, 1);
-    assert.deepEqual(gh.issues[0].labels.map((l) => l.name), ['incident', 'api']);
+    assert.deepEqual(
+      gh.issues[0].labels.map((l) => l.name),
+      ['incident', 'api'],
+    );
     assert.equal(gh.issues[0].title, 'REST API: major outage');
     const file = (await loadIncidents(history, ['api', 'web', 'email'])).incidents[0];
     assert.equal(file.github_issue, 1);
@@ -67,7 +80,16 @@ describe('incident issues on GitHub (a local server with GitHub’s response sha
   it('retries 5xx and secondary rate limits; a GitHub outage never stops incidents from being written', async () => {
     const { gh, history, io, step } = await setup();
     gh.fail(/^POST \/repos\/pipewell\/status\/issues$/, 502, 2);
-    gh.fail(/^POST \/repos\/pipewell\/status\/issues$/, 403, 1, { 'retry-after': '1' }, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.invalid/rest/rate-limits' });
+    gh.fail(
+      /^POST \/repos\/pipewell\/status\/issues$/,
+      403,
+      1,
+      { 'retry-after': '1' },
+      {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.invalid/rest/rate-limits',
+      },
+    );
     await step(T0, 'down');
     assert.equal(gh.issues.length, 1, 'created after two 502s and a secondary rate limit');
     assert.equal(gh.requests.filter((r) => r === 'POST /repos/pipewell/status/issues').length, 4);
@@ -77,7 +99,10 @@ describe('incident issues on GitHub (a local server with GitHub’s response sha
     await step(T0 + 5 * MIN, 'up');
     const [incident] = (await loadIncidents(history, ['api', 'web', 'email'])).incidents;
     assert.equal(incident.updates.at(-1)?.status, 'resolved');
-    assert.ok(io.err.some((l) => /GitHub answered 503/.test(l)), io.err.join('\n'));
+    assert.ok(
+      io.err.some((l) => /GitHub answered 503/.test(l)),
+      io.err.join('\n'),
+    );
   });
 
   it('a missing issue (404) is reported, and nothing is lost', async () => {
@@ -92,7 +117,20 @@ describe('incident issues on GitHub (a local server with GitHub’s response sha
 });
 
 describe('the pull-request comment', () => {
-  const results = JSON.stringify({ samples: [{ time: '2026-11-23T10:00:00Z', check: 'api-health', region: 'default', outcome: 'down', attempts: 3, reason: 'status_503', message: 'HTTP 503 | <b>x</b>' }], skipped: ['needs-secret'] });
+  const results = JSON.stringify({
+    samples: [
+      {
+        time: '2026-11-23T10:00:00Z',
+        check: 'api-health',
+        region: 'default',
+        outcome: 'down',
+        attempts: 3,
+        reason: 'status_503',
+        message: 'HTTP 503 | <b>x</b>',
+      },
+    ],
+    skipped: ['needs-secret'],
+  });
 
   it('is one comment, updated on the next push, not repeated', async () => {
     const gh = await githubServer();
@@ -100,7 +138,21 @@ describe('the pull-request comment', () => {
     await writeFile(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 1 } }));
     await writeFile(join(dir, 'r.json'), results);
     // The pull request is issue 1 on the fake server.
-    gh.issues.push({ id: 1, node_id: 'PR_1', number: 1, title: 'Add a check', body: '', state: 'open', labels: [], comments: [], user: { login: 'dev' }, html_url: '', created_at: '', updated_at: '', closed_at: null });
+    gh.issues.push({
+      id: 1,
+      node_id: 'PR_1',
+      number: 1,
+      title: 'Add a check',
+      body: '',
+      state: 'open',
+      labels: [],
+      comments: [],
+      user: { login: 'dev' },
+      html_url: '',
+      created_at: '',
+      updated_at: '',
+      closed_at: null,
+    });
     const env = { GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: 'pipewell/status', GITHUB_API_URL: gh.url, GITHUB_EVENT_PATH: join(dir, 'event.json') };
     const out: string[] = [];
     await prComment({ file: join(dir, 'r.json'), env, waitScale: 0.001 }, { out: (l) => out.push(l), err: () => {} });
@@ -120,7 +172,11 @@ describe('the pull-request comment', () => {
     await writeFile(join(dir, 'r.json'), results);
     gh.fail(/comments/, 403, 10, {}, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.invalid/rest' });
     const out: string[] = [];
-    const code = await main(['pr-comment', '--file', join(dir, 'r.json')], { GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: 'fork/status', GITHUB_API_URL: gh.url, GITHUB_EVENT_PATH: join(dir, 'event.json') }, { out: (l) => out.push(l), err: () => {} });
+    const code = await main(
+      ['pr-comment', '--file', join(dir, 'r.json')],
+      { GITHUB_TOKEN: 'test-token', GITHUB_REPOSITORY: 'fork/status', GITHUB_API_URL: gh.url, GITHUB_EVENT_PATH: join(dir, 'event.json') },
+      { out: (l) => out.push(l), err: () => {} },
+    );
     assert.equal(code, 0);
     assert.match(out.join('\n'), /notice: not commenting on #7: the token cannot write here/);
   });

@@ -31,7 +31,7 @@ const TO = T('2026-11-06T00:00:00Z');
 
 describe('ground truth: a known outage schedule, probed for real', async () => {
   let clock = FROM;
-  const { url } = await httpServer((req, res) => {
+  const { url } = await httpServer((_req, res) => {
     const down = OUTAGES.some((o) => clock >= o.start && clock < o.end);
     res.statusCode = down ? 503 : 200;
     res.end(down ? 'down' : 'ok');

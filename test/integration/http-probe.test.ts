@@ -116,24 +116,63 @@ describe('http probe against local servers', async () => {
     { name: 'a redirect is followed', fields: { url: `${url}/redirect`, expect: { body_contains: 'Pipeline' } }, outcome: 'up' },
     { name: 'redirects can be turned off', fields: { url: `${url}/redirect`, follow_redirects: 0 }, outcome: 'down', reason: 'status_301' },
     { name: 'a body over the cap is too_large', fields: { url: `${url}/big`, max_body_bytes: 100_000 }, outcome: 'down', reason: 'too_large' },
-    { name: 'missing body text is assert_body', fields: { url: `${url}/ok`, expect: { body_contains: 'Dashboard' } }, outcome: 'down', reason: 'assert_body', message: /does not contain "Dashboard"/ },
+    {
+      name: 'missing body text is assert_body',
+      fields: { url: `${url}/ok`, expect: { body_contains: 'Dashboard' } },
+      outcome: 'down',
+      reason: 'assert_body',
+      message: /does not contain "Dashboard"/,
+    },
     { name: 'a JSON assertion that holds', fields: { url: `${url}/json`, expect: { json: ['$.status == "ok"', '$.queue.depth < 10'] } }, outcome: 'up' },
-    { name: 'a JSON assertion that fails', fields: { url: `${url}/json`, expect: { json: '$.queue.depth < 2' } }, outcome: 'down', reason: 'assert_json', message: /\$\.queue\.depth is 3, expected < 2/ },
-    { name: 'a JSON assertion on a non-JSON body', fields: { url: `${url}/ok`, expect: { json: '$.status == "ok"' } }, outcome: 'down', reason: 'assert_json', message: /not JSON/ },
+    {
+      name: 'a JSON assertion that fails',
+      fields: { url: `${url}/json`, expect: { json: '$.queue.depth < 2' } },
+      outcome: 'down',
+      reason: 'assert_json',
+      message: /\$\.queue\.depth is 3, expected < 2/,
+    },
+    {
+      name: 'a JSON assertion on a non-JSON body',
+      fields: { url: `${url}/ok`, expect: { json: '$.status == "ok"' } },
+      outcome: 'down',
+      reason: 'assert_json',
+      message: /not JSON/,
+    },
     { name: 'a reset in the middle of the body is econnreset', fields: { url: `${url}/reset-mid-body` }, outcome: 'down', reason: 'econnreset' },
     { name: 'a server that never answers is a timeout', fields: { url: `${url}/never` }, timeoutMs: 300, outcome: 'down', reason: 'timeout' },
     { name: 'a gzipped body is decompressed for assertions', fields: { url: `${url}/gzip`, expect: { body_contains: 'Pipeline' } }, outcome: 'up' },
     { name: 'a gzip bomb stops at the cap', fields: { url: `${url}/gzip-bomb` }, outcome: 'down', reason: 'too_large' },
     { name: 'a corrupt gzip body is bad_encoding', fields: { url: `${url}/bad-gzip` }, outcome: 'down', reason: 'bad_encoding' },
-    { name: 'HTML where JSON was expected is assert_json', fields: { url: `${url}/html-for-json`, expect: { json: '$.status == "ok"' } }, outcome: 'down', reason: 'assert_json', message: /not JSON \(content-type text\/html\)/ },
+    {
+      name: 'HTML where JSON was expected is assert_json',
+      fields: { url: `${url}/html-for-json`, expect: { json: '$.status == "ok"' } },
+      outcome: 'down',
+      reason: 'assert_json',
+      message: /not JSON \(content-type text\/html\)/,
+    },
     { name: 'an expected header', fields: { url: `${url}/header`, expect: { headers: { 'X-Region': 'eu-west' } } }, outcome: 'up' },
-    { name: 'a wrong header is assert_header', fields: { url: `${url}/header`, expect: { headers: { 'x-region': 'us-east' } } }, outcome: 'down', reason: 'assert_header' },
+    {
+      name: 'a wrong header is assert_header',
+      fields: { url: `${url}/header`, expect: { headers: { 'x-region': 'us-east' } } },
+      outcome: 'down',
+      reason: 'assert_header',
+    },
     { name: 'body_not_contains', fields: { url: `${url}/ok`, expect: { body_not_contains: 'Pipeline' } }, outcome: 'down', reason: 'assert_body' },
     { name: 'body_matches', fields: { url: `${url}/ok`, expect: { body_matches: '^hello\\s+Pipe' } }, outcome: 'up' },
     { name: 'a status range', fields: { url: `${url}/unavailable`, expect: { status: ['200-299', '5xx'] } }, outcome: 'up' },
     { name: 'an unresolvable host is dns_nxdomain', fields: { url: 'http://no-such-host.invalid/' }, outcome: 'down', reason: 'dns_nxdomain' },
-    { name: 'slower than degraded_over_ms is degraded', fields: { url: `${url}/delay-200`, expect: { degraded_over_ms: 100 } }, outcome: 'degraded', reason: 'slow' },
-    { name: 'slower than down_over_ms is down', fields: { url: `${url}/delay-200`, expect: { degraded_over_ms: 50, down_over_ms: 100 } }, outcome: 'down', reason: 'slow' },
+    {
+      name: 'slower than degraded_over_ms is degraded',
+      fields: { url: `${url}/delay-200`, expect: { degraded_over_ms: 100 } },
+      outcome: 'degraded',
+      reason: 'slow',
+    },
+    {
+      name: 'slower than down_over_ms is down',
+      fields: { url: `${url}/delay-200`, expect: { degraded_over_ms: 50, down_over_ms: 100 } },
+      outcome: 'down',
+      reason: 'slow',
+    },
   ];
 
   for (const s of scenarios) {
@@ -171,14 +210,34 @@ describe('http probe against local servers', async () => {
 
   it('a malformed or cut-off answer always has its own reason, never "error"', async () => {
     const raw = [
-      { name: 'response headers over 16 KiB', reason: 'too_large', answer: (s: import('node:net').Socket) => s.end(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\nok`) },
-      { name: 'closed in the middle of a chunked body (Connection: close)', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\na\r\nhello') },
-      { name: 'closed right after the headers of a chunked body', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n') },
-      { name: 'closed short of its content-length', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello') },
+      {
+        name: 'response headers over 16 KiB',
+        reason: 'too_large',
+        answer: (s: import('node:net').Socket) => s.end(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\nok`),
+      },
+      {
+        name: 'closed in the middle of a chunked body (Connection: close)',
+        reason: 'econnreset',
+        answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\na\r\nhello'),
+      },
+      {
+        name: 'closed right after the headers of a chunked body',
+        reason: 'econnreset',
+        answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n'),
+      },
+      {
+        name: 'closed short of its content-length',
+        reason: 'econnreset',
+        answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello'),
+      },
       { name: 'closed in the middle of the headers', reason: 'econnreset', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nX-A: b') },
       { name: 'not HTTP at all', reason: 'bad_response', answer: (s: import('node:net').Socket) => s.end('\u0000\u0001garbage\r\n\r\n') },
       { name: 'a status below 100', reason: 'bad_response', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 099 X\r\nContent-Length: 2\r\n\r\nok') },
-      { name: 'a broken chunk size', reason: 'bad_response', answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n') },
+      {
+        name: 'a broken chunk size',
+        reason: 'bad_response',
+        answer: (s: import('node:net').Socket) => s.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n'),
+      },
     ];
     for (const r of raw) {
       const server = await rawServer(r.answer);
@@ -201,7 +260,9 @@ describe('http probe against local servers', async () => {
     const ca = testCa();
     const server = ca.issue({ names: ['127.0.0.1'], toDays: 90 });
     const client = ca.issue({ names: ['upkeep-probe'], toDays: 90 });
-    const https = createHttpsServer({ ...server, ca: ca.caPem, requestCert: true, rejectUnauthorized: true }, (req, res) => res.end(`hello ${(req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN}`));
+    const https = createHttpsServer({ ...server, ca: ca.caPem, requestCert: true, rejectUnauthorized: true }, (req, res) =>
+      res.end(`hello ${(req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN}`),
+    );
     await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
     after(() => new Promise<void>((r) => https.close(() => r())));
     const dir = await tempDir();

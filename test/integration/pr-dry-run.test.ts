@@ -42,7 +42,10 @@ describe('pull-request dry run: no internal targets, no response data', async ()
         x-internal: expected
 `;
   const site = `${SITE_YML}defaults:\n  retries: 0\n`;
-  const repo = await writeTree({ 'checks/site.yml': site, 'checks/a.yml': 'checks:\n  - id: old\n    name: Old\n    component: web\n    kind: http\n    url: http://127.0.0.1:9/\n' });
+  const repo = await writeTree({
+    'checks/site.yml': site,
+    'checks/a.yml': 'checks:\n  - id: old\n    name: Old\n    component: web\n    kind: http\n    url: http://127.0.0.1:9/\n',
+  });
   git(repo, 'init', '-q', '-b', 'main');
   git(repo, 'add', '-A');
   git(repo, 'commit', '-qm', 'base');
@@ -54,17 +57,54 @@ describe('pull-request dry run: no internal targets, no response data', async ()
   git(repo, 'commit', '-qm', 'add internal checks');
 
   const dryRun = async () => {
-    const r = await upkeep(['probe', '--checks', join(repo, 'checks'), '--history', join(repo, 'history'), '--changed-since', 'main', '--dry-run', '--untrusted', '--allow-missing-secrets', '--output', join(repo, 'r.json')]);
-    const json = await upkeep(['probe', '--checks', join(repo, 'checks'), '--history', join(repo, 'history'), '--changed-since', 'main', '--dry-run', '--untrusted', '--json']);
-    const results = JSON.parse(await readFile(join(repo, 'r.json'), 'utf8')) as { samples: { check: string; reason?: string; message?: string }[]; skipped: string[] };
-    const everything = [r.stdout, r.stderr, json.stdout, json.stderr, JSON.stringify(results), commentBody(results.samples as never, results.skipped, 'ok')].join('\n');
+    const r = await upkeep([
+      'probe',
+      '--checks',
+      join(repo, 'checks'),
+      '--history',
+      join(repo, 'history'),
+      '--changed-since',
+      'main',
+      '--dry-run',
+      '--untrusted',
+      '--allow-missing-secrets',
+      '--output',
+      join(repo, 'r.json'),
+    ]);
+    const json = await upkeep([
+      'probe',
+      '--checks',
+      join(repo, 'checks'),
+      '--history',
+      join(repo, 'history'),
+      '--changed-since',
+      'main',
+      '--dry-run',
+      '--untrusted',
+      '--json',
+    ]);
+    const results = JSON.parse(await readFile(join(repo, 'r.json'), 'utf8')) as {
+      samples: { check: string; reason?: string; message?: string }[];
+      skipped: string[];
+    };
+    const everything = [
+      r.stdout,
+      r.stderr,
+      json.stdout,
+      json.stderr,
+      JSON.stringify(results),
+      commentBody(results.samples as never, results.skipped, 'ok'),
+    ].join('\n');
     return { r, results, everything };
   };
 
   it('refuses the internal service: the pull request cannot allow it for itself', async () => {
     const { r, results, everything } = await dryRun();
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(results.samples.map((s) => `${s.check} ${s.reason}`), ['internal-json private_target', 'internal-header private_target']);
+    assert.deepEqual(
+      results.samples.map((s) => `${s.check} ${s.reason}`),
+      ['internal-json private_target', 'internal-header private_target'],
+    );
     assert.match(results.samples[0].message!, /127\.0\.0\.1 is a private, loopback or link-local address; .*pull_requests\.allow_private/);
     for (const word of INTERNAL) assert.ok(!everything.includes(word), word);
   });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { jsonSchemas } from '../../src/config/json-schema.ts';
 import { upkeep } from '../helpers/cli.ts';
 import { httpServer } from '../helpers/servers.ts';
 import { SITE_YML, tempDir, writeTree } from '../helpers/temp.ts';
@@ -101,7 +100,10 @@ describe('which checks a run probes', async () => {
     await writeFile(join(dir, 'a.yml'), `checks:\n${check('same', '/ok')}${check('edited', '/ok')}${check('by-var', '/ok')}`);
     sh('add', '-A');
     sh('commit', '-qm', 'base');
-    await writeFile(join(dir, 'a.yml'), `checks:\n${check('same', '/ok')}${check('edited', '/ok?v=2')}${check('by-var', '/ok')}${check('added', '/ok', 'web')}`);
+    await writeFile(
+      join(dir, 'a.yml'),
+      `checks:\n${check('same', '/ok')}${check('edited', '/ok?v=2')}${check('by-var', '/ok')}${check('added', '/ok', 'web')}`,
+    );
     const r = await upkeep(['probe', '--checks', dir, '--changed-since', 'main', '--dry-run', '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual((JSON.parse(r.stdout) as { check: string }[]).map((s) => s.check).sort(), ['added', 'edited']);
@@ -122,12 +124,5 @@ describe('which checks a run probes', async () => {
     }
     // Crosses midnight UTC on the way: the last sample is found in yesterday's file.
     assert.deepEqual(probed, [['often', 'rarely'], ['often'], ['often'], ['often', 'rarely'], ['often'], ['often'], ['often', 'rarely']]);
-  });
-
-  it('the committed JSON Schemas match the zod schema (run `npm run schema`)', async () => {
-    for (const [name, schema] of Object.entries(jsonSchemas())) {
-      const committed = JSON.parse(await readFile(new URL(`../../src/config/${name}`, import.meta.url), 'utf8'));
-      assert.deepEqual(committed, JSON.parse(JSON.stringify(schema)), `${name} is stale`);
-    }
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
@@ -27,14 +27,22 @@ function history(): Sample[] {
     for (const region of ['eu', 'us']) {
       for (const check of ['api', 'web']) {
         const down = check === 'web' && hour % 31 === 3 && region === 'eu';
-        out.push({ time: new Date(t).toISOString().replace('.000Z', 'Z'), check, region, outcome: down ? 'down' : hour % 17 === 0 ? 'degraded' : 'up', attempts: down ? 3 : 1, ...(down ? { reason: 'timeout' } : { latencyMs: 20 + ((t / MIN) % 97) }) });
+        out.push({
+          time: new Date(t).toISOString().replace('.000Z', 'Z'),
+          check,
+          region,
+          outcome: down ? 'down' : hour % 17 === 0 ? 'degraded' : 'up',
+          attempts: down ? 3 : 1,
+          ...(down ? { reason: 'timeout' } : { latencyMs: 20 + ((t / MIN) % 97) }),
+        });
       }
     }
   }
   return out;
 }
 
-const checksYml = 'checks:\n  - id: api\n    name: API\n    component: api\n    kind: http\n    url: http://127.0.0.1:9/\n  - id: web\n    name: Web\n    component: web\n    kind: http\n    url: http://127.0.0.1:9/\n';
+const checksYml =
+  'checks:\n  - id: api\n    name: API\n    component: api\n    kind: http\n    url: http://127.0.0.1:9/\n  - id: web\n    name: Web\n    component: web\n    kind: http\n    url: http://127.0.0.1:9/\n';
 
 describe('rollups', async () => {
   const checks = await writeTree({ 'site.yml': SITE_YML, 'a.yml': checksYml });
@@ -43,7 +51,8 @@ describe('rollups', async () => {
   assert.ok(config);
 
   it('round-trip through the file format', () => {
-    const line = '2026-11-02\tweb\teu\tcap=600\tn=270,10,8\ts=81000,3000,2400,0\tlat=40,90,110\thist=39:100;48:180\tseg=d@100-2500;g@3600-6600;n@86000-86400\tlast=86100:up';
+    const line =
+      '2026-11-02\tweb\teu\tcap=600\tn=270,10,8\ts=81000,3000,2400,0\tlat=40,90,110\thist=39:100;48:180\tseg=d@100-2500;g@3600-6600;n@86000-86400\tlast=86100:up';
     const r = parseRollup(line)!;
     assert.equal(formatRollup(r), line);
     assert.equal(r.segments[0].state, 'up');

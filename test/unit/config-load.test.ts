@@ -33,7 +33,10 @@ describe('config loader', () => {
     assert.equal(config.defaults.interval, 300_000);
     assert.equal(config.site.time_zone, 'Europe/Prague');
     assert.deepEqual(config.sources['api-health'], { file: join(dir, 'api.yml'), line: 2, col: 5 });
-    assert.deepEqual(warnings, ['component "web" has no checks: the page will show it as "no data"', 'component "email" has no checks: the page will show it as "no data"']);
+    assert.deepEqual(warnings, [
+      'component "web" has no checks: the page will show it as "no data"',
+      'component "email" has no checks: the page will show it as "no data"',
+    ]);
   });
 
   const scenarios: { name: string; files: Record<string, string>; env?: Record<string, string>; expected: string[] }[] = [
@@ -84,7 +87,8 @@ describe('config loader', () => {
       files: {
         'site.yml': `${SITE_YML}defaults:\n  retries: 9\n`,
         'api.yml': GOOD_CHECK.replace('component: api', 'component: apy'),
-        'maintenance.yml': 'maintenance:\n  - id: w\n    title: Upgrade\n    components: [emial]\n    start: "2026-11-28 22:00"\n    end: "2026-11-28 23:00"\n  - id: broken\n',
+        'maintenance.yml':
+          'maintenance:\n  - id: w\n    title: Upgrade\n    components: [emial]\n    start: "2026-11-28 22:00"\n    end: "2026-11-28 23:00"\n  - id: broken\n',
       },
       expected: [
         'checks/api.yml:4:16  checks[0].component: unknown component "apy" (did you mean "api"?); components are declared in site.yml',
@@ -120,7 +124,8 @@ describe('config loader', () => {
     {
       name: 'a port var that is not a port, and a missing CA file',
       files: {
-        'mail.yml': 'checks:\n  - id: imap\n    name: IMAP\n    component: email\n    kind: tcp\n    host: 127.0.0.1\n    port: ${{ vars.base_url }}\n  - id: cert\n    name: Cert\n    component: api\n    kind: tls\n    host: localhost\n    ca_file: nope.pem\n',
+        'mail.yml':
+          'checks:\n  - id: imap\n    name: IMAP\n    component: email\n    kind: tcp\n    host: 127.0.0.1\n    port: ${{ vars.base_url }}\n  - id: cert\n    name: Cert\n    component: api\n    kind: tls\n    host: localhost\n    ca_file: nope.pem\n',
       },
       expected: [
         'checks/mail.yml:7:11  checks[0].port: ${{ vars.base_url }} is "http://127.0.0.1:9", not a port number 1–65535',
@@ -129,7 +134,10 @@ describe('config loader', () => {
     },
     {
       name: 'browser steps: a misspelt action, a fill without its value',
-      files: { 'b.yml': 'checks:\n  - id: j\n    name: J\n    component: web\n    kind: browser\n    steps:\n      - goto: http://127.0.0.1:9/login\n      - clik: "#a"\n      - fill: { selector: "#p" }\n' },
+      files: {
+        'b.yml':
+          'checks:\n  - id: j\n    name: J\n    component: web\n    kind: browser\n    steps:\n      - goto: http://127.0.0.1:9/login\n      - clik: "#a"\n      - fill: { selector: "#p" }\n',
+      },
       expected: [
         'checks/b.yml:8:9  checks[0].steps[1]: unknown step "clik" (did you mean "click"?); steps are goto, fill, click, press, wait_for, expect_text, expect_url, expect_title',
         'checks/b.yml:9:9  checks[0].steps[2]: fill takes `fill: { selector: "#email", value: "…" }`, got {"selector":"#p"}',
@@ -143,7 +151,9 @@ describe('config loader', () => {
     {
       name: 'broken YAML indentation',
       files: { 'api.yml': 'checks:\n  - id: x\n   name: bad\n' },
-      expected: ['checks/api.yml:3:1  YAML: Sequence item without - indicator — this line is indented differently from the lines above it; keys of one item line up'],
+      expected: [
+        'checks/api.yml:3:1  YAML: Sequence item without - indicator — this line is indented differently from the lines above it; keys of one item line up',
+      ],
     },
     {
       name: 'a duplicate key',
@@ -196,13 +206,20 @@ describe('config loader', () => {
   it('says what to do when site.yml is missing', async () => {
     const dir = await writeTree({ 'api.yml': GOOD_CHECK });
     const { errors } = await loadConfig(dir, {});
-    assert.equal(formatError(errors[0]).replace(dir, 'checks'), 'checks/site.yml:1:1  missing: every status page needs checks/site.yml with `site:` (title, vendor) and `components:`');
+    assert.equal(
+      formatError(errors[0]).replace(dir, 'checks'),
+      'checks/site.yml:1:1  missing: every status page needs checks/site.yml with `site:` (title, vendor) and `components:`',
+    );
   });
 
   it('loads the example checks shipped in the repository', async () => {
     const { config, errors } = await loadConfig('checks', { env: {} });
     assert.deepEqual(errors.map(formatError), []);
     assert.ok(config && config.checks.length >= 5);
-    for (const c of config.components) assert.ok(config.checks.some((k) => k.component === c.id), `component ${c.id} has a check`);
+    for (const c of config.components)
+      assert.ok(
+        config.checks.some((k) => k.component === c.id),
+        `component ${c.id} has a check`,
+      );
   });
 });

@@ -9,10 +9,31 @@ const show = (segs: { start: number; end: number; state: string }[]) => segs.map
 
 describe('counting rules', () => {
   const timelines: { name: string; points: TimedOutcome[]; cap: number; from: number; to: number; expected: string[] }[] = [
-    { name: 'a sample covers until the next one', points: pts([0, 'up'], [5, 'down'], [10, 'up']), cap: 10, from: 0, to: 15, expected: ['0-5 up', '5-10 down', '10-15 up'] },
-    { name: 'coverage is capped at twice the interval; the rest is no data', points: pts([0, 'up'], [30, 'up']), cap: 10, from: 0, to: 40, expected: ['0-10 up', '10-30 nodata', '30-40 up'] },
+    {
+      name: 'a sample covers until the next one',
+      points: pts([0, 'up'], [5, 'down'], [10, 'up']),
+      cap: 10,
+      from: 0,
+      to: 15,
+      expected: ['0-5 up', '5-10 down', '10-15 up'],
+    },
+    {
+      name: 'coverage is capped at twice the interval; the rest is no data',
+      points: pts([0, 'up'], [30, 'up']),
+      cap: 10,
+      from: 0,
+      to: 40,
+      expected: ['0-10 up', '10-30 nodata', '30-40 up'],
+    },
     { name: 'time before the first sample is no data', points: pts([20, 'up']), cap: 10, from: 0, to: 25, expected: ['0-20 nodata', '20-25 up'] },
-    { name: 'a sample before the window still covers into it', points: pts([-4, 'down'], [2, 'up']), cap: 10, from: 0, to: 5, expected: ['0-2 down', '2-5 up'] },
+    {
+      name: 'a sample before the window still covers into it',
+      points: pts([-4, 'down'], [2, 'up']),
+      cap: 10,
+      from: 0,
+      to: 5,
+      expected: ['0-2 down', '2-5 up'],
+    },
     { name: 'no samples at all is all no data', points: [], cap: 10, from: 0, to: 60, expected: ['0-60 nodata'] },
     { name: 'equal neighbours merge', points: pts([0, 'up'], [5, 'up'], [10, 'degraded']), cap: 10, from: 0, to: 12, expected: ['0-10 up', '10-12 degraded'] },
   ];
@@ -32,7 +53,10 @@ describe('counting rules', () => {
   ];
   for (const r of rules) {
     it(`component: ${r.name}`, () => {
-      const rule = componentRule(r.roles.map((critical) => ({ critical })), r.downWhen);
+      const rule = componentRule(
+        r.roles.map((critical) => ({ critical })),
+        r.downWhen,
+      );
       assert.equal(rule(r.states as never), r.expected);
     });
   }
@@ -65,7 +89,15 @@ describe('counting rules', () => {
   });
 
   it('degraded counts as available but is reported', () => {
-    const stats = windowStats([{ start: 0, end: 10 * M, state: 'degraded_performance' }, { start: 10 * M, end: 20 * M, state: 'operational' }], [], 0, 20 * M);
+    const stats = windowStats(
+      [
+        { start: 0, end: 10 * M, state: 'degraded_performance' },
+        { start: 10 * M, end: 20 * M, state: 'operational' },
+      ],
+      [],
+      0,
+      20 * M,
+    );
     assert.equal(stats.uptime, 100);
     assert.equal(stats.degradedMs, 10 * M);
   });

@@ -18,7 +18,9 @@ describe('message files', () => {
         assert.deepEqual(placeholders(messages[key as keyof typeof en]), placeholders(text), `${lang} ${key}`);
       }
       if (lang !== 'en') {
-        const same = Object.entries(en).filter(([k, v]) => messages[k as keyof typeof en] === v && !/^(component\.p\d\d|subscribe\.(rss|atom|json)|strip\.day|time\.relative)$/.test(k));
+        const same = Object.entries(en).filter(
+          ([k, v]) => messages[k as keyof typeof en] === v && !/^(component\.p\d\d|subscribe\.(rss|atom|json)|strip\.day|time\.relative)$/.test(k),
+        );
         assert.ok(same.length < 5, `${lang} leaves these in English: ${same.map(([k]) => k).join(', ')}`);
       }
     });
@@ -32,7 +34,13 @@ describe('message files', () => {
 });
 
 describe('relative times ("5 minutes ago") as the page writes them', () => {
-  const units = [['minute', 60_000, 59], ['hour', 3_600_000, 23], ['day', 86_400_000, 29], ['month', 30 * 86_400_000, 11], ['year', 365 * 86_400_000, 99]] as const; // a status page shows nothing a century old
+  const units = [
+    ['minute', 60_000, 59],
+    ['hour', 3_600_000, 23],
+    ['day', 86_400_000, 29],
+    ['month', 30 * 86_400_000, 11],
+    ['year', 365 * 86_400_000, 99],
+  ] as const; // a status page shows nothing a century old
   for (const lang of Object.keys(catalogs)) {
     it(`${lang}: the same words as Intl.RelativeTimeFormat, past and future, for every value shown`, () => {
       const data = relativeData(lang);

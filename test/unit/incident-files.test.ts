@@ -9,13 +9,18 @@ describe('upkeep validate reads incident files too', () => {
   it('reports broken incident files with file:line:col and the fix', async () => {
     const checks = await writeTree({ 'site.yml': SITE_YML, 'a.yml': CHECK });
     const history = await writeTree({
-      'incidents/2026-11-20-api.md': '---\nid: 2026-11-20-api\ntitle: API down\ncomponents: [apy]\nimpact: severe\nupdates:\n  - at: 2026-11-20 10:00\n    status: investigating\n    message: Looking.\n---\n',
-      'incidents/wrong-name.md': '---\nid: something-else\ntitle: X\ncomponents: [api]\nimpact: minor\nupdates:\n  - at: 2026-11-20T10:00:00Z\n    status: resolved\n    message: Done.\n---\n',
+      'incidents/2026-11-20-api.md':
+        '---\nid: 2026-11-20-api\ntitle: API down\ncomponents: [apy]\nimpact: severe\nupdates:\n  - at: 2026-11-20 10:00\n    status: investigating\n    message: Looking.\n---\n',
+      'incidents/wrong-name.md':
+        '---\nid: something-else\ntitle: X\ncomponents: [api]\nimpact: minor\nupdates:\n  - at: 2026-11-20T10:00:00Z\n    status: resolved\n    message: Done.\n---\n',
       'incidents/no-front-matter.md': 'Just text.\n',
     });
     const r = await upkeep(['validate', '--checks', checks, '--history', history]);
     assert.equal(r.code, 1);
-    const lines = r.stderr.replaceAll(history, 'history').split('\n').filter((l) => !l.startsWith('warning:'));
+    const lines = r.stderr
+      .replaceAll(history, 'history')
+      .split('\n')
+      .filter((l) => !l.startsWith('warning:'));
     assert.deepEqual(lines.slice(0, 6), [
       'history/incidents/2026-11-20-api.md:4:14  components[0]: unknown component "apy" (did you mean "api"?)',
       'history/incidents/2026-11-20-api.md:5:9  impact: expected one of "none", "minor", "major", "critical", got "severe"',
@@ -28,7 +33,10 @@ describe('upkeep validate reads incident files too', () => {
 
   it('accepts a good one, and counts it', async () => {
     const checks = await writeTree({ 'site.yml': SITE_YML, 'a.yml': CHECK });
-    const history = await writeTree({ 'incidents/2026-11-20-api.md': '---\nid: 2026-11-20-api\ntitle: API down\ncomponents: [api]\nimpact: major\nupdates:\n  - at: 2026-11-20T10:00:00Z\n    status: investigating\n    message: Looking.\n---\nWrite-up.\n' });
+    const history = await writeTree({
+      'incidents/2026-11-20-api.md':
+        '---\nid: 2026-11-20-api\ntitle: API down\ncomponents: [api]\nimpact: major\nupdates:\n  - at: 2026-11-20T10:00:00Z\n    status: investigating\n    message: Looking.\n---\nWrite-up.\n',
+    });
     const r = await upkeep(['validate', '--checks', checks, '--history', history]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /1 incidents$/);

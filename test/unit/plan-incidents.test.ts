@@ -4,7 +4,13 @@ import { incidentMetrics, planIncidents, type Action, type ComponentNow } from '
 
 const NOW = Date.parse('2026-11-23T13:05:00Z');
 const MIN = 60_000;
-const comp = (status: ComponentNow['status'], extra: Partial<ComponentNow> = {}): ComponentNow => ({ id: 'email', name: 'Email sync', status, inMaintenance: false, ...extra });
+const comp = (status: ComponentNow['status'], extra: Partial<ComponentNow> = {}): ComponentNow => ({
+  id: 'email',
+  name: 'Email sync',
+  status,
+  inMaintenance: false,
+  ...extra,
+});
 type Inc = Parameters<typeof planIncidents>[0]['incidents'][number];
 const open = (component_status: string, extra: Partial<Inc> = {}): Inc => ({
   id: '2026-11-23-email',
@@ -22,29 +28,64 @@ describe('planIncidents', () => {
   const scenarios: { name: string; c: ComponentNow; incidents?: Inc[]; expected: string[]; message?: RegExp }[] = [
     { name: 'all fine: nothing', c: comp('operational'), expected: [] },
     { name: 'no data: nothing (we do not know)', c: comp('nodata'), incidents: [open('major_outage')], expected: [] },
-    { name: 'a confirmed outage opens one', c: comp('major_outage', { failingSince: NOW - 10 * MIN, reason: 'status_503: HTTP 503' }), expected: ['open 2026-11-23-email investigating critical'], message: /major outage of Email sync since 12:55 UTC \(`status_503: HTTP 503`\)/ },
+    {
+      name: 'a confirmed outage opens one',
+      c: comp('major_outage', { failingSince: NOW - 10 * MIN, reason: 'status_503: HTTP 503' }),
+      expected: ['open 2026-11-23-email investigating critical'],
+      message: /major outage of Email sync since 12:55 UTC \(`status_503: HTTP 503`\)/,
+    },
     { name: 'degraded opens a minor one', c: comp('degraded_performance'), expected: ['open 2026-11-23-email investigating minor'] },
     { name: 'during maintenance: nothing', c: comp('major_outage', { inMaintenance: true }), expected: [] },
     { name: 'still down, same status: no noise', c: comp('partial_outage'), incidents: [open('partial_outage')], expected: [] },
-    { name: 'worse: an update, impact raised', c: comp('major_outage'), incidents: [open('partial_outage')], expected: ['update 2026-11-23-email investigating critical'], message: /^Worse: Email sync now shows a major outage, after a partial outage/ },
-    { name: 'better: an update, impact kept', c: comp('degraded_performance'), incidents: [open('major_outage', { impact: 'critical' })], expected: ['update 2026-11-23-email investigating'], message: /^Better/ },
+    {
+      name: 'worse: an update, impact raised',
+      c: comp('major_outage'),
+      incidents: [open('partial_outage')],
+      expected: ['update 2026-11-23-email investigating critical'],
+      message: /^Worse: Email sync now shows a major outage, after a partial outage/,
+    },
+    {
+      name: 'better: an update, impact kept',
+      c: comp('degraded_performance'),
+      incidents: [open('major_outage', { impact: 'critical' })],
+      expected: ['update 2026-11-23-email investigating'],
+      message: /^Better/,
+    },
     {
       name: 'an update keeps the status a person gave',
       c: comp('major_outage'),
       incidents: [open('partial_outage', { updates: [...open('partial_outage').updates, { at: '2026-11-23T13:00:00Z', status: 'identified', by: 'alice' }] })],
       expected: ['update 2026-11-23-email identified critical'],
     },
-    { name: 'recovery resolves with the duration', c: comp('operational'), incidents: [open('major_outage')], expected: ['resolve 2026-11-23-email resolved'], message: /lasted 15m \(12:50 UTC to 13:05 UTC\)/ },
+    {
+      name: 'recovery resolves with the duration',
+      c: comp('operational'),
+      incidents: [open('major_outage')],
+      expected: ['resolve 2026-11-23-email resolved'],
+      message: /lasted 15m \(12:50 UTC to 13:05 UTC\)/,
+    },
     {
       name: 'a flap inside the quiet period re-opens the same incident',
       c: comp('major_outage'),
-      incidents: [open('major_outage', { updates: [...open('major_outage').updates, { at: '2026-11-23T12:55:00Z', status: 'resolved', by: 'upkeep', component_status: 'operational' }] })],
+      incidents: [
+        open('major_outage', {
+          updates: [...open('major_outage').updates, { at: '2026-11-23T12:55:00Z', status: 'resolved', by: 'upkeep', component_status: 'operational' }],
+        }),
+      ],
       expected: ['reopen 2026-11-23-email investigating critical'],
     },
     {
       name: 'after the quiet period it is a new incident, with a fresh id',
       c: comp('major_outage'),
-      incidents: [open('major_outage', { started: '2026-11-23T11:00:00Z', updates: [{ at: '2026-11-23T11:00:00Z', status: 'investigating', by: 'upkeep' }, { at: '2026-11-23T12:00:00Z', status: 'resolved', by: 'upkeep' }] })],
+      incidents: [
+        open('major_outage', {
+          started: '2026-11-23T11:00:00Z',
+          updates: [
+            { at: '2026-11-23T11:00:00Z', status: 'investigating', by: 'upkeep' },
+            { at: '2026-11-23T12:00:00Z', status: 'resolved', by: 'upkeep' },
+          ],
+        }),
+      ],
       expected: ['open 2026-11-23-email-2 investigating critical'],
     },
     {
@@ -66,8 +107,22 @@ describe('planIncidents', () => {
 
   it('metrics: count, time to detect, time to resolve, longest', () => {
     const incidents = [
-      { components: ['email'], started: '2026-11-02T10:00:00Z', updates: [{ at: '2026-11-02T10:02:00Z', status: 'investigating' as const, message: 'x' }, { at: '2026-11-02T11:00:00Z', status: 'resolved' as const, message: 'x' }] },
-      { components: ['email'], started: '2026-11-10T10:00:00Z', updates: [{ at: '2026-11-10T10:04:00Z', status: 'investigating' as const, message: 'x' }, { at: '2026-11-10T10:30:00Z', status: 'resolved' as const, message: 'x' }] },
+      {
+        components: ['email'],
+        started: '2026-11-02T10:00:00Z',
+        updates: [
+          { at: '2026-11-02T10:02:00Z', status: 'investigating' as const, message: 'x' },
+          { at: '2026-11-02T11:00:00Z', status: 'resolved' as const, message: 'x' },
+        ],
+      },
+      {
+        components: ['email'],
+        started: '2026-11-10T10:00:00Z',
+        updates: [
+          { at: '2026-11-10T10:04:00Z', status: 'investigating' as const, message: 'x' },
+          { at: '2026-11-10T10:30:00Z', status: 'resolved' as const, message: 'x' },
+        ],
+      },
       { components: ['api'], started: '2026-11-10T10:00:00Z', updates: [{ at: '2026-11-10T10:04:00Z', status: 'investigating' as const, message: 'x' }] },
     ];
     const m = incidentMetrics(incidents, 'email', Date.parse('2026-11-01T00:00:00Z'), Date.parse('2026-12-01T00:00:00Z'));

@@ -30,7 +30,13 @@ describe('redaction: every form of every secret, before any truncation', () => {
   });
 
   it('leaves text without secrets exactly as it was', () => {
-    for (const text of ['HTTP 503, expected 200', 'redirect loop: https://app.example/login?next=%2F was already visited', '$.status is "maintenance", expected == "ok"', 'eyJhbGciOiJIUzI1NiJ9 base64 of something else', '&amp; &lt;b&gt; \\" %41 + plus']) {
+    for (const text of [
+      'HTTP 503, expected 200',
+      'redirect loop: https://app.example/login?next=%2F was already visited',
+      '$.status is "maintenance", expected == "ok"',
+      'eyJhbGciOiJIUzI1NiJ9 base64 of something else',
+      '&amp; &lt;b&gt; \\" %41 + plus',
+    ]) {
       assert.equal(r.redact(text), text);
     }
   });
@@ -46,7 +52,10 @@ describe('redaction: every form of every secret, before any truncation', () => {
   });
 
   it('secrets shorter than 4 characters are refused (they would hide ordinary words), and named', () => {
-    const { redactor, tooShort } = redactorFor({ UPKEEP_SECRETS: JSON.stringify({ PIN: '12', TOKEN: 'long-enough-token', github_token: 'ghs_abcdefghijkl' }), CRM_KEY: 'crm-key-value' }, ['CRM_KEY']);
+    const { redactor, tooShort } = redactorFor(
+      { UPKEEP_SECRETS: JSON.stringify({ PIN: '12', TOKEN: 'long-enough-token', github_token: 'ghs_abcdefghijkl' }), CRM_KEY: 'crm-key-value' },
+      ['CRM_KEY'],
+    );
     assert.deepEqual(tooShort, ['PIN']);
     assert.equal(redactor.size, 3);
     assert.equal(redactor.redact('HTTP 12 crm-key-value long-enough-token ghs_abcdefghijkl'), `HTTP 12 ${MASK} ${MASK} ${MASK}`);

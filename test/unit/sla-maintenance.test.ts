@@ -39,8 +39,15 @@ describe('SLA months', () => {
     });
   }
 
-  it('the budget at 99.9 % in an average (365.25 / 12 = 30.44-day) month is 43 m 49 s', () => {
-    assert.equal(formatDuration(0.001 * (365.25 / 12) * 86_400_000), '43m 49s');
+  it('the budget at 99.9 % is 0.1 % of the month: 43 m 12 s in 30 days, 44 m 38 s in 31, less what maintenance took', () => {
+    const budget = (month: number, maintenance: { start: number; end: number }[] = []) =>
+      formatDuration(
+        slaForMonth([], maintenance, { year: 2026, month, timeZone: 'UTC', target: 99.9, credits: [], now: Date.parse('2027-01-01T00:00:00Z') }).budgetMs,
+      );
+    assert.equal(budget(11), '43m 12s');
+    assert.equal(budget(12), '44m 38s');
+    const day = Date.parse('2026-11-10T00:00:00Z');
+    assert.equal(budget(11, [{ start: day, end: day + 86_400_000 }]), '41m 45s');
   });
 
   it('a running month reports what is used so far and is not over', () => {
@@ -70,18 +77,30 @@ describe('maintenance windows', () => {
     const w = parse({ time_zone: 'Europe/Prague', recurring: { weekly: ['sun'], at: '02:30', duration: '1h' } });
     const list = occurrences([w], 'UTC', Date.parse('2026-03-22T00:00:00Z'), Date.parse('2026-04-06T00:00:00Z'));
     // 22 March (CET), 29 March (02:30 does not exist: moves to 03:30 CEST), 5 April (CEST).
-    assert.deepEqual(list.map((o) => iso(o.start)), ['2026-03-22T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-04-05T00:30:00.000Z']);
-    assert.deepEqual(list.map((o) => o.id), ['w-2026-03-22', 'w-2026-03-29', 'w-2026-04-05']);
+    assert.deepEqual(
+      list.map((o) => iso(o.start)),
+      ['2026-03-22T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-04-05T00:30:00.000Z'],
+    );
+    assert.deepEqual(
+      list.map((o) => o.id),
+      ['w-2026-03-22', 'w-2026-03-29', 'w-2026-04-05'],
+    );
   });
   it('a monthly window on the 31st falls on the last day of shorter months', () => {
     const w = parse({ recurring: { monthly: 31, at: '22:00', duration: '2h' } });
     const list = occurrences([w], 'UTC', Date.parse('2026-01-15T00:00:00Z'), Date.parse('2026-04-15T00:00:00Z'));
-    assert.deepEqual(list.map((o) => iso(o.start).slice(0, 10)), ['2026-01-31', '2026-02-28', '2026-03-31']);
+    assert.deepEqual(
+      list.map((o) => iso(o.start).slice(0, 10)),
+      ['2026-01-31', '2026-02-28', '2026-03-31'],
+    );
   });
   it('respects from and until', () => {
     const w = parse({ recurring: { weekly: ['mon', 'thu'], at: '06:00', duration: '30m', from: '2026-11-05', until: '2026-11-12' } });
     const list = occurrences([w], 'UTC', Date.parse('2026-11-01T00:00:00Z'), Date.parse('2026-12-01T00:00:00Z'));
-    assert.deepEqual(list.map((o) => iso(o.start).slice(0, 10)), ['2026-11-05', '2026-11-09', '2026-11-12']);
+    assert.deepEqual(
+      list.map((o) => iso(o.start).slice(0, 10)),
+      ['2026-11-05', '2026-11-09', '2026-11-12'],
+    );
   });
   it('one-off windows take local times in the window zone or explicit offsets', () => {
     const a = parse({ time_zone: 'America/New_York', start: '2026-11-28 22:00', end: '2026-11-29 01:00' });
@@ -93,7 +112,10 @@ describe('maintenance windows', () => {
   });
   it('status follows the clock', () => {
     const o = { start: 100, end: 200 };
-    assert.deepEqual([50, 100, 199, 200].map((t) => maintenanceStatus(o, t)), ['scheduled', 'in_progress', 'in_progress', 'completed']);
+    assert.deepEqual(
+      [50, 100, 199, 200].map((t) => maintenanceStatus(o, t)),
+      ['scheduled', 'in_progress', 'in_progress', 'completed'],
+    );
   });
   it('refuses a window that is both one-off and recurring, or neither', () => {
     assert.throws(() => parse({ start: '2026-11-28 22:00', end: '2026-11-28 23:00', recurring: { weekly: ['mon'], at: '06:00', duration: '1h' } }));

@@ -33,7 +33,11 @@ function describeStep(step: BrowserStep): string {
 
 /** "**" and "*" glob for URLs, as Playwright's `waitForURL` reads them. */
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
+  const escaped = glob
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*/g, '\u0000')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\u0000/g, '.*');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -96,7 +100,8 @@ async function perform(page: Page, step: BrowserStep, timeout: number): Promise<
       for (;;) {
         const title = await page.title().catch(() => '');
         if (title.includes(v)) return;
-        if (Date.now() >= deadline) throw new StepFailure(`the title is ${JSON.stringify(title)}`, `the title does not contain it within ${formatDuration(timeout)}`);
+        if (Date.now() >= deadline)
+          throw new StepFailure(`the title is ${JSON.stringify(title)}`, `the title does not contain it within ${formatDuration(timeout)}`);
         await page.waitForTimeout(50);
       }
     }
@@ -153,14 +158,22 @@ async function measure(check: BrowserCheck, ctx: ProbeContext): Promise<ProbeRes
         const shot = await screenshot(page, check.steps, ctx.secretSteps ?? new Set(), ctx.secrets, ctx.beforeScreenshot);
         return {
           latencyMs: Math.round(performance.now() - started),
-          error: { reason: `browser_${actionOf(step)}`, message: `step ${n} ${describeStep(step)}: ${why.text}`, public: `step ${n} ${describeStep(step)}: ${why.public}` },
+          error: {
+            reason: `browser_${actionOf(step)}`,
+            message: `step ${n} ${describeStep(step)}: ${why.text}`,
+            public: `step ${n} ${describeStep(step)}: ${why.public}`,
+          },
           browser: { steps, ...shot },
         };
       }
     }
     return { latencyMs: Math.round(performance.now() - started), browser: { steps } };
   } catch (error) {
-    return { latencyMs: Math.round(performance.now() - started), error: { reason: 'browser_error', message: String((error as Error).message ?? error), public: 'the browser failed' }, browser: { steps } };
+    return {
+      latencyMs: Math.round(performance.now() - started),
+      error: { reason: 'browser_error', message: String((error as Error).message ?? error), public: 'the browser failed' },
+      browser: { steps },
+    };
   } finally {
     await context?.close().catch(() => {});
   }
@@ -242,9 +255,15 @@ async function screenshot(
   try {
     for (const i of secretSteps) {
       const s = steps[i] as { fill?: { selector: string } };
-      if (s.fill) await page.locator(s.fill.selector).evaluateAll((els) => els.forEach((el) => ((el as HTMLInputElement).value = ''))).catch(() => {});
+      if (s.fill)
+        await page
+          .locator(s.fill.selector)
+          .evaluateAll((els) => {
+            for (const el of els) (el as HTMLInputElement).value = '';
+          })
+          .catch(() => {});
     }
-    if (secrets && secrets.exposes(await visibleText(page))) return { note: 'screenshot withheld: a secret is visible on the page' };
+    if (secrets?.exposes(await visibleText(page))) return { note: 'screenshot withheld: a secret is visible on the page' };
     await before?.(page);
     for (const quality of [60, 40, 25]) {
       const shot = await page.screenshot({ type: 'jpeg', quality, timeout: 5_000 });

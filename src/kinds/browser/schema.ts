@@ -8,11 +8,31 @@ const selector = z.string().min(1).describe('A CSS selector (Playwright syntax).
 
 const stepForms = {
   goto: z.strictObject({ goto: z.string().min(1).describe('Open this address.'), ...stepTimeout }),
-  fill: z.strictObject({ fill: z.strictObject({ selector, value: z.string().describe('The text; from a secret: `${{ env.NAME }}` (blanked before any screenshot).') }).describe('Type into the field matching the selector.'), ...stepTimeout }),
+  fill: z.strictObject({
+    fill: z
+      .strictObject({ selector, value: z.string().describe('The text; from a secret: `${{ env.NAME }}` (blanked before any screenshot).') })
+      .describe('Type into the field matching the selector.'),
+    ...stepTimeout,
+  }),
   click: z.strictObject({ click: selector.describe('Click the first element matching this selector.'), ...stepTimeout }),
-  press: z.strictObject({ press: z.union([z.string().min(1), z.strictObject({ selector: selector.optional(), key: z.string().min(1) })]).describe('Press a key ("Enter"), optionally in an element.'), ...stepTimeout }),
-  wait_for: z.strictObject({ wait_for: z.union([selector, z.strictObject({ selector }), z.strictObject({ url: z.string().min(1) })]).describe('Wait until an element is visible, or the address matches ("**/dashboard").'), ...stepTimeout }),
-  expect_text: z.strictObject({ expect_text: z.union([z.string().min(1), z.strictObject({ selector: selector.optional(), text: z.string().min(1) })]).describe('The page (or an element) must show this text.'), ...stepTimeout }),
+  press: z.strictObject({
+    press: z
+      .union([z.string().min(1), z.strictObject({ selector: selector.optional(), key: z.string().min(1) })])
+      .describe('Press a key ("Enter"), optionally in an element.'),
+    ...stepTimeout,
+  }),
+  wait_for: z.strictObject({
+    wait_for: z
+      .union([selector, z.strictObject({ selector }), z.strictObject({ url: z.string().min(1) })])
+      .describe('Wait until an element is visible, or the address matches ("**/dashboard").'),
+    ...stepTimeout,
+  }),
+  expect_text: z.strictObject({
+    expect_text: z
+      .union([z.string().min(1), z.strictObject({ selector: selector.optional(), text: z.string().min(1) })])
+      .describe('The page (or an element) must show this text.'),
+    ...stepTimeout,
+  }),
   expect_url: z.strictObject({ expect_url: z.string().min(1).describe('The address must match (a prefix, or a glob with * and **).'), ...stepTimeout }),
   expect_title: z.strictObject({ expect_title: z.string().min(1).describe('The title must contain this text.'), ...stepTimeout }),
 };
@@ -43,17 +63,22 @@ function stepError(input: unknown): string {
 }
 
 /** One step of a browser journey: exactly one action. */
-export const browserStep = z.union(Object.values(stepForms) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]], { error: (iss) => stepError(iss.input) }) as z.ZodType<
-  z.output<(typeof stepForms)[keyof typeof stepForms]>,
-  z.input<(typeof stepForms)[keyof typeof stepForms]>
->;
+export const browserStep = z.union(Object.values(stepForms) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]], {
+  error: (iss) => stepError(iss.input),
+}) as z.ZodType<z.output<(typeof stepForms)[keyof typeof stepForms]>, z.input<(typeof stepForms)[keyof typeof stepForms]>>;
 
 export const browserCheck = z.strictObject({
   ...checkBase,
   kind: z.literal('browser').describe('A scripted journey in Chromium: steps in order.'),
-  steps: z.array(browserStep).min(1, { error: 'a browser check needs at least one step, e.g. `- goto: https://…`' }).describe("The journey, in order: the customer's path through login to the dashboard."),
-  step_timeout: durationIn('100ms', '10m').prefault('10s').describe("Limit for each step."),
-  viewport: z.strictObject({ width: z.number().int().min(320).max(3840), height: z.number().int().min(240).max(2160) }).prefault({ width: 1280, height: 800 }).describe("Browser window size."),
+  steps: z
+    .array(browserStep)
+    .min(1, { error: 'a browser check needs at least one step, e.g. `- goto: https://…`' })
+    .describe("The journey, in order: the customer's path through login to the dashboard."),
+  step_timeout: durationIn('100ms', '10m').prefault('10s').describe('Limit for each step.'),
+  viewport: z
+    .strictObject({ width: z.number().int().min(320).max(3840), height: z.number().int().min(240).max(2160) })
+    .prefault({ width: 1280, height: 800 })
+    .describe('Browser window size.'),
   expect: z.strictObject({ ...latency }).prefault({}),
 });
 

@@ -13,11 +13,17 @@ export function judge(check: DnsCheck, result: DnsMeasurement): Verdict {
     return failed('down', reason, text, text);
   }
   if (want !== 'NOERROR') return { outcome: 'up' };
-  if (answer.records.length === 0) return failed('down', 'dns_nodata', `${check.record} ${check.query}: no records`, `${check.record} ${check.query}: no records`);
+  if (answer.records.length === 0)
+    return failed('down', 'dns_nodata', `${check.record} ${check.query}: no records`, `${check.record} ${check.query}: no records`);
   const norm = (r: string) => r.toLowerCase().replace(/\.$/, '');
   for (const expected of check.expect.records ?? []) {
     if (!answer.records.some((r) => norm(r) === norm(expected))) {
-      return failed('down', 'dns_records', `${check.record} ${check.query}: ${expected} not in ${answer.records.join(', ')}`, `${check.record} ${check.query}: ${expected} is not in the answer`);
+      return failed(
+        'down',
+        'dns_records',
+        `${check.record} ${check.query}: ${expected} not in ${answer.records.join(', ')}`,
+        `${check.record} ${check.query}: ${expected} is not in the answer`,
+      );
     }
   }
   return { outcome: 'up' };

@@ -44,7 +44,11 @@ async function measure(check: DnsCheck, ctx: ProbeContext): Promise<Measured> {
     if (rcodes[code]) return { latencyMs: elapsed(), dns: { rcode: rcodes[code], records: [] } };
     return {
       latencyMs: elapsed(),
-      error: { reason: failures[code] ?? 'dns_error', message: `${check.record} ${check.query}: ${(error as Error).message}`, public: `${check.record} ${check.query}: ${code || 'no answer'}` },
+      error: {
+        reason: failures[code] ?? 'dns_error',
+        message: `${check.record} ${check.query}: ${(error as Error).message}`,
+        public: `${check.record} ${check.query}: ${code || 'no answer'}`,
+      },
     };
   } finally {
     resolver.cancel();

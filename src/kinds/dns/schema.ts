@@ -16,17 +16,20 @@ export const dnsRcodes = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED'] as const
 export const dnsCheck = z.strictObject({
   ...checkBase,
   kind: z.literal('dns').describe('A DNS query and the answer expected.'),
-  query: hostname.describe("The name to resolve, e.g. \"api.pipewell.example\"."),
+  query: hostname.describe('The name to resolve, e.g. "api.pipewell.example".'),
   record: z.enum(dnsRecordTypes).default('A').describe('The record type to ask for.'),
   server: z
     .string()
-    .refine(isResolverAddress, { error: (iss) => `expected a resolver's address, "address" or "address:port", e.g. "1.1.1.1", "127.0.0.1:5353" or "[2606:4700:4700::1111]:53", got ${show(iss.input)} (resolvers are named by address, not by host name)` })
+    .refine(isResolverAddress, {
+      error: (iss) =>
+        `expected a resolver's address, "address" or "address:port", e.g. "1.1.1.1", "127.0.0.1:5353" or "[2606:4700:4700::1111]:53", got ${show(iss.input)} (resolvers are named by address, not by host name)`,
+    })
     .optional()
     .describe('A resolver to ask, by address ("1.1.1.1", "127.0.0.1:5353"); the system\'s resolvers when absent.'),
   expect: z
     .strictObject({
-      rcode: z.enum(dnsRcodes).default('NOERROR').describe("The answer code; NOERROR unless you expect a name not to exist."),
-      records: stringOrList.optional().describe("Records that must be in the answer (A/AAAA addresses, names, \"10 mx.example.com\" for MX, TXT text)."),
+      rcode: z.enum(dnsRcodes).default('NOERROR').describe('The answer code; NOERROR unless you expect a name not to exist.'),
+      records: stringOrList.optional().describe('Records that must be in the answer (A/AAAA addresses, names, "10 mx.example.com" for MX, TXT text).'),
       ...latency,
     })
     .prefault({}),

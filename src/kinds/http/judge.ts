@@ -16,7 +16,8 @@ export function judge(check: HttpCheck, result: HttpMeasurement): Verdict {
   }
   // The body's own words never appear in these messages; only the check's.
   for (const text of e.body_contains ?? []) {
-    if (!res.body.includes(text)) return failed('down', 'assert_body', `body does not contain ${JSON.stringify(text)}`, `body does not contain ${JSON.stringify(text)}`);
+    if (!res.body.includes(text))
+      return failed('down', 'assert_body', `body does not contain ${JSON.stringify(text)}`, `body does not contain ${JSON.stringify(text)}`);
   }
   for (const text of e.body_not_contains ?? []) {
     if (res.body.includes(text)) return failed('down', 'assert_body', `body contains ${JSON.stringify(text)}`, `body contains ${JSON.stringify(text)}`);

@@ -49,16 +49,30 @@ async function measure(check: HttpCheck, ctx: ProbeContext): Promise<Measured> {
       if (isRedirect(response.statusCode) && typeof location === 'string' && check.follow_redirects > 0) {
         await response.body.dump().catch(() => {});
         const next = new URL(location, url).href;
-        if (visited.has(next)) return fail(elapsed(), phases, 'redirect_loop', `redirect loop: ${next} was already visited`, 'redirect loop: a page redirected back to one already visited');
+        if (visited.has(next))
+          return fail(
+            elapsed(),
+            phases,
+            'redirect_loop',
+            `redirect loop: ${next} was already visited`,
+            'redirect loop: a page redirected back to one already visited',
+          );
         if (redirects + 1 > check.follow_redirects) {
-          return fail(elapsed(), phases, 'too_many_redirects', `more than ${check.follow_redirects} redirects`, `more than ${check.follow_redirects} redirects`);
+          return fail(
+            elapsed(),
+            phases,
+            'too_many_redirects',
+            `more than ${check.follow_redirects} redirects`,
+            `more than ${check.follow_redirects} redirects`,
+          );
         }
         url = next;
         continue;
       }
       const body = await readCapped(response.body, check.max_body_bytes, String(response.headers['content-encoding'] ?? ''));
       const latencyMs = elapsed();
-      if (body === undefined) return fail(latencyMs, phases, 'too_large', `body larger than ${check.max_body_bytes} bytes`, `body larger than ${check.max_body_bytes} bytes`);
+      if (body === undefined)
+        return fail(latencyMs, phases, 'too_large', `body larger than ${check.max_body_bytes} bytes`, `body larger than ${check.max_body_bytes} bytes`);
       return {
         latencyMs,
         phases,

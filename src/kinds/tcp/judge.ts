@@ -6,7 +6,12 @@ import type { TcpCheck } from './schema.ts';
 export function judge(check: TcpCheck, result: TcpMeasurement): Verdict {
   const prefix = check.expect.reply_prefix;
   if (prefix !== undefined && !(result.tcp?.reply ?? '').startsWith(prefix)) {
-    return failed('down', 'assert_reply', `reply ${JSON.stringify(result.tcp?.reply ?? '')} does not start with ${JSON.stringify(prefix)}`, `the reply does not start with ${JSON.stringify(prefix)}`);
+    return failed(
+      'down',
+      'assert_reply',
+      `reply ${JSON.stringify(result.tcp?.reply ?? '')} does not start with ${JSON.stringify(prefix)}`,
+      `the reply does not start with ${JSON.stringify(prefix)}`,
+    );
   }
   return { outcome: 'up' };
 }

@@ -43,7 +43,8 @@ async function measure(check: TcpCheck, ctx: ProbeContext): Promise<Measured> {
       socket.destroy();
       resolve(result);
     };
-    const fail = (reason: string, message: string, publicMessage?: string) => finish({ latencyMs: elapsed(), phases, error: { reason, message, ...(publicMessage ? { public: publicMessage } : {}) } });
+    const fail = (reason: string, message: string, publicMessage?: string) =>
+      finish({ latencyMs: elapsed(), phases, error: { reason, message, ...(publicMessage ? { public: publicMessage } : {}) } });
     const timer = setTimeout(() => {
       const message = `no ${wantsReply ? 'reply' : 'connection'} within ${ctx.timeoutMs} ms`;
       fail('timeout', message, message);
@@ -51,7 +52,12 @@ async function measure(check: TcpCheck, ctx: ProbeContext): Promise<Measured> {
 
     const options = { host: check.host, port: Number(check.port), ...(ctx.guard ? { lookup: guardedLookup(ctx.guard) } : {}) };
     socket = check.tls
-      ? tlsConnect({ ...options, servername: isIp(check.host) ? undefined : check.host, ...(ca ? { ca } : {}), ...(check.cert && check.key ? { cert: check.cert, key: check.key } : {}) })
+      ? tlsConnect({
+          ...options,
+          servername: isIp(check.host) ? undefined : check.host,
+          ...(ca ? { ca } : {}),
+          ...(check.cert && check.key ? { cert: check.cert, key: check.key } : {}),
+        })
       : netConnect(options);
     let mark = started;
     const lap = () => {

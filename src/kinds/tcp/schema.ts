@@ -7,12 +7,12 @@ export const tcpCheck = z.strictObject({
   kind: z.literal('tcp').describe('A TCP (optionally TLS) connection, an optional line sent, the first line of the reply.'),
   host: hostname.describe("Host name or address, e.g. the CRM's SMTP or IMAP server."),
   port: portOrVar.describe('The port, or `${{ vars.NAME }}`.'),
-  tls: z.boolean().default(false).describe("Wrap the connection in TLS (SMTPS 465, IMAPS 993)."),
+  tls: z.boolean().default(false).describe('Wrap the connection in TLS (SMTPS 465, IMAPS 993).'),
   ...tlsFiles,
-  send: z.string().optional().describe("A line to send after connecting (CRLF added when missing)."),
+  send: z.string().optional().describe('A line to send after connecting (CRLF added when missing).'),
   expect: z
     .strictObject({
-      reply_prefix: z.string().optional().describe("The first line the server sends must start with this, e.g. \"220\" for SMTP, \"* OK\" for IMAP."),
+      reply_prefix: z.string().optional().describe('The first line the server sends must start with this, e.g. "220" for SMTP, "* OK" for IMAP.'),
       ...latency,
     })
     .prefault({}),

@@ -38,7 +38,14 @@ async function measure(check: TlsCheck, ctx: ProbeContext): Promise<ProbeResult>
       ...(ctx.guard ? { lookup: guardedLookup(ctx.guard) } : {}),
       ...(extraCa ? { ca: [...rootCertificates, extraCa] } : {}),
     });
-    const timer = setTimeout(() => finish({ latencyMs: elapsed(), error: { reason: 'timeout', message: `no handshake within ${ctx.timeoutMs} ms`, public: `no handshake within ${ctx.timeoutMs} ms` } }), ctx.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish({
+          latencyMs: elapsed(),
+          error: { reason: 'timeout', message: `no handshake within ${ctx.timeoutMs} ms`, public: `no handshake within ${ctx.timeoutMs} ms` },
+        }),
+      ctx.timeoutMs,
+    );
     let settled = false;
     function finish(result: ProbeResult) {
       if (settled) return;
@@ -49,7 +56,11 @@ async function measure(check: TlsCheck, ctx: ProbeContext): Promise<ProbeResult>
     }
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate(false) as PeerCertificate;
-      if (!cert || !cert.valid_to) return finish({ latencyMs: elapsed(), error: { reason: 'tls_handshake', message: 'the server sent no certificate', public: 'the server sent no certificate' } });
+      if (!cert?.valid_to)
+        return finish({
+          latencyMs: elapsed(),
+          error: { reason: 'tls_handshake', message: 'the server sent no certificate', public: 'the server sent no certificate' },
+        });
       const hostError = checkServerIdentity(servername, cert);
       const chainError = socket.authorized ? undefined : String((socket.authorizationError as unknown as { code?: string })?.code ?? socket.authorizationError);
       finish({
