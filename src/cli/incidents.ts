@@ -1,6 +1,6 @@
 import { formatError } from '../config/errors.ts';
 import type { Config } from '../config/load.ts';
-import { applyIncidentActions, loadIncidents, setFields } from '../history/incidents.ts';
+import { appendUpdate, applyIncidentActions, loadIncidents, setFields } from '../history/incidents.ts';
 import { readHistory } from '../history/read.ts';
 import { componentsNow, countingOf, coverageCap } from '../status/components.ts';
 import { occurrences } from '../status/maintenance.ts';
@@ -72,10 +72,11 @@ export async function planAndApply(opts: IncidentsOptions, io: Io, loaded?: Conf
   if (config.incidents.github_issues && !gh && !opts.dryRun)
     io.err('notice: incidents.github_issues is on, but GITHUB_TOKEN or GITHUB_REPOSITORY is not set: no issues this run');
   const now = opts.now().getTime();
-  const sync = { historyDir: opts.history, redact };
+  const sync = { redact };
   if (gh) {
     const r = await importComments(gh, (await load(false)).incidents, { ...sync, now });
     for (const e of r.errors) io.err(`warning: GitHub: ${e} (the incident files are unaffected)`);
+    if (!opts.dryRun) for (const { id, update } of r.updates) await appendUpdate(opts.history, id, update, {}, redact);
     if (r.imported) io.out(`incidents: ${r.imported} update${r.imported === 1 ? '' : 's'} from collaborators' issue comments`);
   }
   const existing = await load(true);

@@ -13,6 +13,7 @@ import { DAY_MS } from '../status/vocabulary.ts';
 import { changedChecks } from './changed.ts';
 import { loadOrFail } from './config.ts';
 import { secretsOf } from './secrets.ts';
+import { envNames } from '../config/template.ts';
 import { UsageError } from './errors.ts';
 import { table, type Io } from './io.ts';
 
@@ -107,8 +108,7 @@ export function browserPath(env: Record<string, string | undefined>): string | u
 
 /** The `${{ env.NAME }}` references of a check that the environment lacks. */
 function missingSecrets(check: Check, env: Record<string, string | undefined>): string[] {
-  const names = [...JSON.stringify(check).matchAll(/\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]);
-  return [...new Set(names.filter((n) => env[n] === undefined))];
+  return envNames(check).filter((n) => env[n] === undefined);
 }
 
 /** A stable shard for a check id (FNV-1a), so adding a check does not reshuffle the others. */

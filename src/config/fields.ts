@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { durationPattern, parseDuration } from './duration.ts';
 import { parseJsonAssertion } from './json-assertion.ts';
 import { ID_PATTERN } from '../status/vocabulary.ts';
+import { VAR_REFERENCE, withoutReferences } from './template.ts';
 
 /** A value as the vendor wrote it, for "got …" in messages (JSON writes Infinity as null). */
 export const show = (v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v)));
@@ -88,7 +89,7 @@ export const latency = {
 export const hostname = z
   .string()
   .min(1)
-  .refine((h) => !/[\s/]/.test(h.replace(/\$\{\{[^}]*\}\}/g, 'x')) && !h.includes('://'), {
+  .refine((h) => !/[\s/]/.test(withoutReferences(h, 'x')) && !h.includes('://'), {
     error: (iss) => `expected a host name or address without scheme or path, e.g. "mail.example.com", got ${show(iss.input)}`,
   });
 
@@ -99,7 +100,7 @@ export const port = z
   .max(65_535, { error: (iss) => `expected a port number 1–65535, got ${show(iss.input)}` });
 
 /** A port, or a `${{ vars.NAME }}` reference to one (checked once vars are known). */
-export const portOrVar = z.union([port, z.string().regex(/^\$\{\{\s*vars\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/)], {
+export const portOrVar = z.union([port, z.string().regex(VAR_REFERENCE)], {
   error: (iss) => `expected a port number 1–65535 or "\${{ vars.NAME }}", got ${show(iss.input)}`,
 });
 

@@ -7,6 +7,26 @@ export type Reference = { scope: string; name: string; text: string; index: numb
 
 const pattern = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\$\{\{[^}]*\}\}/g;
 
+/** Whether `text` still holds a reference (one that was not filled in). */
+export const hasReference = (text: string) => text.includes('${{');
+
+/** `text` with every reference replaced by `with`, to check what is around them. */
+export const withoutReferences = (text: string, replacement: string) => text.replace(pattern, replacement);
+
+/** Exactly one `${{ vars.NAME }}` and nothing else (a port given as a var); a regex, so the JSON Schema carries it. */
+export const VAR_REFERENCE = /^\$\{\{\s*vars\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/;
+
+/** The names of the `${{ env.NAME }}` references anywhere inside a JSON-like value. */
+export function envNames(value: unknown): string[] {
+  return [
+    ...new Set(
+      references(JSON.stringify(value) ?? '')
+        .filter((r) => r.scope === 'env')
+        .map((r) => r.name),
+    ),
+  ];
+}
+
 export function references(text: string): Reference[] {
   return [...text.matchAll(pattern)].map((m) => ({
     scope: m[1] ?? '',

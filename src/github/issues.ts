@@ -5,7 +5,7 @@
  * the record; nothing here deletes anything, and no failure here stops a probe run.
  */
 import type { IncidentUpdate } from '../config/schema.ts';
-import { appendUpdate, type Incident } from '../history/incidents.ts';
+import type { Incident } from '../history/incidents.ts';
 import { byTime, incidentStatus, type Action } from '../status/incidents.ts';
 import { DAY_MS } from '../status/vocabulary.ts';
 import type { GitHub } from './client.ts';
@@ -19,6 +19,8 @@ export type SyncReport = {
   commented: number;
   closed: number;
   imported: number;
+  /** Collaborators' updates to add to the incident files (the caller writes them). */
+  updates: { id: string; update: IncidentUpdate }[];
   errors: string[];
 };
 
@@ -33,9 +35,7 @@ const issueBody = (i: Pick<Incident, 'title' | 'components' | 'impact'>, update:
   ].join('\n');
 
 export type SyncOptions = {
-  /** Where the incident files are (the issue number is written back into them). */
-  historyDir: string;
-  /** Everything sent to GitHub and written back passes through it: a public issue is a page too. */
+  /** Everything sent to GitHub and taken from it passes through it: a public issue is a page too. */
   redact: (text: string) => string;
 };
 
@@ -46,7 +46,7 @@ export async function mirrorActions(
   incidents: readonly Incident[],
   opts: SyncOptions & { pageUrl?: (id: string) => string },
 ): Promise<SyncReport> {
-  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, errors: [] };
+  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, updates: [], errors: [] };
   for (const a of actions) {
     const incident = incidents.find((i) => i.id === a.id);
     if (!incident) continue;
@@ -89,7 +89,7 @@ export async function mirrorActions(
  * with the same time and author is not added again). Anyone else's comments are ignored.
  */
 export async function importComments(gh: GitHub, incidents: readonly Incident[], opts: SyncOptions & { now: number }): Promise<SyncReport> {
-  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, errors: [] };
+  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, updates: [], errors: [] };
   for (const incident of incidents) {
     if (incident.github_issue === undefined) continue;
     if (incidentStatus(incident) === 'resolved' && opts.now - Date.parse(byTime(incident.updates).at(-1)!.at) > 7 * DAY_MS) continue;
@@ -103,13 +103,10 @@ export async function importComments(gh: GitHub, incidents: readonly Incident[],
         if (!m) continue;
         const at = new Date(c.created_at).toISOString().replace('.000Z', 'Z');
         if (known.has(`${Date.parse(at)} ${login}`)) continue;
-        await appendUpdate(
-          opts.historyDir,
-          incident.id,
-          { at, status: m[1].toLowerCase() as IncidentUpdate['status'], by: login, message: m[2].trim() },
-          {},
-          opts.redact,
-        );
+        report.updates.push({
+          id: incident.id,
+          update: { at, status: m[1].toLowerCase() as IncidentUpdate['status'], by: login, message: opts.redact(m[2].trim()) },
+        });
         known.add(`${Date.parse(at)} ${login}`);
         report.imported++;
       }

@@ -10,9 +10,9 @@
  * would cost about an eighth of the repository's growth (measured) and say nothing new.
  */
 import type { Sample } from '../status/sample.ts';
+import { ID_PATTERN } from '../status/vocabulary.ts';
 
 const OUTCOMES = new Set(['up', 'degraded', 'down']);
-const ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
 
@@ -35,7 +35,7 @@ export function parseSampleLine(line: string, day: string, region: string): Samp
   const f = line.split('\t');
   if (f.length < 5) return undefined;
   const [time, check, outcome, latency, attempts] = f;
-  if (!/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(time) || !ID.test(check) || !OUTCOMES.has(outcome)) return undefined;
+  if (!/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(time) || !ID_PATTERN.test(check) || !OUTCOMES.has(outcome)) return undefined;
   if (latency !== '-' && !/^\d+$/.test(latency)) return undefined;
   if (!/^\d+$/.test(attempts)) return undefined;
   const s: Sample = { time: `${day}T${time}Z`, check, region, outcome: outcome as Sample['outcome'], attempts: Number(attempts) };

@@ -1,6 +1,7 @@
 /** README badges: status and 30-day uptime per component, as SVG (shields' own renderer) and shields.io endpoint JSON. */
 import { publicJson } from './json.ts';
 import { makeBadge } from 'badge-maker';
+import { statusColour } from './colours.ts';
 import { formatUptime } from './format.ts';
 import type { ComponentStatus } from '../status/vocabulary.ts';
 import type { SiteView } from './view-model.ts';
@@ -13,15 +14,8 @@ const words: Record<ComponentStatus, string> = {
   under_maintenance: 'maintenance',
   nodata: 'no data',
 };
-// Colours with enough contrast for white text (WCAG AA on the message half).
-const colours: Record<ComponentStatus, string> = {
-  operational: '#15803d',
-  degraded_performance: '#a16207',
-  partial_outage: '#c2410c',
-  major_outage: '#b91c1c',
-  under_maintenance: '#1d4ed8',
-  nodata: '#4b5563',
-};
+// The page's status colours: each has enough contrast for the badge's white text (WCAG AA).
+const colours = statusColour;
 
 /** path → body for every badge: `<id>.svg`, `<id>.json`, `<id>-uptime-30d.svg`, `<id>-uptime-30d.json`. */
 export function badges(view: SiteView): Record<string, string> {

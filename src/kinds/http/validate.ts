@@ -1,4 +1,4 @@
-import { resolve } from '../../config/template.ts';
+import { hasReference, resolve } from '../../config/template.ts';
 import type { ValidateContext } from '../kind.ts';
 import { validateTlsFiles } from '../shared.ts';
 import type { HttpCheck } from './schema.ts';
@@ -6,7 +6,7 @@ import type { HttpCheck } from './schema.ts';
 /** A check Upkeep could not even attempt is a validation error, never a "down" sample: the URL must be http(s) once vars are filled in. */
 export function validate(check: HttpCheck, ctx: ValidateContext): void {
   const url = resolve(check.url, { vars: ctx.vars, env: {} });
-  if (!/\$\{\{/.test(url)) {
+  if (!hasReference(url)) {
     let parsed: URL | undefined;
     try {
       parsed = new URL(url);
