@@ -2,7 +2,7 @@
 import type { MaintenanceWindow } from '../config/schema.ts';
 import { weekdays, type MaintenanceStatus } from './vocabulary.ts';
 import { parseWhen } from '../time/parse.ts';
-import { addDays, civil, instant, startOfDay, type Civil } from '../time/tz.ts';
+import { addDays, civil, instant, pad, startOfDay, weekday, type Civil } from '../time/tz.ts';
 
 /** One occurrence of a window (a one-off window has exactly one). */
 export type Occurrence = {
@@ -34,7 +34,7 @@ export function occurrences(windows: readonly MaintenanceWindow[], siteZone: str
     // Start a day early: an occurrence that began yesterday may still be running.
     for (let day = addDays(startOfDay(from, zone), -1, zone); day < to; day = addDays(day, 1, zone)) {
       const c = civil(day, zone);
-      const date = `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
+      const date = `${c.year}-${pad(c.month)}-${pad(c.day)}`;
       if ((r.from && date < r.from) || (r.until && date > r.until)) continue;
       if (!matches(r, c)) continue;
       const start = instant({ year: c.year, month: c.month, day: c.day, hour, minute }, zone);
@@ -46,7 +46,7 @@ export function occurrences(windows: readonly MaintenanceWindow[], siteZone: str
 }
 
 function matches(r: NonNullable<MaintenanceWindow['recurring']>, c: Civil): boolean {
-  if (r.weekly) return r.weekly.includes(weekdays[new Date(Date.UTC(c.year, c.month - 1, c.day)).getUTCDay()]);
+  if (r.weekly) return r.weekly.includes(weekdays[weekday(c)]);
   const lastDay = new Date(Date.UTC(c.year, c.month, 0)).getUTCDate();
   return c.day === Math.min(r.monthly!, lastDay);
 }
