@@ -26,6 +26,9 @@ export const optionHelp = {
   'no-rollup': ['', 'do not roll up'],
   commit: ['', 'commit what the run wrote to git'],
   push: ['', 'push the commits (rebase and retry when someone else pushed first)'],
+  channel: ['NAME', 'only this channel of notify.yml'],
+  to: ['ADDRESS', '`notify test`: the one subscriber address a subscriber channel sends its test to (never printed)'],
+  'no-notify': ['', 'do not deliver notifications'],
   port: ['N', 'the port to serve on; default 4321'],
   days: ['N', 'days of history to make; default 90'],
 };
@@ -54,12 +57,17 @@ export const commandHelp = {
     ],
   },
   run: {
-    summary: 'The scheduled slot: probe every interval, commit and push the samples, plan incidents, roll up.',
-    options: ['checks', 'history', 'for', 'region', 'shard', 'no-probe', 'no-incidents', 'no-rollup', 'commit', 'push', 'concurrency'],
+    summary: 'The scheduled slot: probe every interval, commit and push the samples, plan incidents, notify, roll up.',
+    options: ['checks', 'history', 'for', 'region', 'shard', 'no-probe', 'no-incidents', 'no-notify', 'no-rollup', 'commit', 'push', 'concurrency'],
   },
   incidents: {
     summary: 'Open, update and resolve automatic incidents from the latest samples (and their GitHub issues).',
     options: ['checks', 'history', 'dry-run', 'json'],
+  },
+  notify: {
+    summary: 'Deliver the events the ledger has not seen delivered (`notify test`: a marked test message to each channel).',
+    options: ['checks', 'history', 'dry-run', 'json', 'channel', 'to', 'region', 'commit', 'push'],
+    subcommands: ['test'],
   },
   rollup: { summary: 'Daily rollups of complete days (idempotent); removes raw samples past the retention.', options: ['checks', 'history', 'all'] },
   build: { summary: 'Build the static site: pages, feeds, JSON API, badges.', options: ['checks', 'history', 'out'] },
@@ -86,7 +94,8 @@ export function commandUsage(name) {
   const c = commandHelp[/** @type {keyof typeof commandHelp} */ (name)];
   const flags = c.options.map((o) => [`--${o}${optionHelp[o][0] ? ` ${optionHelp[o][0]}` : ''}`, optionHelp[o][1]]);
   const width = Math.max(...flags.map(([f]) => f.length));
-  return [`Usage: upkeep ${name} [options]`, '', c.summary, '', 'Options:', ...flags.map(([f, help]) => `  ${f.padEnd(width)}  ${help}`)].join('\n');
+  const sub = 'subcommands' in c ? ` [${c.subcommands.join('|')}]` : '';
+  return [`Usage: upkeep ${name}${sub} [options]`, '', c.summary, '', 'Options:', ...flags.map(([f, help]) => `  ${f.padEnd(width)}  ${help}`)].join('\n');
 }
 
 export function version() {

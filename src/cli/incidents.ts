@@ -13,6 +13,12 @@ import { loadOrFail } from './config.ts';
 import { annotate, type Io } from './io.ts';
 import { secretsOf } from './secrets.ts';
 
+/** `incidents.open_after` in milliseconds: a number is rounds of the probe interval. */
+export const openAfterMs = (config: Config) => {
+  const o = config.incidents.open_after;
+  return 'rounds' in o ? o.rounds * config.defaults.interval : o.ms;
+};
+
 export type IncidentsOptions = {
   checks: string;
   history: string;
@@ -77,6 +83,8 @@ export async function planAndApply(opts: IncidentsOptions, io: Io, loaded?: Conf
     const r = await importComments(gh, (await load(false)).incidents, { ...sync, now });
     for (const e of r.errors) io.err(`warning: GitHub: ${e} (the incident files are unaffected)`);
     if (!opts.dryRun) for (const { id, update } of r.updates) await appendUpdate(opts.history, id, update, {}, redact);
+    if (!opts.dryRun) for (const p of r.published) await setFields(opts.history, p.id, { draft: false, published: p.at });
+    for (const p of r.published) io.out(`incidents: ${p.id} published by ${p.by === 'label' ? 'the publish label' : p.by}`);
     if (r.imported) io.out(`incidents: ${r.imported} update${r.imported === 1 ? '' : 's'} from collaborators' issue comments`);
   }
   const existing = await load(true);
@@ -93,6 +101,8 @@ export async function planAndApply(opts: IncidentsOptions, io: Io, loaded?: Conf
         incidents: existing.incidents,
         now,
         quietMs: config.incidents.quiet_period,
+        openAfterMs: openAfterMs(config),
+        review: config.incidents.review,
       })
     : [];
   const actions = planned.filter((a) => a.type !== 'open' || !existing.unreadable.includes(a.component));

@@ -24,7 +24,7 @@ const options = {
 
 type Values = { [K in OptionName]?: string | boolean };
 
-type Context = { values: Values; env: Env; io: Io; redactor: Redactor };
+type Context = { values: Values; env: Env; io: Io; redactor: Redactor; subcommand?: string };
 
 type Run = (ctx: Context) => Promise<void>;
 
@@ -83,6 +83,7 @@ const commands: Record<keyof typeof commandHelp, Run> = {
         shard: v.shard ? parseShard(v.shard as string) : undefined,
         probe: !flag(v, 'no-probe'),
         incidents: !flag(v, 'no-incidents'),
+        notify: !flag(v, 'no-notify'),
         rollup: !flag(v, 'no-rollup'),
         commit: flag(v, 'commit'),
         push: flag(v, 'push'),
@@ -105,6 +106,27 @@ const commands: Record<keyof typeof commandHelp, Run> = {
         env,
         now: await clock(env),
         redactor,
+      },
+      io,
+    );
+  },
+  notify: async ({ values: v, env, io, redactor, subcommand }) => {
+    const { notify } = await import('./notify.ts');
+    if (v.to && subcommand !== 'test') throw new UsageError('--to is for `upkeep notify test`');
+    await notify(
+      {
+        checks: str(v, 'checks', 'checks'),
+        history: str(v, 'history', 'history'),
+        dryRun: flag(v, 'dry-run'),
+        json: flag(v, 'json'),
+        env,
+        now: await clock(env),
+        region: regionName(str(v, 'region', 'default')),
+        commit: flag(v, 'commit'),
+        push: flag(v, 'push'),
+        redactor,
+        ...(v.channel ? { channel: v.channel as string } : {}),
+        ...(subcommand === 'test' ? { test: { ...(v.channel ? { channel: v.channel as string } : {}), ...(v.to ? { to: v.to as string } : {}) } } : {}),
       },
       io,
     );
@@ -185,6 +207,8 @@ async function run(argv: string[], env: Env, io: Io, redactor: Redactor): Promis
     io.out(commandUsage(name));
     return 0;
   }
+  const subcommands: readonly string[] = 'subcommands' in help ? help.subcommands : [];
+  const subcommand = rest[0] !== undefined && subcommands.includes(rest[0]) ? rest.shift() : undefined;
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   for (const option of Object.keys(values) as OptionName[]) {
     if (!(help.options as readonly string[]).includes(option))
@@ -196,7 +220,7 @@ async function run(argv: string[], env: Env, io: Io, redactor: Redactor): Promis
     io.err(
       `warning: the secret ${secret} is shorter than ${MIN_SECRET} characters; Upkeep cannot hide so short a value in what it writes without hiding ordinary words: use a longer one`,
     );
-  await commands[name as keyof typeof commandHelp]({ values, env, io, redactor });
+  await commands[name as keyof typeof commandHelp]({ values, env, io, redactor, subcommand });
   return 0;
 }
 

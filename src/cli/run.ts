@@ -6,6 +6,8 @@
  *   2. plans incidents on the freshly pulled tree and pushes them (re-planned if someone pushed
  *      meanwhile, so a person's edit to an incident is never overwritten), then mirrors them to
  *      GitHub issues;
+ *   3. starts delivering notifications, beside the probing: a slow or dead channel holds up
+ *      neither the next round nor the commits (git steps take turns; sending does not wait).
  *
  * and rolls up at the end the same way. A dead target is a sample, a GitHub outage is a warning,
  * a broken incident file is an annotation, a push race is a retry: none of them loses a sample.
@@ -24,6 +26,8 @@ import type { Io } from './io.ts';
 import { probe } from './probe.ts';
 import { rollup } from './rollup.ts';
 import { secretsOf } from './secrets.ts';
+import { notify } from './notify.ts';
+import type { LedgerLine } from '../notify/ledger.ts';
 
 export type SlotOptions = {
   checks: string;
@@ -35,6 +39,8 @@ export type SlotOptions = {
   /** False for the job after a region matrix: incidents, rollup and commit only. */
   probe?: boolean;
   incidents: boolean;
+  /** Deliver notifications after each round (when notify.yml has channels); default true. */
+  notify?: boolean;
   rollup: boolean;
   commit: boolean;
   push: boolean;
@@ -70,10 +76,58 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
       io.err(`error: the ${name} step failed (the samples are saved; the slot goes on): ${message}`);
     }
   };
+  // Git steps take turns: delivery runs beside the rounds, and two pulls at once would trip over each other.
+  let gitTurn: Promise<unknown> = Promise.resolve();
+  const serialise = <T>(fn: () => Promise<T>): Promise<T> => {
+    const mine = gitTurn.then(fn);
+    gitTurn = mine.catch(() => {});
+    return mine;
+  };
   /** Derived files, written on the freshest tree (or just written, without git). */
   const derived = async (what: string, paths: string[], message: string, write: () => Promise<void>) => {
     if (!repo) return write();
-    report(await commitDerived(repo, { paths, message: `${message} [skip ci]`, push: opts.push, write }), what);
+    report(await serialise(() => commitDerived(repo, { paths, message: `${message} [skip ci]`, push: opts.push, write })), what);
+  };
+  // One delivery at a time; a round that ends while one is still sending leaves the next to it.
+  let delivering: Promise<void> | undefined;
+  let carried: LedgerLine[] = [];
+  let missed = false;
+  const startDelivery = () => {
+    if (opts.notify === false || config.notify.channels.length === 0) return;
+    if (delivering) {
+      missed = true;
+      return;
+    }
+    delivering = step('notify', async () => {
+      const r = await notify(
+        {
+          checks: opts.checks,
+          history: opts.history,
+          dryRun: false,
+          json: false,
+          env: opts.env,
+          now: opts.now,
+          region: opts.region,
+          commit: opts.commit,
+          push: opts.push,
+          redactor,
+          serialise,
+          carried,
+          // Within the round, so the next delivery starts on time.
+          budgetMs: Math.max(30_000, config.defaults.interval - 15_000),
+        },
+        io,
+        config,
+      );
+      carried = r?.unpublished ?? [];
+    }).finally(() => {
+      delivering = undefined;
+      // A round ended while this one was sending: what it confirmed goes now, not a round later.
+      if (missed) {
+        missed = false;
+        startDelivery();
+      }
+    });
   };
 
   const start = Date.now();
@@ -102,11 +156,13 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
         const where = `${opts.region}${opts.shard ? ` shard ${opts.shard.index}/${opts.shard.count}` : ''}`;
         await step('commit', async () =>
           report(
-            await commitAndPush(repo, {
-              paths: [join(history, 'samples'), join(history, 'artifacts')],
-              message: `probe: ${samples.length} samples from ${where} (round ${rounds + 1}) [skip ci]`,
-              push: opts.push,
-            }),
+            await serialise(() =>
+              commitAndPush(repo, {
+                paths: [join(history, 'samples'), join(history, 'artifacts')],
+                message: `probe: ${samples.length} samples from ${where} (round ${rounds + 1}) [skip ci]`,
+                push: opts.push,
+              }),
+            ),
             'samples',
           ),
         );
@@ -132,10 +188,12 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
         }
       });
     }
+    startDelivery();
     const next = start + rounds * config.defaults.interval;
     if (opts.forMs <= 0 || opts.probe === false || next >= start + opts.forMs) break;
     await sleep(Math.max(0, next - Date.now()));
   }
+  while (delivering) await delivering;
   if (opts.rollup) {
     await step('rollup', () =>
       derived('rollups', [history], 'rollups', () => rollup({ checks: opts.checks, history: opts.history, all: false, env: opts.env, now: opts.now }, io)),

@@ -1,6 +1,7 @@
 /** JSON Schemas for editors (yaml-language-server), generated from the zod schema so they never drift. */
 import { z } from 'zod';
 import { checksFile, maintenanceFile, siteFile } from './schema.ts';
+import { notifyFile } from '../notify/schema.ts';
 
 export function jsonSchemas(): Record<string, unknown> {
   const make = (schema: z.ZodType, title: string) => ({
@@ -11,5 +12,6 @@ export function jsonSchemas(): Record<string, unknown> {
     'site.schema.json': make(siteFile, 'Upkeep site.yml'),
     'checks.schema.json': make(checksFile, 'Upkeep checks file'),
     'maintenance.schema.json': make(maintenanceFile, 'Upkeep maintenance.yml'),
+    'notify.schema.json': make(notifyFile, 'Upkeep notify.yml'),
   };
 }

@@ -23,6 +23,7 @@ import { parseWhen } from '../time/parse.ts';
 import { references } from './template.ts';
 import { kinds } from '../kinds/index.ts';
 import type { ValidateContext } from '../kinds/kind.ts';
+import { channel, notifyFile, type NotifyFile } from '../notify/schema.ts';
 import { parseYaml } from './yaml.ts';
 
 export type Source = { file: string; line: number; col: number };
@@ -31,6 +32,8 @@ export type Config = SiteFile & {
   checks: Check[];
   /** Planned windows from maintenance.yml (none when the file is absent). */
   maintenance: MaintenanceWindow[];
+  /** Channels and delivery from notify.yml (none when the file is absent). */
+  notify: NotifyFile;
   /** Where each check is defined, by id (for messages and `--changed-since`). */
   sources: Record<string, Source>;
   /** The checks directory this was read from. */
@@ -50,6 +53,7 @@ export type LoadOptions = {
 
 const SITE = 'site.yml';
 const MAINTENANCE = 'maintenance.yml';
+const NOTIFY = 'notify.yml';
 
 type Parsed = { file: string; doc: Document; lines: LineCounter; data: unknown };
 
@@ -87,9 +91,20 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   let site: SiteFile | undefined;
   let siteParsed: Parsed | undefined;
   let maintenance: { windows: MaintenanceWindow[]; at: Parsed } | undefined;
+  let notify: { file: NotifyFile; at: Parsed } | undefined;
   const checks: { check: Check; at: Parsed; index: number }[] = [];
   for (const p of parsed) {
     const isSite = relative(dir, p.file) === SITE;
+    if (relative(dir, p.file) === NOTIFY) {
+      const result = notifyFile.safeParse(p.data ?? {});
+      if (result.success) notify = { file: result.data, at: p };
+      else {
+        errors.push(...schemaErrors(p, notifyFile, result.error.issues));
+        const items = (p.data as { channels?: unknown } | null)?.channels;
+        notify = { file: { channels: salvage(items, channel), delivery: notifyFile.parse({}).delivery }, at: p };
+      }
+      continue;
+    }
     if (relative(dir, p.file) === MAINTENANCE) {
       const result = maintenanceFile.safeParse(p.data ?? {});
       if (result.success) maintenance = { windows: result.data.maintenance, at: p };
@@ -144,6 +159,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     const vars = { ...site.vars, ...options.vars };
     errors.push(...crossErrors(dir, site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
     if (maintenance) errors.push(...maintenanceErrors(site, maintenance.windows, maintenance.at));
+    if (notify) errors.push(...notifyErrors(site, notify.file, notify.at, vars, options.env ?? {}, options.requireEnv ?? true));
     for (const c of errors.length > 0 ? [] : site.components) {
       if (!checks.some((x) => x.check.component === c.id)) warnings.push(`component "${c.id}" has no checks: the page will show it as "no data"`);
     }
@@ -153,7 +169,15 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   const sources: Record<string, Source> = {};
   for (const { check, at, index } of checks) sources[check.id] = { file: at.file, ...locate(at.doc, at.lines, ['checks', index]) };
   return {
-    config: { ...site, vars: { ...site.vars, ...options.vars }, checks: checks.map((c) => c.check), maintenance: maintenance?.windows ?? [], sources, dir },
+    config: {
+      ...site,
+      vars: { ...site.vars, ...options.vars },
+      checks: checks.map((c) => c.check),
+      maintenance: maintenance?.windows ?? [],
+      notify: notify?.file ?? notifyFile.parse({}),
+      sources,
+      dir,
+    },
     errors: [],
     warnings,
   };
@@ -275,6 +299,57 @@ function crossErrors(
       }
     }
   }
+  return errors;
+}
+
+/** Channels: unique ids, components that exist, references that resolve, and signing keys and addresses that are secrets. */
+function notifyErrors(
+  site: SiteFile,
+  file: NotifyFile,
+  p: Parsed,
+  vars: Record<string, string>,
+  env: Record<string, string | undefined>,
+  requireEnv: boolean,
+): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const at = (path: PropertyKey[], message: string) => errors.push({ file: p.file, ...locate(p.doc, p.lines, path), path: formatPath(path), message });
+  const componentIds = site.components.map((c) => c.id);
+  const seen = new Set<string>();
+  file.channels.forEach((c, i) => {
+    if (seen.has(c.id)) at(['channels', i, 'id'], `duplicate channel id "${c.id}"`);
+    seen.add(c.id);
+    (c.components ?? []).forEach((id, j) => {
+      if (!componentIds.includes(id)) at(['channels', i, 'components', j], `unknown component "${id}"${didYouMean(id, componentIds)}`);
+    });
+    const fromSecret = (value: string) => references(value).some((r) => r.scope === 'env');
+    const must = (key: string, what: string) => {
+      const value = (c as Record<string, unknown>)[key];
+      if (typeof value === 'string' && !fromSecret(value))
+        at(['channels', i, key], `${what} written in notify.yml is public: put it in a repository secret and write \`${key}: \${{ env.NAME }}\``);
+    };
+    if (c.kind === 'webhook') must('secret', 'a signing key');
+    if (c.kind === 'pagerduty') must('routing_key', 'an integration key');
+    if (c.kind === 'slack' || c.kind === 'teams' || c.kind === 'discord' || c.kind === 'webhook')
+      must('url', 'a webhook address (it is the key to post there)');
+    if (c.kind === 'email' || c.kind === 'subscriber-email') must('smtp', 'a mail server address with its password');
+    if (c.kind === 'subscriber-email' || c.kind === 'statuspage-webhook') {
+      if ((c.subscribers === undefined) === (c.subscribers_url === undefined))
+        at(['channels', i], 'a subscriber channel needs exactly one of `subscribers` (the list, from a secret) or `subscribers_url` (where to fetch it)');
+      must('subscribers', "subscribers' addresses");
+      must('subscribers_url', "the subscriber list's address");
+    }
+    for (const { path, text } of strings(c, [])) {
+      for (const ref of references(text)) {
+        const full = ['channels', i, ...path];
+        if (ref.scope === 'vars' && vars[ref.name] === undefined)
+          at(full, `${ref.text} is not defined${didYouMean(ref.name, Object.keys(vars))}; add it under \`vars:\` in site.yml`);
+        else if (ref.scope === 'env' && requireEnv && env[ref.name] === undefined)
+          at(full, `${ref.text} is not set in the environment; add a repository secret ${ref.name}`);
+        else if (ref.scope !== 'vars' && ref.scope !== 'env')
+          at(full, `${ref.text} is not a reference Upkeep knows; use \${{ env.NAME }} for secrets or \${{ vars.NAME }} for site.yml values`);
+      }
+    }
+  });
   return errors;
 }
 

@@ -115,6 +115,26 @@ export const siteFile = z.strictObject({
       automatic: z.boolean().default(true).describe("Open incidents from probe results (people's incidents work either way)."),
       quiet_period: durationIn('0s', '30d').prefault('30m').describe('A component failing again this soon after its incident resolved re-opens that incident.'),
       github_issues: z.boolean().default(false).describe('Mirror automatic incidents to GitHub issues (needs GITHUB_TOKEN with issues: write).'),
+      open_after: z
+        .union([
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(100)
+            .transform((rounds) => ({ rounds })),
+          durationIn('0s', '1d').transform((ms) => ({ ms })),
+        ])
+        .prefault(0)
+        .describe(
+          'How long a confirmed failure lasts before an incident is public: a number of rounds (intervals), or a duration such as "5m". The team is alerted at once either way; a blip shorter than this never reaches the page.',
+        ),
+      review: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Automatic incidents start as drafts (the team hears, the page does not) until a collaborator publishes one: a `publish` comment on its issue, or `draft: false` in its file.',
+        ),
     })
     .prefault({})
     .describe('Automatic incidents from probe results, and GitHub issues for them.'),
@@ -254,6 +274,8 @@ export const incidentFile = z.strictObject({
   components: z.array(id).min(1),
   impact,
   automatic: z.boolean().default(false).describe('Opened by Upkeep from probe results (people may still add updates).'),
+  draft: z.boolean().default(false).describe('A draft is for the team only: not on the page, not in feeds or the API, no subscriber hears of it.'),
+  published: instantText.optional().describe('When a draft was published (subscribers hear of it then, with everything that happened before as one message).'),
   started: instantText.optional().describe('When the problem began (the first failing sample), if known.'),
   github_issue: z.number().int().positive().optional().describe('The GitHub issue that mirrors it, if any.'),
   updates: z

@@ -11,6 +11,7 @@ import { DAY_MS } from '../status/vocabulary.ts';
 import type { GitHub } from './client.ts';
 
 const TRUSTED = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+const PUBLISH = /^\s*publish\b/i;
 const STATUS_WORD = /^\s*(investigating|identified|monitoring|resolved)\s*:\s*([\s\S]+)$/i;
 
 export type SyncReport = {
@@ -21,13 +22,21 @@ export type SyncReport = {
   imported: number;
   /** Collaborators' updates to add to the incident files (the caller writes them). */
   updates: { id: string; update: IncidentUpdate }[];
+  /** Drafts a collaborator published (a `publish` comment or label): the caller clears `draft`. */
+  published: { id: string; at: string; by: string }[];
   errors: string[];
 };
 
-const issueBody = (i: Pick<Incident, 'title' | 'components' | 'impact'>, update: IncidentUpdate, pageUrl?: string) =>
+const issueBody = (i: Pick<Incident, 'title' | 'components' | 'impact' | 'draft'>, update: IncidentUpdate, pageUrl?: string) =>
   [
     `**${update.status}** — ${update.message}`,
     '',
+    ...(i.draft
+      ? [
+          '**Draft**: the team has been told; the status page and its subscribers have not. Comment `publish` (or add the label `publish`) to put it on the page.',
+          '',
+        ]
+      : []),
     `Components: ${i.components.join(', ')} · impact: ${i.impact}${pageUrl ? ` · [status page](${pageUrl})` : ''}`,
     '',
     'Collaborators can add updates with a comment that starts with a status word, e.g. `identified: the queue worker is stuck`.',
@@ -46,7 +55,7 @@ export async function mirrorActions(
   incidents: readonly Incident[],
   opts: SyncOptions & { pageUrl?: (id: string) => string },
 ): Promise<SyncReport> {
-  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, updates: [], errors: [] };
+  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, updates: [], published: [], errors: [] };
   for (const a of actions) {
     const incident = incidents.find((i) => i.id === a.id);
     if (!incident) continue;
@@ -58,7 +67,7 @@ export async function mirrorActions(
           repo: gh.repo,
           title: opts.redact(incident.title),
           body: opts.redact(issueBody(incident, a.update, opts.pageUrl?.(incident.id))),
-          labels: ['incident', ...incident.components],
+          labels: ['incident', ...(incident.draft ? ['draft'] : []), ...incident.components],
         });
         number = data.number;
         report.created.push({ id: incident.id, number });
@@ -89,16 +98,26 @@ export async function mirrorActions(
  * with the same time and author is not added again). Anyone else's comments are ignored.
  */
 export async function importComments(gh: GitHub, incidents: readonly Incident[], opts: SyncOptions & { now: number }): Promise<SyncReport> {
-  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, updates: [], errors: [] };
+  const report: SyncReport = { created: [], commented: 0, closed: 0, imported: 0, updates: [], published: [], errors: [] };
   for (const incident of incidents) {
     if (incident.github_issue === undefined) continue;
     if (incidentStatus(incident) === 'resolved' && opts.now - Date.parse(byTime(incident.updates).at(-1)!.at) > 7 * DAY_MS) continue;
     try {
       const comments = await gh.paginate(gh.rest.issues.listComments, { owner: gh.owner, repo: gh.repo, issue_number: incident.github_issue, per_page: 100 });
       const known = new Set(incident.updates.map((u) => `${Date.parse(u.at)} ${u.by ?? ''}`));
+      if (incident.draft) {
+        const { data: issue } = await gh.rest.issues.get({ owner: gh.owner, repo: gh.repo, issue_number: incident.github_issue });
+        // Only people who can write to the repository can label an issue.
+        if (issue.labels.some((l) => (typeof l === 'string' ? l : l.name) === 'publish'))
+          report.published.push({ id: incident.id, at: new Date(opts.now).toISOString().replace(/\.\d+Z$/, 'Z'), by: 'label' });
+      }
       for (const c of comments) {
         const login = c.user?.login ?? '';
         if (!TRUSTED.has(c.author_association) || login.endsWith('[bot]')) continue;
+        if (incident.draft && PUBLISH.test(c.body ?? '') && !report.published.some((p) => p.id === incident.id)) {
+          report.published.push({ id: incident.id, at: new Date(c.created_at).toISOString().replace('.000Z', 'Z'), by: login });
+          continue;
+        }
         const m = STATUS_WORD.exec(c.body ?? '');
         if (!m) continue;
         const at = new Date(c.created_at).toISOString().replace('.000Z', 'Z');

@@ -83,6 +83,11 @@ export type DerivedOptions = {
   write: () => Promise<void>;
   attempts?: number;
   wait?: (ms: number) => Promise<void>;
+  /**
+   * When the push is refused to the end, drop the commit and what it wrote (`paths` back as they
+   * are committed): for claims, which hold only once everyone can see them.
+   */
+  discard?: boolean;
 };
 
 /**
@@ -106,11 +111,22 @@ export async function commitDerived(cwd: string, opts: DerivedOptions): Promise<
       return { committed: true, pushed: true, attempts: attempt };
     } catch (error) {
       lastError = String((error as { stderr?: string }).stderr ?? error).trim();
-      if (attempt === attempts) break;
+      if (attempt === attempts && !opts.discard) break;
       // Only our own commit goes; the working tree keeps anything else that was not committed.
       await git(cwd, ['reset', '-q', '--keep', 'HEAD~1']);
+      // What it wrote goes too when it is to be written afresh (appended lines would otherwise be appended twice).
+      if (opts.discard) await restore(cwd, opts.paths);
+      if (attempt === attempts) return { committed: false, pushed: false, attempts, error: lastError };
       await wait(Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random()));
     }
   }
   return { committed: true, pushed: false, attempts, error: lastError };
+}
+
+/** `paths` as they are committed at HEAD: changes undone, new files removed. */
+async function restore(cwd: string, paths: string[]): Promise<void> {
+  for (const p of paths) {
+    if ((await git(cwd, ['ls-tree', '--name-only', 'HEAD', '--', p])).trim()) await git(cwd, ['checkout', '-q', 'HEAD', '--', p]);
+    await git(cwd, ['clean', '-fdq', '--', p]);
+  }
 }

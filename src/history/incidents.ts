@@ -167,7 +167,7 @@ function render(doc: Document, body: string): string {
   return `---\n${doc.toString({ lineWidth: 0 }).trimEnd()}\n---\n${body ? `\n${body.trim()}\n` : ''}`;
 }
 
-type Fields = Partial<Pick<IncidentFile, 'impact' | 'github_issue'>>;
+type Fields = Partial<Pick<IncidentFile, 'impact' | 'github_issue' | 'draft' | 'published'>>;
 
 /** Text Upkeep writes into an incident file passes through this (the writer's own fence). */
 export type Redact = (text: string) => string;
@@ -177,7 +177,7 @@ const fenced = (update: IncidentUpdate, redact: Redact): IncidentUpdate => ({ ..
 /** Creates a new incident file; the caller picked an unused id. */
 export async function createIncident(
   historyDir: string,
-  incident: Omit<IncidentFile, 'updates'> & { updates: IncidentUpdate[] },
+  incident: Omit<IncidentFile, 'updates' | 'draft'> & { draft?: boolean; updates: IncidentUpdate[] },
   redact: Redact = (t) => t,
 ): Promise<string> {
   const file = join(incidentsDir(historyDir), `${incident.id}.md`);
@@ -221,7 +221,16 @@ export async function applyIncidentActions(historyDir: string, actions: readonly
     if (a.type === 'open') {
       await createIncident(
         historyDir,
-        { id: a.id, title: a.title, components: [a.component], impact: a.impact, automatic: true, started: a.started, updates: [a.update] },
+        {
+          id: a.id,
+          title: a.title,
+          components: [a.component],
+          impact: a.impact,
+          automatic: true,
+          ...(a.draft ? { draft: true } : {}),
+          started: a.started,
+          updates: [a.update],
+        },
         redact,
       );
     } else {

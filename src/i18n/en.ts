@@ -162,6 +162,17 @@ export const en = {
   'time.page': 'Show times in {zone}',
   'time.relative': '({relative})',
   'duration.none': 'none',
+  'notify.subject': '[{vendor}] {title}',
+  'notify.affected': 'Affected: {components}',
+  'notify.readMore': 'Read more: {url}',
+  'notify.unsubscribe': 'Unsubscribe: {url}',
+  'notify.why': 'You receive this because you subscribed to {vendor} status updates.',
+  'notify.componentNow': '{component} is now: {status}.',
+  'notify.maintenanceScheduled': 'Scheduled maintenance: {title}',
+  'notify.maintenanceStarted': 'Maintenance in progress: {title}',
+  'notify.maintenanceCompleted': 'Maintenance completed: {title}',
+  'notify.incidentNew': 'New incident: {title}',
+  'notify.test': 'A test message from Upkeep for the channel {channel}. Nothing is wrong.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -90,10 +90,16 @@ function component(view: SiteView, c: ComponentView, position: number) {
 }
 
 export function status(view: SiteView) {
-  const fromComponents = view.components.map((c) => indicatorOf[spStatus(c.status)]);
-  const fromIncidents = view.incidents.filter((i) => i.status !== 'resolved').map((i) => i.impact as Indicator);
-  const indicator = [...fromComponents, ...fromIncidents].reduce<Indicator>((a, b) => (rank[b] > rank[a] ? b : a), 'none');
-  const maintenance = indicator === 'none' && view.components.some((c) => c.status === 'under_maintenance');
+  return pageStatus(
+    view.components.map((c) => c.status),
+    view.incidents.filter((i) => i.status !== 'resolved').map((i) => i.impact as Indicator),
+  );
+}
+
+/** The page's indicator: the worst of its components' statuses and its open incidents' impacts. */
+export function pageStatus(statuses: readonly ComponentStatus[], openImpacts: readonly Indicator[]) {
+  const indicator = [...statuses.map((s) => indicatorOf[spStatus(s)]), ...openImpacts].reduce<Indicator>((a, b) => (rank[b] > rank[a] ? b : a), 'none');
+  const maintenance = indicator === 'none' && statuses.includes('under_maintenance');
   return { indicator, description: maintenance ? 'Service Under Maintenance' : descriptions[indicator] };
 }
 

@@ -149,7 +149,9 @@ export type ViewInput = {
   basePath?: string;
 };
 
-export function buildViewModel({ config, days, recent, now, incidents: incidentFiles = [], siteUrl, basePath }: ViewInput): SiteView {
+export function buildViewModel({ config, days, recent, now, incidents: allIncidents = [], siteUrl, basePath }: ViewInput): SiteView {
+  // A draft is the team's until a collaborator publishes it: not on the page, in feeds, the API or the SLA counts.
+  const incidentFiles = allIncidents.filter((i) => !i.draft);
   const to = now.getTime();
   const from = to - HISTORY_DAYS * DAY_MS;
   const byCheck = groupBy(days, (d) => d.check);

@@ -26,7 +26,7 @@ type IncidentLike = Pick<IncidentFile, 'id' | 'components' | 'impact' | 'automat
 };
 
 export type Action =
-  | { type: 'open'; id: string; component: string; title: string; impact: Impact; started: string; update: IncidentUpdate }
+  | { type: 'open'; id: string; component: string; title: string; impact: Impact; started: string; draft: boolean; update: IncidentUpdate }
   | { type: 'update'; id: string; update: IncidentUpdate; impact?: Impact }
   | { type: 'resolve'; id: string; update: IncidentUpdate }
   | { type: 'reopen'; id: string; update: IncidentUpdate; impact?: Impact };
@@ -49,7 +49,18 @@ export function incidentStatus(i: { updates: readonly Pick<IncidentUpdate, 'at' 
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 const hhmm = (t: number) => `${iso(t).slice(11, 16)} UTC`;
 
-export function planIncidents(input: { components: readonly ComponentNow[]; incidents: readonly IncidentLike[]; now: number; quietMs: number }): Action[] {
+/**
+ * `openAfterMs`: how long a confirmed failure must last before an incident opens (the team is
+ * alerted before that, by events); `review`: new incidents start as drafts.
+ */
+export function planIncidents(input: {
+  components: readonly ComponentNow[];
+  incidents: readonly IncidentLike[];
+  now: number;
+  quietMs: number;
+  openAfterMs?: number;
+  review?: boolean;
+}): Action[] {
   const actions: Action[] = [];
   const taken = new Set(input.incidents.map((i) => i.id));
   const at = iso(Math.floor(input.now / 1000) * 1000);
@@ -82,6 +93,8 @@ export function planIncidents(input: { components: readonly ComponentNow[]; inci
         continue;
       }
       const since = c.failingSince ?? input.now;
+      // Not yet: a blip shorter than the vendor's policy never reaches the page.
+      if (input.now - since < (input.openAfterMs ?? 0)) continue;
       const id = freeId(`${at.slice(0, 10)}-${c.id}`, taken);
       taken.add(id);
       actions.push({
@@ -91,6 +104,7 @@ export function planIncidents(input: { components: readonly ComponentNow[]; inci
         title: `${c.name}: ${words[c.status].replace(/^an? /, '')}`,
         impact: impactOf[c.status]!,
         started: iso(since),
+        draft: input.review ?? false,
         update: {
           at,
           status: 'investigating',

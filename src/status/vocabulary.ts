@@ -56,3 +56,36 @@ export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as con
 
 /** Ids end up in file names and URLs: lowercase letters, digits and dashes, 1–64 characters. */
 export const ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/** What people can be told about (DESIGN.md's events), and which of them subscribers may hear. */
+export const eventKinds = [
+  'incident.drafted',
+  'incident.opened',
+  'incident.updated',
+  'incident.resolved',
+  'maintenance.scheduled',
+  'maintenance.started',
+  'maintenance.completed',
+  'component.status',
+  'check.down',
+  'check.recovered',
+  'monitoring.stale',
+  'monitoring.resumed',
+  'budget.burn',
+] as const;
+
+export type EventKind = (typeof eventKinds)[number];
+
+/** What subscribers may ever hear: what the page itself shows. */
+export const publicKinds: readonly EventKind[] = [
+  'incident.opened',
+  'incident.updated',
+  'incident.resolved',
+  'maintenance.scheduled',
+  'maintenance.started',
+  'maintenance.completed',
+  'component.status',
+];
+
+export const severities = ['info', 'minor', 'major', 'critical'] as const;
+export type Severity = (typeof severities)[number];

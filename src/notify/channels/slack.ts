@@ -1,0 +1,26 @@
+/** Slack incoming webhooks: `text` for notifications, blocks for the message (Slack's Block Kit). */
+import type { Sink } from '../sink.ts';
+import { linkOf } from '../sink.ts';
+import type { Channel } from '../schema.ts';
+
+const icon = { info: ':white_check_mark:', minor: ':large_yellow_circle:', major: ':large_orange_circle:', critical: ':red_circle:' } as const;
+
+/** Slack's mrkdwn treats &, < and > as control characters: escaped, everything else is text. */
+const mrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export const slack: Sink<Extract<Channel, { kind: 'slack' }>> = (event, channel, ctx) => {
+  const link = linkOf(event, ctx);
+  const lines = [
+    `${icon[event.severity]} *${mrkdwn(event.title)}*`,
+    mrkdwn(event.text),
+    ...(event.technical ? [`\`${mrkdwn(event.technical).replace(/`/g, "'")}\``] : []),
+  ];
+  const body = {
+    text: `${event.title} — ${ctx.site.vendor}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|${mrkdwn(ctx.site.title)}> · ${event.kind} · ${event.at}` }] },
+    ],
+  };
+  return [{ http: { url: channel.url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } }];
+};

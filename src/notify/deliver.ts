@@ -1,0 +1,252 @@
+/**
+ * Delivery: events to channels, exactly once. One run:
+ *
+ *   1. plan: for every channel, the events it routes that the ledger has not seen sent, that no
+ *      other run holds a claim on, and that are not older than `retry_for`;
+ *   2. claim: append `claim` lines and publish them (commit and push) on the freshest tree; when the
+ *      push is refused the plan is made again on what was pushed meanwhile, so two runs never hold
+ *      the same claim: the one that pushes first has it, the other sees it and leaves it;
+ *   3. send: channels side by side, each channel's events in order, every try with a timeout; a
+ *      channel that cannot be reached is given up on for this run after its first message, so it
+ *      delays nothing else;
+ *   4. record: `sent` / `failed` / `expired` lines, published the same way.
+ *
+ * A run killed after 2 leaves claims that lapse after `delivery.lease`; the next run sends what
+ * the ledger does not show as sent, with the same idempotency keys (webhook `Idempotency-Key`,
+ * PagerDuty `dedup_key`, mail `Message-ID`), so a receiver that got it already can tell.
+ */
+import { routes, isSubscriberChannel } from './route.ts';
+import { appendLedger, indexLedger, readLedger, retryDelayMs, type LedgerLine } from './ledger.ts';
+import type { Sender, SendOptions } from './send.ts';
+import type { Channel } from './schema.ts';
+import type { Outgoing, Recipient, SinkContext } from './sink.ts';
+import { sinks } from './channels/index.ts';
+import type { NotifyEvent } from '../status/events.ts';
+import type { TargetGuard } from '../probes/guard.ts';
+
+/** A channel's events before it was added are not news to it: older than this before its first run, they are left out. */
+export const NEW_CHANNEL_GRACE_MS = 60 * 60_000;
+/** Sends in flight per fan-out channel. */
+const FAN_OUT = 8;
+
+export type DeliveryChannel = {
+  channel: Channel;
+  /** Subscribers, for subscriber channels (loaded only when something is to be sent). */
+  recipients?: () => Promise<Recipient[]>;
+  /** Subscriber webhooks reach only public addresses unless the vendor allows others. */
+  guard?: TargetGuard;
+};
+
+export type DeliveryInput = {
+  historyDir: string;
+  channels: readonly DeliveryChannel[];
+  events: readonly NotifyEvent[];
+  now: number;
+  runner: string;
+  delivery: { timeoutMs: number; retries: number; retryForMs: number; leaseMs: number };
+  /** When this run stops starting new messages. */
+  deadline: number;
+  /** What sinks need besides the event (recipients are filled per channel). */
+  context: Omit<SinkContext, 'recipients' | 'now'>;
+  /**
+   * Runs `write` on the freshest tree and publishes what it wrote; true once it is what every run
+   * sees (pushed, or no git at all). Called again, after a refused push, on the newer tree.
+   */
+  transact: (message: string, write: () => Promise<void>) => Promise<boolean>;
+  sender: Sender;
+  log: (line: string) => void;
+  /** Tests shorten back-off. */
+  waitScale?: number;
+  /** Lines a previous run of this process could not publish: they go with this run's claim. */
+  carried?: LedgerLine[];
+};
+
+export type Delivered = { channel: string; event: string; kind: string; recipients: number };
+export type DeliveryReport = {
+  sent: Delivered[];
+  failed: (Delivered & { why: string })[];
+  /** Given up on: older than `retry_for` and never delivered. */
+  expired: { channel: string; event: string }[];
+  /** Held by another run's claim. */
+  held: number;
+  /** Ledger lines that could not be published (push refused to the end): the caller carries them to the next run. */
+  unpublished: LedgerLine[];
+  claimed: boolean;
+};
+
+type Job = { dc: DeliveryChannel; event: NotifyEvent; only?: Set<string> };
+
+/** What a run would do on this ledger: the jobs to send, the events to give up on, the channels that begin now. */
+async function plan(input: DeliveryInput) {
+  const ledger = await readLedger(input.historyDir, input.now - input.delivery.retryForMs - NEW_CHANNEL_GRACE_MS);
+  const standing = indexLedger(ledger, { now: input.now, leaseMs: input.delivery.leaseMs, runner: input.runner });
+  const jobs: Job[] = [];
+  const expired: LedgerLine[] = [];
+  const newChannels = new Map<string, number>();
+  let held = 0;
+  for (const dc of input.channels) {
+    const c = dc.channel;
+    const since = ledger.since.get(c.id) ?? input.now;
+    if (!ledger.since.has(c.id)) newChannels.set(c.id, input.now);
+    for (const event of input.events) {
+      if (!routes(c, event)) continue;
+      const at = Date.parse(event.at);
+      if (at < since - NEW_CHANNEL_GRACE_MS) continue;
+      const s = standing(c.id, event.id);
+      if (s.expired || (s.sent && s.pending.size === 0)) continue;
+      if (at < input.now - input.delivery.retryForMs) {
+        expired.push(line(input, 'expired', c.id, event.id, '-', `not delivered within retry_for${s.failures ? ` (${s.failures} failed tries)` : ''}`));
+        continue;
+      }
+      if (s.claimedBy) {
+        held++;
+        continue;
+      }
+      // A channel that keeps failing is tried less and less often (and the ledger does not fill up with it).
+      if (s.lastFailure !== undefined && input.now - s.lastFailure < retryDelayMs(s.failures)) continue;
+      jobs.push({ dc, event, ...(s.sent || (s.pending.size > 0 && !s.pending.has('-')) ? { only: s.pending } : {}) });
+    }
+  }
+  return { jobs, expired, newChannels, held };
+}
+
+const line = (
+  input: Pick<DeliveryInput, 'now' | 'runner'>,
+  state: LedgerLine['state'],
+  channel: string,
+  event: string,
+  recipient: string,
+  note = '',
+): LedgerLine => ({
+  at: input.now,
+  state,
+  channel,
+  event,
+  recipient,
+  runner: input.runner,
+  note,
+});
+
+export async function deliver(input: DeliveryInput): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: [], failed: [], expired: [], held: 0, unpublished: [], claimed: false };
+  let planned: Awaited<ReturnType<typeof plan>> | undefined;
+  const carried = input.carried ?? [];
+  const claimed = await input.transact('notify: claim', async () => {
+    planned = await plan(input);
+    const claims = planned.jobs.map((j) => line(input, 'claim', j.dc.channel.id, j.event.id, '-'));
+    const lines = [...carried, ...planned.expired, ...claims];
+    if (lines.length > 0 || planned.newChannels.size > 0) await appendLedger(input.historyDir, lines, planned.newChannels);
+  });
+  if (!claimed || !planned) {
+    report.unpublished.push(...carried);
+    input.log('notify: the claim could not be published (pushes were refused); nothing sent this run, the next run tries again');
+    return report;
+  }
+  report.claimed = true;
+  report.held = planned.held;
+  for (const e of planned.expired) {
+    report.expired.push({ channel: e.channel, event: e.event });
+    input.log(`warning: notify: ${e.channel} never received ${e.event}: given up after retry_for`);
+  }
+
+  const results: LedgerLine[] = [];
+  const byChannel = new Map<string, Job[]>();
+  for (const j of planned.jobs) byChannel.set(j.dc.channel.id, [...(byChannel.get(j.dc.channel.id) ?? []), j]);
+  await Promise.all([...byChannel.values()].map((jobs) => sendChannel(input, jobs, results, report)));
+
+  if (results.length > 0) {
+    const ok = await input.transact(`notify: ${report.sent.length} sent, ${report.failed.length} failed`, () => appendLedger(input.historyDir, results));
+    if (!ok) {
+      report.unpublished.push(...results);
+      input.log('warning: notify: what was sent could not be recorded yet (pushes were refused); it is recorded with the next run');
+    }
+  }
+  return report;
+}
+
+async function sendChannel(input: DeliveryInput, jobs: Job[], results: LedgerLine[], report: DeliveryReport): Promise<void> {
+  const c = jobs[0].dc.channel;
+  const subscriber = isSubscriberChannel(c);
+  let recipients: Recipient[] = [];
+  let down: string | undefined;
+  if (subscriber) {
+    try {
+      recipients = (await jobs[0].dc.recipients?.()) ?? [];
+    } catch (error) {
+      down = `subscriber list unavailable: ${(error as Error).message}`;
+    }
+  }
+  const opts: SendOptions = {
+    timeoutMs: input.delivery.timeoutMs,
+    retries: input.delivery.retries,
+    deadline: input.deadline,
+    waitScale: input.waitScale,
+    guard: jobs[0].dc.guard,
+  };
+  for (const job of jobs) {
+    const e = job.event;
+    const mark = (state: 'sent' | 'failed', recipient: string, note = '') => results.push(line(input, state, c.id, e.id, recipient, note));
+    if (down || Date.now() >= input.deadline) {
+      const note = down ? 'channel down' : 'out of time';
+      mark('failed', '-', note);
+      report.failed.push({ channel: c.id, event: e.id, kind: e.kind, recipients: 0, why: down ?? note });
+      continue;
+    }
+    const targets = job.only ? recipients.filter((r) => job.only!.has(r.key)) : recipients;
+    const messages: Outgoing[] = (sinks[c.kind] as (ev: NotifyEvent, ch: Channel, ctx: SinkContext) => Outgoing[])(e, c, {
+      ...input.context,
+      recipients: targets,
+      now: new Date(input.now),
+    });
+    if (messages.length === 0) {
+      if (job.only) for (const key of job.only) mark('sent', key, 'no longer subscribed');
+      else mark('sent', subscriber ? '*' : '-', 'no recipient');
+      continue;
+    }
+    let okCount = 0;
+    const failures: { recipient: string; why: string }[] = [];
+    let queue = 0;
+    const worker = async () => {
+      while (queue < messages.length) {
+        const m = messages[queue++];
+        if (down) {
+          failures.push({ recipient: m.recipient ?? '-', why: 'channel down' });
+          continue;
+        }
+        const r = await input.sender.send(m, opts);
+        if (r.ok) okCount++;
+        else {
+          failures.push({ recipient: m.recipient ?? '-', why: r.why });
+          if (r.down) down = r.why;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: subscriber ? FAN_OUT : 1 }, worker));
+    if (!subscriber) {
+      if (okCount > 0) {
+        mark('sent', '-');
+        report.sent.push({ channel: c.id, event: e.id, kind: e.kind, recipients: 1 });
+        input.log(`notify: ${c.id} ← ${e.kind} ${e.id}`);
+      } else {
+        mark('failed', '-', failures[0].why);
+        report.failed.push({ channel: c.id, event: e.id, kind: e.kind, recipients: 0, why: failures[0].why });
+        input.log(`warning: notify: ${c.id} did not take ${e.id}: ${failures[0].why} (tried again next run)`);
+      }
+      continue;
+    }
+    // A fan-out: `*` for everyone but those listed as failed; all failed is one line for the whole event.
+    if (okCount === 0 && !job.only) mark('failed', '-', failures[0]?.why ?? 'not sent');
+    else {
+      if (!job.only) mark('sent', '*', `${okCount} recipients`);
+      else for (const m of messages) if (!failures.some((f) => f.recipient === m.recipient)) mark('sent', m.recipient ?? '-');
+      for (const f of failures) mark('failed', f.recipient, f.why);
+    }
+    if (okCount > 0) report.sent.push({ channel: c.id, event: e.id, kind: e.kind, recipients: okCount });
+    if (failures.length > 0) {
+      const why = [...new Set(failures.map((f) => f.why))].join(', ');
+      report.failed.push({ channel: c.id, event: e.id, kind: e.kind, recipients: failures.length, why });
+      input.log(`warning: notify: ${c.id}: ${failures.length} of ${messages.length} subscribers did not get ${e.id}: ${why} (tried again next run)`);
+    }
+    if (okCount > 0) input.log(`notify: ${c.id} ← ${e.kind} ${e.id} (${okCount} subscriber${okCount === 1 ? '' : 's'})`);
+  }
+}
