@@ -3,15 +3,18 @@
  * delivered (`--dry-run` prints them instead). `upkeep notify test` sends one marked test message
  * to every channel (or `--channel NAME`). The slot calls `notifyRound` after each round.
  */
-import { join, relative, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { Config } from '../config/load.ts';
 import { resolveDeep, references } from '../config/template.ts';
 import { commitDerived, repoRoot } from '../history/git.ts';
 import { loadIncidents } from '../history/incidents.ts';
 import { readHistory } from '../history/read.ts';
 import { translator } from '../i18n/index.ts';
-import { deliver, NEW_CHANNEL_GRACE_MS, type DeliveryChannel, type DeliveryInput, type DeliveryReport } from '../notify/deliver.ts';
-import { ledgerDir, type LedgerLine } from '../notify/ledger.ts';
+import { deliver, NEW_CHANNEL_GRACE_MS, type DeliveryChannel, type DeliveryInput, type DeliveryReport, type Journal } from '../notify/deliver.ts';
+import { appendLedger, formatLine, ledgerDir, parseLine, type LedgerLine } from '../notify/ledger.ts';
 import { fetchRecipientsText, parseRecipients } from '../notify/recipients.ts';
 import { isSubscriberChannel, routes } from '../notify/route.ts';
 import type { Channel } from '../notify/schema.ts';
@@ -55,10 +58,9 @@ export type NotifyOptions = {
   budgetMs?: number;
   /** The slot runs its git steps one at a time: it passes its lock. */
   serialise?: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** Ledger lines an earlier round could not publish (the slot carries them). */
-  carried?: LedgerLine[];
 };
 
+const gitOut = async (cwd: string, args: string[]) => (await promisify(execFile)('git', args, { cwd })).stdout;
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 
 /** Channels with their secrets filled in; one whose secret is not set is left out, by name. */
@@ -169,6 +171,33 @@ function deliveryChannels(config: Config, channels: Channel[], timeoutMs: number
   });
 }
 
+/**
+ * Results as soon as they are known: in git's own folder of the clone (never committed) until they
+ * are published; without git, straight into the ledger.
+ */
+async function journalFor(repo: string | undefined, historyDir: string): Promise<Journal> {
+  if (!repo) return { read: async () => [], append: (lines) => appendLedger(historyDir, lines), clear: async () => {}, durable: true };
+  const gitDir = resolve(repo, (await gitOut(repo, ['rev-parse', '--git-dir'])).trim());
+  const file = join(gitDir, 'upkeep', 'notify-journal.tsv');
+  return {
+    durable: false,
+    async read() {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      return text
+        .split('\n')
+        .map((l) => (l ? parseLine(l) : undefined))
+        .filter((l): l is LedgerLine => l !== undefined);
+    },
+    async append(lines) {
+      await mkdir(dirname(file), { recursive: true });
+      await appendFile(file, lines.map((l) => `${formatLine(l)}\n`).join(''));
+    },
+    async clear() {
+      await rm(file, { force: true });
+    },
+  };
+}
+
 /** A runner's name in the ledger: the region and this process (two runs of one region are two runners). */
 const runnerName = (region: string, env: Record<string, string | undefined>) =>
   `${region}-${env.GITHUB_RUN_ID ?? 'local'}${env.GITHUB_RUN_ATTEMPT ? `.${env.GITHUB_RUN_ATTEMPT}` : ''}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
@@ -223,7 +252,7 @@ export async function notify(opts: NotifyOptions, io: Io, loaded?: Config): Prom
       sender: s,
       log: (l) => (l.startsWith('warning') ? io.err(l) : io.out(l)),
       waitScale: opts.waitScale,
-      carried: opts.carried,
+      journal: await journalFor(repo, opts.history),
     });
     for (const e of report.expired)
       annotate(io, opts.env, 'warning', {
@@ -254,7 +283,7 @@ async function statusesNow(config: Config, historyDir: string, now: number): Pro
 
 async function sendTest(config: Config, channels: Channel[], opts: NotifyOptions, io: Io, s: Sender, now: number): Promise<DeliveryReport> {
   const t = translator(config.site.language);
-  const report: DeliveryReport = { sent: [], failed: [], expired: [], held: 0, unpublished: [], claimed: true };
+  const report: DeliveryReport = { sent: [], failed: [], expired: [], held: 0, claimed: true };
   const ctx = context(config, [], []);
   for (const channel of channels) {
     const event: NotifyEvent = {

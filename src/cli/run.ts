@@ -27,7 +27,6 @@ import { probe } from './probe.ts';
 import { rollup } from './rollup.ts';
 import { secretsOf } from './secrets.ts';
 import { notify } from './notify.ts';
-import type { LedgerLine } from '../notify/ledger.ts';
 
 export type SlotOptions = {
   checks: string;
@@ -90,7 +89,6 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
   };
   // One delivery at a time; a round that ends while one is still sending leaves the next to it.
   let delivering: Promise<void> | undefined;
-  let carried: LedgerLine[] = [];
   let missed = false;
   const startDelivery = () => {
     if (opts.notify === false || config.notify.channels.length === 0) return;
@@ -99,7 +97,7 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
       return;
     }
     delivering = step('notify', async () => {
-      const r = await notify(
+      await notify(
         {
           checks: opts.checks,
           history: opts.history,
@@ -112,14 +110,12 @@ export async function runSlot(opts: SlotOptions, io: Io): Promise<{ rounds: numb
           push: opts.push,
           redactor,
           serialise,
-          carried,
           // Within the round, so the next delivery starts on time.
           budgetMs: Math.max(30_000, config.defaults.interval - 15_000),
         },
         io,
         config,
       );
-      carried = r?.unpublished ?? [];
     }).finally(() => {
       delivering = undefined;
       // A round ended while this one was sending: what it confirmed goes now, not a round later.

@@ -23,7 +23,7 @@ import { parseWhen } from '../time/parse.ts';
 import { references } from './template.ts';
 import { kinds } from '../kinds/index.ts';
 import type { ValidateContext } from '../kinds/kind.ts';
-import { channel, notifyFile, type NotifyFile } from '../notify/schema.ts';
+import { channel, eventKinds, notifyFile, publicKinds, type NotifyFile } from '../notify/schema.ts';
 import { parseYaml } from './yaml.ts';
 
 export type Source = { file: string; line: number; col: number };
@@ -159,7 +159,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     const vars = { ...site.vars, ...options.vars };
     errors.push(...crossErrors(dir, site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
     if (maintenance) errors.push(...maintenanceErrors(site, maintenance.windows, maintenance.at));
-    if (notify) errors.push(...notifyErrors(site, notify.file, notify.at, vars, options.env ?? {}, options.requireEnv ?? true));
+    if (notify) errors.push(...notifyErrors(site, notify.file, notify.at, vars, options.env ?? {}, options.requireEnv ?? true, warnings));
     for (const c of errors.length > 0 ? [] : site.components) {
       if (!checks.some((x) => x.check.component === c.id)) warnings.push(`component "${c.id}" has no checks: the page will show it as "no data"`);
     }
@@ -310,10 +310,12 @@ function notifyErrors(
   vars: Record<string, string>,
   env: Record<string, string | undefined>,
   requireEnv: boolean,
+  warnings: string[],
 ): ConfigError[] {
   const errors: ConfigError[] = [];
   const at = (path: PropertyKey[], message: string) => errors.push({ file: p.file, ...locate(p.doc, p.lines, path), path: formatPath(path), message });
   const componentIds = site.components.map((c) => c.id);
+  const unset = new Map<string, string[]>();
   const seen = new Set<string>();
   file.channels.forEach((c, i) => {
     if (seen.has(c.id)) at(['channels', i, 'id'], `duplicate channel id "${c.id}"`);
@@ -333,6 +335,11 @@ function notifyErrors(
       must('url', 'a webhook address (it is the key to post there)');
     if (c.kind === 'email' || c.kind === 'subscriber-email') must('smtp', 'a mail server address with its password');
     if (c.kind === 'subscriber-email' || c.kind === 'statuspage-webhook') {
+      (c.events ?? []).forEach((pattern, j) => {
+        const kinds = eventKinds.filter((k) => (pattern.endsWith('.*') ? k.startsWith(pattern.slice(0, -1)) : k === pattern));
+        if (!kinds.some((k) => publicKinds.includes(k)))
+          at(['channels', i, 'events', j], `subscribers hear only what the page shows (${publicKinds.join(', ')}); "${pattern}" is for team channels`);
+      });
       if ((c.subscribers === undefined) === (c.subscribers_url === undefined))
         at(['channels', i], 'a subscriber channel needs exactly one of `subscribers` (the list, from a secret) or `subscribers_url` (where to fetch it)');
       must('subscribers', "subscribers' addresses");
@@ -343,13 +350,15 @@ function notifyErrors(
         const full = ['channels', i, ...path];
         if (ref.scope === 'vars' && vars[ref.name] === undefined)
           at(full, `${ref.text} is not defined${didYouMean(ref.name, Object.keys(vars))}; add it under \`vars:\` in site.yml`);
-        else if (ref.scope === 'env' && requireEnv && env[ref.name] === undefined)
-          at(full, `${ref.text} is not set in the environment; add a repository secret ${ref.name}`);
+        else if (ref.scope === 'env' && requireEnv && env[ref.name] === undefined) unset.set(c.id, [...(unset.get(c.id) ?? []), ref.name]);
         else if (ref.scope !== 'vars' && ref.scope !== 'env')
           at(full, `${ref.text} is not a reference Upkeep knows; use \${{ env.NAME }} for secrets or \${{ vars.NAME }} for site.yml values`);
       }
     }
   });
+  // A channel without its secret is left out of delivery, loudly; it never stops the probes.
+  for (const [id, names] of unset)
+    warnings.push(`notify channel "${id}" will be left out: ${[...new Set(names)].join(', ')} not set in the environment (add the repository secret)`);
   return errors;
 }
 

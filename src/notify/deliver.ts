@@ -11,9 +11,12 @@
  *      delays nothing else;
  *   4. record: `sent` / `failed` / `expired` lines, published the same way.
  *
- * A run killed after 2 leaves claims that lapse after `delivery.lease`; the next run sends what
- * the ledger does not show as sent, with the same idempotency keys (webhook `Idempotency-Key`,
- * PagerDuty `dedup_key`, mail `Message-ID`), so a receiver that got it already can tell.
+ * Every result is also written at once to a journal beside the clone (`.git/upkeep/`), so a run
+ * killed while sending, or whose record could not be pushed, leaves what it sent for the next run
+ * in the same clone to publish. A run killed on a machine that is then lost (a cancelled job)
+ * leaves claims that lapse after `delivery.lease`; the next run sends what the ledger does not show
+ * as sent, with the same idempotency keys (webhook `Idempotency-Key`, PagerDuty `dedup_key`, mail
+ * `Message-ID`), so a receiver that got it already can tell.
  */
 import { routes, isSubscriberChannel } from './route.ts';
 import { appendLedger, indexLedger, readLedger, retryDelayMs, type LedgerLine } from './ledger.ts';
@@ -57,9 +60,14 @@ export type DeliveryInput = {
   log: (line: string) => void;
   /** Tests shorten back-off. */
   waitScale?: number;
-  /** Lines a previous run of this process could not publish: they go with this run's claim. */
-  carried?: LedgerLine[];
+  journal: Journal;
 };
+
+/**
+ * Where results go the moment they are known, before they are published. `durable` when the
+ * journal is the ledger itself (no git): then nothing is left to publish.
+ */
+export type Journal = { read(): Promise<LedgerLine[]>; append(lines: readonly LedgerLine[]): Promise<void>; clear(): Promise<void>; durable: boolean };
 
 export type Delivered = { channel: string; event: string; kind: string; recipients: number };
 export type DeliveryReport = {
@@ -69,16 +77,15 @@ export type DeliveryReport = {
   expired: { channel: string; event: string }[];
   /** Held by another run's claim. */
   held: number;
-  /** Ledger lines that could not be published (push refused to the end): the caller carries them to the next run. */
-  unpublished: LedgerLine[];
   claimed: boolean;
 };
 
 type Job = { dc: DeliveryChannel; event: NotifyEvent; only?: Set<string> };
 
 /** What a run would do on this ledger: the jobs to send, the events to give up on, the channels that begin now. */
-async function plan(input: DeliveryInput) {
+async function plan(input: DeliveryInput, carried: readonly LedgerLine[]) {
   const ledger = await readLedger(input.historyDir, input.now - input.delivery.retryForMs - NEW_CHANNEL_GRACE_MS);
+  ledger.lines.push(...carried);
   const standing = indexLedger(ledger, { now: input.now, leaseMs: input.delivery.leaseMs, runner: input.runner });
   const jobs: Job[] = [];
   const expired: LedgerLine[] = [];
@@ -128,21 +135,22 @@ const line = (
 });
 
 export async function deliver(input: DeliveryInput): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: [], failed: [], expired: [], held: 0, unpublished: [], claimed: false };
+  const report: DeliveryReport = { sent: [], failed: [], expired: [], held: 0, claimed: false };
   let planned: Awaited<ReturnType<typeof plan>> | undefined;
-  const carried = input.carried ?? [];
+  // What an earlier run in this clone sent but could not publish goes with this claim.
+  const carried = await input.journal.read();
   const claimed = await input.transact('notify: claim', async () => {
-    planned = await plan(input);
+    planned = await plan(input, carried);
     const claims = planned.jobs.map((j) => line(input, 'claim', j.dc.channel.id, j.event.id, '-'));
     const lines = [...carried, ...planned.expired, ...claims];
     if (lines.length > 0 || planned.newChannels.size > 0) await appendLedger(input.historyDir, lines, planned.newChannels);
   });
   if (!claimed || !planned) {
-    report.unpublished.push(...carried);
     input.log('notify: the claim could not be published (pushes were refused); nothing sent this run, the next run tries again');
     return report;
   }
   report.claimed = true;
+  if (carried.length > 0) await input.journal.clear();
   report.held = planned.held;
   for (const e of planned.expired) {
     report.expired.push({ channel: e.channel, event: e.event });
@@ -154,12 +162,10 @@ export async function deliver(input: DeliveryInput): Promise<DeliveryReport> {
   for (const j of planned.jobs) byChannel.set(j.dc.channel.id, [...(byChannel.get(j.dc.channel.id) ?? []), j]);
   await Promise.all([...byChannel.values()].map((jobs) => sendChannel(input, jobs, results, report)));
 
-  if (results.length > 0) {
+  if (results.length > 0 && !input.journal.durable) {
     const ok = await input.transact(`notify: ${report.sent.length} sent, ${report.failed.length} failed`, () => appendLedger(input.historyDir, results));
-    if (!ok) {
-      report.unpublished.push(...results);
-      input.log('warning: notify: what was sent could not be recorded yet (pushes were refused); it is recorded with the next run');
-    }
+    if (ok) await input.journal.clear();
+    else input.log('warning: notify: what was sent could not be recorded yet (pushes were refused); the next run records it');
   }
   return report;
 }
@@ -185,10 +191,14 @@ async function sendChannel(input: DeliveryInput, jobs: Job[], results: LedgerLin
   };
   for (const job of jobs) {
     const e = job.event;
-    const mark = (state: 'sent' | 'failed', recipient: string, note = '') => results.push(line(input, state, c.id, e.id, recipient, note));
+    const mark = async (state: 'sent' | 'failed', recipient: string, note = '') => {
+      const l = line(input, state, c.id, e.id, recipient, note);
+      results.push(l);
+      await input.journal.append([l]);
+    };
     if (down || Date.now() >= input.deadline) {
       const note = down ? 'channel down' : 'out of time';
-      mark('failed', '-', note);
+      await mark('failed', '-', note);
       report.failed.push({ channel: c.id, event: e.id, kind: e.kind, recipients: 0, why: down ?? note });
       continue;
     }
@@ -199,8 +209,8 @@ async function sendChannel(input: DeliveryInput, jobs: Job[], results: LedgerLin
       now: new Date(input.now),
     });
     if (messages.length === 0) {
-      if (job.only) for (const key of job.only) mark('sent', key, 'no longer subscribed');
-      else mark('sent', subscriber ? '*' : '-', 'no recipient');
+      if (job.only) for (const key of job.only) await mark('sent', key, 'no longer subscribed');
+      else await mark('sent', subscriber ? '*' : '-', 'no recipient');
       continue;
     }
     let okCount = 0;
@@ -224,22 +234,22 @@ async function sendChannel(input: DeliveryInput, jobs: Job[], results: LedgerLin
     await Promise.all(Array.from({ length: subscriber ? FAN_OUT : 1 }, worker));
     if (!subscriber) {
       if (okCount > 0) {
-        mark('sent', '-');
+        await mark('sent', '-');
         report.sent.push({ channel: c.id, event: e.id, kind: e.kind, recipients: 1 });
         input.log(`notify: ${c.id} ← ${e.kind} ${e.id}`);
       } else {
-        mark('failed', '-', failures[0].why);
+        await mark('failed', '-', failures[0].why);
         report.failed.push({ channel: c.id, event: e.id, kind: e.kind, recipients: 0, why: failures[0].why });
         input.log(`warning: notify: ${c.id} did not take ${e.id}: ${failures[0].why} (tried again next run)`);
       }
       continue;
     }
     // A fan-out: `*` for everyone but those listed as failed; all failed is one line for the whole event.
-    if (okCount === 0 && !job.only) mark('failed', '-', failures[0]?.why ?? 'not sent');
+    if (okCount === 0 && !job.only) await mark('failed', '-', failures[0]?.why ?? 'not sent');
     else {
-      if (!job.only) mark('sent', '*', `${okCount} recipients`);
-      else for (const m of messages) if (!failures.some((f) => f.recipient === m.recipient)) mark('sent', m.recipient ?? '-');
-      for (const f of failures) mark('failed', f.recipient, f.why);
+      if (!job.only) await mark('sent', '*', `${okCount} recipients`);
+      else for (const m of messages) if (!failures.some((f) => f.recipient === m.recipient)) await mark('sent', m.recipient ?? '-');
+      for (const f of failures) await mark('failed', f.recipient, f.why);
     }
     if (okCount > 0) report.sent.push({ channel: c.id, event: e.id, kind: e.kind, recipients: okCount });
     if (failures.length > 0) {

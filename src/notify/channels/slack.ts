@@ -16,10 +16,11 @@ export const slack: Sink<Extract<Channel, { kind: 'slack' }>> = (event, channel,
     ...(event.technical ? [`\`${mrkdwn(event.technical).replace(/`/g, "'")}\``] : []),
   ];
   const body = {
-    text: `${event.title} — ${ctx.site.vendor}`,
+    // The notification text is mrkdwn too: `<!channel>` in a title would ping everyone.
+    text: mrkdwn(`${event.title} — ${ctx.site.vendor}`),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|${mrkdwn(ctx.site.title)}> · ${event.kind} · ${event.at}` }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|${mrkdwn(ctx.site.title).replace(/\|/g, '¦')}> · ${event.kind} · ${event.at}` }] },
     ],
   };
   return [{ http: { url: channel.url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } }];
