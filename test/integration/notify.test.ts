@@ -399,7 +399,7 @@ describe('notifications: exactly once across runs', () => {
     let hold = true;
     // The first request is answered; every other one hangs until the run is killed.
     const receiver = await webhookReceiver((_r, n) => (hold && n > 1 ? 'hang' : 200));
-    const { clone, env } = await remoteWithOutage(receiver.url, '1s');
+    const { clone, env } = await remoteWithOutage(receiver.url);
     const dir = await clone();
     const run = spawnUpkeep(dir, ['notify', '--commit', '--push'], { ...env, UPKEEP_NOW: at(3) });
     // Killed once the answered one is in the clone's journal and others are in flight.
@@ -414,7 +414,8 @@ describe('notifications: exactly once across runs', () => {
     const killed = await run.done;
     assert.equal(killed.signal, 'SIGKILL', killed.out);
     hold = false;
-    const again = spawnUpkeep(dir, ['notify', '--commit', '--push'], { ...env, UPKEEP_NOW: at(4) });
+    // Past the killed run's lease (10 minutes), its claims no longer hold.
+    const again = spawnUpkeep(dir, ['notify', '--commit', '--push'], { ...env, UPKEEP_NOW: at(14) });
     const r = await again.done;
     assert.equal(r.code, 0, r.out);
     const got = unique(receiver.delivered);
