@@ -107,6 +107,10 @@ export async function githubServer() {
       return send(201, c);
     }
     if (issue && comments && req.method === 'GET') return send(200, issue.comments);
+    if (issue && !comments && req.method === 'GET') {
+      const { comments: _c, ...shape } = issue;
+      return send(200, { ...shape, comments: issue.comments.length });
+    }
     if (issue && req.method === 'PATCH') {
       if (body.state) {
         issue.state = body.state;
@@ -124,6 +128,11 @@ export async function githubServer() {
     /** The next `times` requests matching `match` ("METHOD /path") get this answer. */
     fail(match: RegExp, status: number, times = 1, headers?: Record<string, string>, body?: unknown) {
       faults.push({ match, status, times, headers, body });
+    },
+    /** A label as a person with write access would add it. */
+    label(number: number, name: string) {
+      const issue = issues.find((i) => i.number === number)!;
+      issue.labels.push({ id: issue.labels.length + 1, name });
     },
     /** A comment as a person would post it. */
     comment(number: number, login: string, association: string, body: string, at = new Date()) {

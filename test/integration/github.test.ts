@@ -22,10 +22,10 @@ const sample = (t: number, outcome: Sample['outcome']): Sample => ({
   ...(outcome === 'down' ? { reason: 'status_503', message: 'HTTP 503, expected 2xx' } : { latencyMs: 30 }),
 });
 
-async function setup() {
+async function setup(incidentsYml = '') {
   const gh = await githubServer();
   const checks = await writeTree({
-    'site.yml': `${SITE_YML}incidents:\n  github_issues: true\n`,
+    'site.yml': `${SITE_YML}incidents:\n  github_issues: true\n${incidentsYml}`,
     'a.yml': 'checks:\n  - id: api\n    name: API\n    component: api\n    kind: http\n    url: http://127.0.0.1:9/\n',
   });
   const history = await tempDir();
@@ -179,5 +179,37 @@ describe('the pull-request comment', () => {
     );
     assert.equal(code, 0);
     assert.match(out.join('\n'), /notice: not commenting on #7: the token cannot write here/);
+  });
+});
+
+describe('review drafts on GitHub', () => {
+  it('with incidents.review, a draft is published by a collaborator’s `publish` comment, never by anyone else’s', async () => {
+    const { gh, history, step } = await setup('  review: true\n');
+    await step(T0, 'down');
+    const draft = async () => (await loadIncidents(history, ['api', 'web', 'email'])).incidents[0];
+    assert.equal((await draft()).draft, true);
+    assert.deepEqual(gh.issues[0].labels.map((l) => l.name).sort(), ['api', 'draft', 'incident']);
+    assert.match(gh.issues[0].body, /Comment `publish`/);
+    gh.comment(1, 'mallory', 'NONE', 'publish', new Date(T0 + MIN));
+    gh.comment(1, 'dependabot[bot]', 'MEMBER', 'publish', new Date(T0 + MIN));
+    await step(T0 + 2 * MIN, 'down');
+    assert.equal((await draft()).draft, true, 'a stranger or a bot cannot publish');
+    gh.comment(1, 'alice', 'MEMBER', 'Publish — confirmed with the on-call', new Date(T0 + 3 * MIN));
+    await step(T0 + 4 * MIN, 'down');
+    const published = await draft();
+    assert.equal(published.draft, false);
+    assert.equal(published.published, new Date(T0 + 3 * MIN).toISOString().replace('.000Z', 'Z'));
+    await step(T0 + 5 * MIN, 'down'); // read again: nothing changes
+    assert.equal((await draft()).published, published.published);
+  });
+
+  it('with incidents.review, the `publish` label publishes a draft', async () => {
+    const { gh, history, step } = await setup('  review: true\n');
+    await step(T0, 'down');
+    gh.label(1, 'publish');
+    await step(T0 + 2 * MIN, 'down');
+    const [incident] = (await loadIncidents(history, ['api', 'web', 'email'])).incidents;
+    assert.equal(incident.draft, false);
+    assert.equal(incident.published, new Date(T0 + 2 * MIN + 1000).toISOString().replace('.000Z', 'Z'));
   });
 });
