@@ -16,6 +16,7 @@ import { DAY_MS } from '../status/vocabulary.ts';
 import { loadOrFail } from './config.ts';
 import { InputError } from './errors.ts';
 import { annotate, type Io } from './io.ts';
+import { publishedAddress } from '../site/address.ts';
 import { secretsOf } from './secrets.ts';
 
 /** The Astro project (pages, layouts, config) ships with Upkeep itself. */
@@ -112,11 +113,8 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
     io.err(`warning: incident left out: ${formatError(e)}`);
     annotate(io, opts.env, 'error', e);
   }
-  const siteUrl = config.site.url ?? opts.siteUrl;
-  if (!siteUrl) io.err('warning: site.url is not set in site.yml (nor UPKEEP_SITE_URL): feeds and canonical links will point at http://localhost:4321/');
-  // A project Pages site lives under /<repo>/: take that path from the published address unless site.yml sets one.
-  const urlPath = siteUrl ? new URL(siteUrl).pathname.replace(/\/?$/, '/') : '/';
-  const basePath = config.site.base_path !== '/' ? config.site.base_path : urlPath;
+  const { origin, basePath } = publishedAddress(config.site, opts.siteUrl);
+  if (!origin) io.err('warning: site.url is not set in site.yml (nor UPKEEP_SITE_URL): feeds and canonical links will point at http://localhost:4321/');
   // The last fence: every text the pages, feeds and JSON are made from is cleaned of every secret this process knows.
   const view = cleanDeep(
     redactor.redactDeep(
@@ -127,7 +125,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
         incidents,
         now,
         basePath,
-        ...(siteUrl ? { siteUrl: new URL('/', siteUrl).href } : {}),
+        ...(origin ? { siteUrl: origin } : {}),
       }),
       (key) => structural.has(key),
     ),
@@ -160,7 +158,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   }
   // A custom domain: hosts that publish a folder as it is (Pages from a branch, and others) read it
   // from a CNAME file. Pages deployed by Actions ignore the file; README says where to set it there.
-  const host = siteUrl ? new URL(siteUrl).hostname : '';
+  const host = origin ? new URL(origin).hostname : '';
   if (host && !/(^|\.)github\.io$|^localhost$|^127\.|^\[/.test(host)) await writeFile(join(outDir, 'CNAME'), `${host}\n`);
   // Screenshots and step logs of the latest failures, so the component page can link them: regular
   // files only (a link committed under history/ could point anywhere), logs redacted once more.

@@ -71,6 +71,7 @@ export const commandHelp = {
   },
   rollup: { summary: 'Daily rollups of complete days (idempotent); removes raw samples past the retention.', options: ['checks', 'history', 'all'] },
   build: { summary: 'Build the static site: pages, feeds, JSON API, badges.', options: ['checks', 'history', 'out'] },
+  websub: { summary: 'After a deploy: tell the WebSub hub of site.yml (site.websub_hub) that every feed changed.', options: ['checks', 'dry-run'] },
   'pr-comment': { summary: 'Post the dry-run results as one comment on the pull request (updated in place).', options: ['file'] },
   demo: { summary: 'A sample CRM, real probes against it, the built page, served and kept fresh.', options: ['port', 'days'] },
 };
@@ -85,6 +86,7 @@ export function usage() {
     '',
     "`upkeep <command> --help` lists a command's options. `upkeep --version` prints the version.",
     'UPKEEP_NOW (ISO 8601) replaces the clock for probe, run, incidents, rollup and build.',
+    "UPKEEP_SITE_URL is the page's address for build and websub when site.yml sets no site.url.",
     'Exit codes: 0 ok (a check being down is not an error), 1 invalid input, 2 usage, >2 internal error.',
   ].join('\n');
 }

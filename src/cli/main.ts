@@ -151,6 +151,10 @@ const commands: Record<keyof typeof commandHelp, Run> = {
       io,
     );
   },
+  websub: async ({ values: v, env, io }) => {
+    const { websub } = await import('./websub.ts');
+    await websub({ checks: str(v, 'checks', 'checks'), env, dryRun: flag(v, 'dry-run'), ...(env.UPKEEP_SITE_URL ? { siteUrl: env.UPKEEP_SITE_URL } : {}) }, io);
+  },
   'pr-comment': async ({ values: v, env, io, redactor }) => {
     if (!v.file) throw new UsageError('pr-comment needs --file RESULTS.json (from upkeep probe --output)');
     const { prComment } = await import('./pr-comment.ts');

@@ -60,6 +60,14 @@ export const site = z.strictObject({
     .array(z.strictObject({ label: z.string().min(1).describe('The link text.'), url: safeLink.describe('https://, http://, mailto: or a path.') }))
     .default([])
     .describe('Links shown in the header: support, main site.'),
+  websub_hub: z
+    .url({ protocol: /^https?$/, error: (iss) => `expected a WebSub hub's https:// address, got ${show(iss.input)}` })
+    .optional()
+    .meta({
+      description:
+        'A WebSub hub: every feed names it, and the site workflow pings it after each deploy, so feed readers that support WebSub update within seconds.',
+      examples: ['https://pubsubhubbub.appspot.com/'],
+    }),
 });
 
 export const defaults = z.strictObject({

@@ -72,19 +72,21 @@ function buildFeed(view: SiteView, path: string, component?: string): Feed {
     copyright: plainLine(view.site.vendor),
     feedLinks: { rss: pageUrl(view, `${path}.rss`), atom: pageUrl(view, `${path}.atom`) },
     author: { name: plainLine(view.site.vendor) },
+    ...(view.site.websubHub ? { hub: view.site.websubHub } : {}),
   });
   for (const item of items) feed.addItem(item);
   return feed;
 }
 
+/** Where the feeds are, under the site's base path: all incidents and maintenance, then one pair per component. */
+export function feedPaths(componentIds: readonly string[]): { path: string; component?: string }[] {
+  return [{ path: 'history' }, ...componentIds.map((id) => ({ path: `components/${id}/history`, component: id }))];
+}
+
 /** Every feed, path → body: all incidents and maintenance, and one pair per component. */
 export function feeds(view: SiteView): Record<string, string> {
   const out: Record<string, string> = {};
-  const pairs: [string, string | undefined][] = [
-    ['history', undefined],
-    ...view.components.map((c) => [`components/${c.id}/history`, c.id] as [string, string]),
-  ];
-  for (const [path, component] of pairs) {
+  for (const { path, component } of feedPaths(view.components.map((c) => c.id))) {
     const feed = buildFeed(view, path, component);
     out[`${path}.rss`] = feed.rss2();
     out[`${path}.atom`] = feed.atom1();

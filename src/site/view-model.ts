@@ -116,6 +116,8 @@ export type SiteView = {
     logo?: string;
     accent?: string;
     links: { label: string; url: string }[];
+    /** The WebSub hub the feeds name, if any. */
+    websubHub?: string;
   };
   /** The build's clock (UPKEEP_NOW or real time), ISO. */
   generatedAt: string;
@@ -235,6 +237,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
       ...(config.site.logo ? { logo: config.site.logo } : {}),
       ...(config.site.accent ? { accent: config.site.accent } : {}),
       links: config.site.links,
+      ...(config.site.websub_hub ? { websubHub: config.site.websub_hub } : {}),
     },
     generatedAt: now.toISOString(),
     ...(last ? { lastChecked: last } : {}),

@@ -6,6 +6,8 @@ import { feedparse } from '../helpers/feedparser.ts';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { buildFixtureSite, HOSTILE } from '../helpers/site-fixture.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { feedUrls } from '../../src/cli/websub.ts';
 
 // Real Statuspage payloads captured by others in public repositories (sources in SOURCES.md).
 const REFERENCE = new URL('../fixtures/statuspage/', import.meta.url).pathname;
@@ -82,6 +84,23 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
       assert.equal(feed.entries.length, incidentFiles.length + 3);
     });
   }
+
+  it('every feed names the WebSub hub and its own address, and those addresses are the ones `upkeep websub` pings', async () => {
+    const { config } = await loadConfig(site.checks, { requireEnv: false });
+    assert.ok(config);
+    const pinged = feedUrls(
+      config.site,
+      config.components.map((c) => c.id),
+    );
+    assert.equal(pinged.length, 2 + 2 * config.components.length);
+    for (const url of pinged) {
+      const feed = feedparse(join(site.out, new URL(url).pathname));
+      assert.equal(Boolean(feed.bozo), false, `${url}: ${feed.bozo_exception}`);
+      const rel = (name: string) => feed.links.filter((l) => l.rel === name).map((l) => l.href);
+      assert.deepEqual(rel('hub'), ['https://hub.fixture.example.com/'], url);
+      assert.deepEqual(rel('self'), [url], 'a WebSub topic is the feed’s self link');
+    }
+  });
 
   it('per-component feeds carry only that component', async () => {
     const feed = feedparse(join(site.out, 'components/api/history.atom'));

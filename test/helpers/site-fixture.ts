@@ -130,6 +130,7 @@ async function buildFixtureInto(shared: string, opts: { languages?: string[] }):
   title: Fixture CRM Status
   vendor: Fixture CRM
   url: https://status.fixture.example.com
+  websub_hub: https://hub.fixture.example.com/
   time_zone: Europe/Prague
   language: en
   languages: [${languages.join(', ')}]

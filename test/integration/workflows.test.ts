@@ -91,6 +91,7 @@ describe('GitHub workflows', () => {
     ['checks.yml', 'checks', false],
     ['test.yml', 'test', false],
     ['site.yml', 'build', false],
+    ['site.yml', 'websub', false],
     ['probe.yml', 'probe', undefined],
   ];
   for (const [file, job, persist] of credentials) {
@@ -124,6 +125,18 @@ describe('GitHub workflows', () => {
     ])
       assert.ok(condition.includes(part), `build.if lacks ${part}`);
     assert.equal(w.jobs.deploy.needs, 'build', 'deploy is skipped with the build');
+  });
+
+  it('after each deploy, the WebSub hub hears of the feeds at the address they were built with', () => {
+    const w = workflows['site.yml'];
+    const job = w.jobs.websub as (typeof w.jobs)[string] & { needs: string[] };
+    assert.deepEqual(job.needs, ['build', 'deploy']);
+    const ping = job.steps.find((s) => s.run === 'npm run site:websub');
+    assert.ok(ping, 'the websub job runs npm run site:websub');
+    assert.equal(ping.env?.UPKEEP_SITE_URL, '${{ needs.build.outputs.base_url }}');
+    assert.equal((w.jobs.build as { outputs?: Record<string, string> }).outputs?.base_url, '${{ steps.pages.outputs.base_url }}');
+    assert.match(pkg.scripts['site:websub'], /upkeep\.js websub$/);
+    assert.ok(!JSON.stringify(job).includes('secrets'), 'the ping needs no secret');
   });
 
   it('the site build gets every secret, to redact them from what it publishes', () => {
