@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -71,7 +71,10 @@ export async function pullRebase(cwd: string): Promise<void> {
   await git(cwd, [...(await identity(cwd)), 'pull', '-q', '--rebase', '--autostash']).catch(() => {});
 }
 
-export async function repoRoot(cwd: string): Promise<string | undefined> {
+/** The repository `path` is (or will be) in: a history folder a first run has not made yet counts too. */
+export async function repoRoot(path: string): Promise<string | undefined> {
+  let cwd = resolve(path);
+  while (!existsSync(cwd) && dirname(cwd) !== cwd) cwd = dirname(cwd);
   return (await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => '')).trim() || undefined;
 }
 

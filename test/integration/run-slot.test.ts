@@ -52,6 +52,22 @@ describe('upkeep run: the scheduled slot, committing and pushing', async () => {
     return dir;
   };
 
+  it('a first run in a repository that has no history/ yet commits and pushes its samples', async () => {
+    const bare = await tempDir();
+    git(bare, 'init', '-q', '--bare', '-b', 'main');
+    const dir = await clone();
+    await rm(join(dir, 'history'), { recursive: true });
+    git(dir, 'commit', '-qam', 'no history yet');
+    git(dir, 'remote', 'set-url', 'origin', bare);
+    git(dir, 'push', '-q', 'origin', 'main');
+    const r = await upkeep(dir, ['run', '--for', '1s', '--no-incidents', '--no-rollup', '--commit', '--push']);
+    assert.equal(r.code, 0, r.out);
+    assert.doesNotMatch(r.out, /not in a git repository/);
+    git(dir, 'fetch', '-q');
+    assert.match(git(dir, 'log', '-1', '--format=%s', 'origin/main'), /^probe: 2 samples/);
+    assert.ok(git(dir, 'ls-files', 'history').includes('history/samples/'));
+  });
+
   it('two regions probing at once both land every sample in the remote; nothing is lost to the race', async () => {
     const [eu, us] = await Promise.all([clone(), clone()]);
     const [a, b] = await Promise.all([
