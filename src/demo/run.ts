@@ -23,6 +23,8 @@ import { build, siteRoot } from '../cli/build.ts';
 import { InputError } from '../cli/errors.ts';
 import type { Io } from '../cli/io.ts';
 import { startCrm, type Crm } from './crm.ts';
+import { startDemoNotify } from './notify.ts';
+import { notify } from '../cli/notify.ts';
 import { DAY_MS as DAY } from '../status/vocabulary.ts';
 
 const crmVars = (crm: Crm) => ({ base_url: crm.url, mail_host: '127.0.0.1', imap_port: String(crm.imapPort) });
@@ -42,6 +44,7 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
   const stepMs = 30 * MINUTE;
   await copyExampleChecks(checks, stepMs);
   io.out(`demo: working in ${dir} (the repository's history/ is not touched)`);
+  const notifications = await startDemoNotify(checks, io);
 
   const now = Date.now();
   const first = Math.floor((now - opts.days * DAY) / stepMs) * stepMs;
@@ -115,6 +118,11 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
       }),
     );
     await build({ checks, history, out, env: {}, now: () => new Date(), vars: crmVars(live), siteUrl: `http://127.0.0.1:${opts.port}/` }, quiet(io));
+    // As the slot does after each round: what happened goes to the team and the subscribers.
+    await notify(
+      { checks, history, dryRun: false, json: false, env: notifications.env, now: () => new Date(), region: 'demo', commit: false, push: false },
+      quiet(io),
+    );
   };
   await probeNow();
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -135,6 +143,7 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
       clearInterval(timer);
       await server.stop();
       await live.close();
+      await notifications.close();
     },
   };
 }

@@ -91,11 +91,13 @@ async function plan(input: DeliveryInput, carried: readonly LedgerLine[]) {
   const expired: LedgerLine[] = [];
   const newChannels = new Map<string, number>();
   let held = 0;
+  // One job per event id, whatever the events' source did: the ledger counts deliveries by id.
+  const events = [...new Map(input.events.map((e) => [e.id, e] as const)).values()];
   for (const dc of input.channels) {
     const c = dc.channel;
     const since = ledger.since.get(c.id) ?? input.now;
     if (!ledger.since.has(c.id)) newChannels.set(c.id, input.now);
-    for (const event of input.events) {
+    for (const event of events) {
       if (!routes(c, event)) continue;
       const at = Date.parse(event.at);
       if (at < since - NEW_CHANNEL_GRACE_MS) continue;

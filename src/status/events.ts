@@ -144,7 +144,8 @@ export function deriveEvents(input: EventInput): NotifyEvent[] {
     }
   }
 
-  for (const m of input.maintenance) {
+  const announced = new Set<string>();
+  for (const m of [...input.maintenance].sort((a, b) => a.start - b.start)) {
     const maintenance = {
       id: m.id,
       title: m.title,
@@ -156,7 +157,8 @@ export function deriveEvents(input: EventInput): NotifyEvent[] {
     const base = { components: m.components, path: `maintenance/#${m.id}`, maintenance, public: true, severity: 'info' as const };
     const when = `${iso(m.start)} to ${iso(m.end)}`;
     // Announced once per window (a weekly window is not announced every week), when still ahead.
-    if (m.start > input.now && m.start - input.now <= 30 * 86_400_000) {
+    if (m.start > input.now && m.start - input.now <= 30 * 86_400_000 && !announced.has(m.windowId)) {
+      announced.add(m.windowId);
       out.push({
         ...base,
         id: `maintenance.scheduled:${m.windowId}`,

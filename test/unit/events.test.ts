@@ -191,12 +191,40 @@ describe('deriveEvents', () => {
     });
     const now = T + 60 * MIN;
     const events = deriveEvents(
-      input({ now, maintenance: [occ(now - 30 * MIN, now - 10 * MIN, 1), occ(now + 7 * 1440 * MIN, now + 7 * 1440 * MIN + 20 * MIN, 2)] }),
+      input({
+        now,
+        maintenance: [
+          occ(now + 14 * 1440 * MIN, now + 14 * 1440 * MIN + 20 * MIN, 3),
+          occ(now - 30 * MIN, now - 10 * MIN, 1),
+          occ(now + 7 * 1440 * MIN, now + 7 * 1440 * MIN + 20 * MIN, 2),
+        ],
+      }),
     );
     assert.deepEqual(
       events.map((x) => x.id),
       ['maintenance.started:upgrade-1', 'maintenance.completed:upgrade-1', 'maintenance.scheduled:upgrade'],
     );
     assert.ok(events.every((x) => x.public));
+    // The one announcement names the next window, not a later one.
+    assert.match(events.find((x) => x.kind === 'maintenance.scheduled')!.text, new RegExp(new Date(now + 7 * 1440 * MIN).toISOString().slice(0, 16)));
+  });
+
+  it('every event id is there once, whatever the input', () => {
+    const events = deriveEvents(
+      input({
+        now: T + 60 * MIN,
+        maintenance: Array.from({ length: 5 }, (_, n) => ({
+          id: `weekly-${n}`,
+          windowId: 'weekly',
+          title: 'Weekly release',
+          components: ['api'],
+          start: T + (n + 1) * 7 * 1440 * MIN,
+          end: T + (n + 1) * 7 * 1440 * MIN + 30 * MIN,
+          recurring: true,
+        })),
+      }),
+    );
+    const ids = events.map((e) => e.id);
+    assert.equal(new Set(ids).size, ids.length, ids.join('\n'));
   });
 });
