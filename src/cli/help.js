@@ -29,6 +29,9 @@ export const optionHelp = {
   channel: ['NAME', 'only this channel of notify.yml'],
   to: ['ADDRESS', '`notify test`: the one subscriber address a subscriber channel sends its test to (never printed)'],
   'no-notify': ['', 'do not deliver notifications'],
+  status: ['WORD', '`heartbeat`: ok or fail (success, failure and cancelled also do); default ok'],
+  duration: ['TIME', '`heartbeat`: how long the run took, in seconds or as 42s / 3m'],
+  message: ['TEXT', '`heartbeat`: a line about the run (shown with a failure)'],
   port: ['N', 'the port to serve on; default 4321'],
   days: ['N', 'days of history to make; default 90'],
 };
@@ -71,6 +74,13 @@ export const commandHelp = {
   },
   rollup: { summary: 'Daily rollups of complete days (idempotent); removes raw samples past the retention.', options: ['checks', 'history', 'all'] },
   build: { summary: 'Build the static site: pages, feeds, JSON API, badges.', options: ['checks', 'history', 'out'] },
+  heartbeat: {
+    summary:
+      'A job reports in: `heartbeat ID` sends a beat to the status repository; `heartbeat record` (the heartbeat workflow) records one from UPKEEP_BEAT.',
+    subcommands: ['record'],
+    argument: 'ID',
+    options: ['checks', 'history', 'status', 'duration', 'message', 'commit', 'push'],
+  },
   websub: { summary: 'After a deploy: tell the WebSub hub of site.yml (site.websub_hub) that every feed changed.', options: ['checks', 'dry-run'] },
   'pr-comment': { summary: 'Post the dry-run results as one comment on the pull request (updated in place).', options: ['file'] },
   demo: { summary: 'A sample CRM, real probes against it, the built page, served and kept fresh.', options: ['port', 'days'] },
@@ -96,7 +106,7 @@ export function commandUsage(name) {
   const c = commandHelp[/** @type {keyof typeof commandHelp} */ (name)];
   const flags = c.options.map((o) => [`--${o}${optionHelp[o][0] ? ` ${optionHelp[o][0]}` : ''}`, optionHelp[o][1]]);
   const width = Math.max(...flags.map(([f]) => f.length));
-  const sub = 'subcommands' in c ? ` [${c.subcommands.join('|')}]` : '';
+  const sub = `${'subcommands' in c ? ` [${c.subcommands.join('|')}]` : ''}${'argument' in c ? ` [${c.argument}]` : ''}`;
   return [`Usage: upkeep ${name}${sub} [options]`, '', c.summary, '', 'Options:', ...flags.map(([f, help]) => `  ${f.padEnd(width)}  ${help}`)].join('\n');
 }
 

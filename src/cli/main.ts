@@ -24,7 +24,7 @@ const options = {
 
 type Values = { [K in OptionName]?: string | boolean };
 
-type Context = { values: Values; env: Env; io: Io; redactor: Redactor; subcommand?: string };
+type Context = { values: Values; env: Env; io: Io; redactor: Redactor; subcommand?: string; argument?: string };
 
 type Run = (ctx: Context) => Promise<void>;
 
@@ -151,6 +151,38 @@ const commands: Record<keyof typeof commandHelp, Run> = {
       io,
     );
   },
+  heartbeat: async ({ values: v, env, io, redactor, subcommand, argument }) => {
+    const { sendBeat, recordHeartbeat } = await import('./heartbeat.ts');
+    if (subcommand === 'record') {
+      if (argument) throw new UsageError('`heartbeat record` takes no check id: the beat names it');
+      await recordHeartbeat(
+        {
+          checks: str(v, 'checks', 'checks'),
+          history: str(v, 'history', 'history'),
+          payload: env.UPKEEP_BEAT,
+          commit: flag(v, 'commit'),
+          push: flag(v, 'push'),
+          env,
+          now: await clock(env),
+          redactor,
+        },
+        io,
+      );
+      return;
+    }
+    if (!argument) throw new UsageError('heartbeat needs the check id: upkeep heartbeat ID [--status ok|fail] [--duration 42s]');
+    await sendBeat(
+      {
+        check: argument,
+        status: str(v, 'status', 'ok'),
+        ...(typeof v.duration === 'string' ? { duration: v.duration } : {}),
+        ...(typeof v.message === 'string' ? { message: v.message } : {}),
+        env,
+        now: await clock(env),
+      },
+      io,
+    );
+  },
   websub: async ({ values: v, env, io }) => {
     const { websub } = await import('./websub.ts');
     await websub({ checks: str(v, 'checks', 'checks'), env, dryRun: flag(v, 'dry-run'), ...(env.UPKEEP_SITE_URL ? { siteUrl: env.UPKEEP_SITE_URL } : {}) }, io);
@@ -213,6 +245,7 @@ async function run(argv: string[], env: Env, io: Io, redactor: Redactor): Promis
   }
   const subcommands: readonly string[] = 'subcommands' in help ? help.subcommands : [];
   const subcommand = rest[0] !== undefined && subcommands.includes(rest[0]) ? rest.shift() : undefined;
+  const argument = 'argument' in help && rest.length > 0 ? rest.shift() : undefined;
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   for (const option of Object.keys(values) as OptionName[]) {
     if (!(help.options as readonly string[]).includes(option))
@@ -224,7 +257,7 @@ async function run(argv: string[], env: Env, io: Io, redactor: Redactor): Promis
     io.err(
       `warning: the secret ${secret} is shorter than ${MIN_SECRET} characters; Upkeep cannot hide so short a value in what it writes without hiding ordinary words: use a longer one`,
     );
-  await commands[name as keyof typeof commandHelp]({ values, env, io, redactor, subcommand });
+  await commands[name as keyof typeof commandHelp]({ values, env, io, redactor, subcommand, ...(argument !== undefined ? { argument } : {}) });
   return 0;
 }
 

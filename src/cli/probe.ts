@@ -59,6 +59,7 @@ export async function probe(opts: ProbeOptions, io: Io): Promise<Sample[]> {
     env: opts.env,
     region: opts.region,
     concurrency: opts.concurrency,
+    historyDir: opts.history,
     dispatcher: opts.dispatcher,
     browserPath: browserPath(opts.env),
     redactor,

@@ -87,6 +87,7 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
   const probeNow = async () => {
     const now = Date.now();
     const { samples } = await probeChecks(config, config.checks, {
+      historyDir: history,
       now: () => new Date(),
       wait: (ms) => new Promise((r) => setTimeout(r, ms)),
       env: {},

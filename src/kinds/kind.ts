@@ -22,4 +22,6 @@ export type Kind<S extends z.ZodType, M> = {
   validate?: (check: z.output<S>, ctx: ValidateContext) => void;
   judge: Judge<z.output<S>, M>;
   probe: () => Promise<(check: z.output<S>, ctx: ProbeContext) => Promise<M>>;
+  /** False when probing again cannot change the answer (a heartbeat): no confirmation re-probes. */
+  reprobe?: boolean;
 };

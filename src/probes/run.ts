@@ -21,6 +21,8 @@ export type RunOptions = {
   env: Record<string, string | undefined>;
   region: string;
   concurrency: number;
+  /** Where heartbeat checks read the jobs' latest beats. */
+  historyDir?: string;
   dispatcher?: Dispatcher;
   /** Chromium for browser checks: UPKEEP_CHROMIUM, /usr/bin/chromium, or Playwright's own. */
   browserPath?: string;
@@ -94,7 +96,7 @@ async function probeOne(
   secrets: Redactor,
 ): Promise<Sample> {
   const time = new Date(Math.floor(options.now().getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-  const retries = check.retries ?? config.defaults.retries;
+  const retries = (kinds[check.kind] as { reprobe?: boolean }).reprobe === false ? 0 : (check.retries ?? config.defaults.retries);
   const timeoutMs = check.timeout ?? (check.kind === 'browser' ? BROWSER_TIMEOUT : config.defaults.timeout);
   // A kind's probe (and what it needs: undici, node:tls, Playwright) loads only when a run probes it.
   const probe = (await kinds[check.kind].probe()) as unknown as Probe<Check, Measurement>;
@@ -108,6 +110,7 @@ async function probeOne(
       timeoutMs,
       dispatcher: options.dispatcher,
       checksDir: config.dir,
+      ...(options.historyDir ? { historyDir: options.historyDir } : {}),
       browser: options.browser,
       secretSteps: secretStepIndexes,
       secrets,

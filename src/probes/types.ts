@@ -7,6 +7,8 @@ export type ProbeContext = {
   timeoutMs: number;
   /** The checks folder, for files a check names (a private CA). */
   checksDir?: string;
+  /** The history folder, for what jobs report in (heartbeats). */
+  historyDir?: string;
   /** undici dispatcher (tests and the benchmark pass their own). */
   dispatcher?: Dispatcher;
   /** The run's shared browser, launched on first use. */

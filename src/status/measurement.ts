@@ -81,7 +81,13 @@ export type BrowserMeasurement = Common & {
   };
 };
 
-export type Measurement = HttpMeasurement | TcpMeasurement | DnsMeasurement | TlsMeasurement | BrowserMeasurement;
+/** The latest beat a job sent (history/heartbeats/), or none yet. `latencyMs` is the run's duration. */
+export type HeartbeatMeasurement = Common & {
+  kind: 'heartbeat';
+  heartbeat?: { at: string; status: 'ok' | 'fail'; durationMs?: number; message?: string };
+};
+
+export type Measurement = HttpMeasurement | TcpMeasurement | DnsMeasurement | TlsMeasurement | BrowserMeasurement | HeartbeatMeasurement;
 
 /** The measurement of one kind. */
 export type MeasurementOf<K extends Measurement['kind']> = Extract<Measurement, { kind: K }>;

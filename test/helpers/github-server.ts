@@ -37,6 +37,8 @@ export async function githubServer() {
   const issues: Issue[] = [];
   const faults: Fault[] = [];
   const requests: string[] = [];
+  /** repository_dispatch events received, as GitHub takes them (`POST /repos/{o}/{r}/dispatches`, 204). */
+  const dispatches: { repo: string; event_type: string; client_payload: Record<string, unknown> }[] = [];
   let ids = 1000;
   const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const { url } = await httpServer(async (req, res) => {
@@ -57,6 +59,16 @@ export async function githubServer() {
     }
     if (req.headers.authorization !== 'token test-token')
       return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.invalid/rest' });
+    const d = /^\/repos\/([^/]+)\/([^/]+)\/dispatches$/.exec(path);
+    if (d && req.method === 'POST') {
+      if (d[2] !== 'status')
+        return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event' });
+      if (typeof body.event_type !== 'string' || !body.event_type)
+        return send(422, { message: 'Invalid request.\n\n"event_type" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest' });
+      dispatches.push({ repo: `${d[1]}/${d[2]}`, event_type: body.event_type, client_payload: body.client_payload ?? {} });
+      res.writeHead(204);
+      return res.end();
+    }
     const m = /^\/repos\/([^/]+)\/([^/]+)\/issues(?:\/(\d+))?(?:\/(comments))?$/.exec(path);
     const cm = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path);
     if (cm && req.method === 'PATCH') {
@@ -125,6 +137,7 @@ export async function githubServer() {
     url,
     issues,
     requests,
+    dispatches,
     /** The next `times` requests matching `match` ("METHOD /path") get this answer. */
     fail(match: RegExp, status: number, times = 1, headers?: Record<string, string>, body?: unknown) {
       faults.push({ match, status, times, headers, body });

@@ -31,8 +31,19 @@ const checkout = (file: string, job: string) => workflows[file].jobs[job].steps.
 const events = (w: Workflow): string[] => (typeof w.on === 'string' ? [w.on] : Array.isArray(w.on) ? w.on : Object.keys(w.on));
 
 describe('GitHub workflows', () => {
-  it('there are the probe, site, checks and test workflows', () => {
-    assert.deepEqual(files, ['checks.yml', 'probe.yml', 'site.yml', 'test.yml']);
+  it('there are the probe, site, checks, test and heartbeat workflows', () => {
+    assert.deepEqual(files, ['checks.yml', 'heartbeat.yml', 'probe.yml', 'site.yml', 'test.yml']);
+  });
+
+  it('heartbeats: recorded on the documented dispatch, the payload only ever in the environment, never cancelled or dropped', () => {
+    const w = workflows['heartbeat.yml'];
+    assert.deepEqual(w.on, { repository_dispatch: { types: ['upkeep-heartbeat'] } });
+    assert.equal(w.concurrency, undefined, 'a concurrency group keeps one pending run and drops the other beats');
+    const record = steps('heartbeat.yml').find((s) => s.run === 'npm run heartbeat:record');
+    assert.ok(record);
+    assert.equal(record.env?.UPKEEP_BEAT, '${{ toJSON(github.event.client_payload) }}');
+    for (const s of steps('heartbeat.yml')) assert.ok(!(s.run ?? '').includes('${{'), `no expression inside a shell line: ${s.run}`);
+    assert.match(pkg.scripts['heartbeat:record'], /upkeep\.js heartbeat record --commit --push$/);
   });
 
   for (const file of files) {
@@ -67,7 +78,8 @@ describe('GitHub workflows', () => {
       assert.deepEqual(w.permissions, { contents: 'read' }, 'the default for every job is read-only');
       for (const [name, job] of Object.entries(w.jobs)) {
         const p = job.permissions ?? {};
-        if (p.contents === 'write') assert.equal(file, 'probe.yml', `${name} writes contents`);
+        // Only the jobs that commit history: the probe slot and the heartbeat recorder.
+        if (p.contents === 'write') assert.ok(file === 'probe.yml' || file === 'heartbeat.yml', `${name} writes contents`);
         if (p['id-token'] || p.pages) assert.equal(name, 'deploy', `${name} has deploy rights`);
         for (const step of job.steps)
           if (step.uses) assert.match(step.uses, /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/, `${file} ${name}: ${step.uses} (a tag or branch can be moved)`);
@@ -93,6 +105,7 @@ describe('GitHub workflows', () => {
     ['site.yml', 'build', false],
     ['site.yml', 'websub', false],
     ['probe.yml', 'probe', undefined],
+    ['heartbeat.yml', 'record', undefined],
   ];
   for (const [file, job, persist] of credentials) {
     it(`${file} ${job}: checkout persist-credentials is ${persist ?? 'the default'}`, () => {
