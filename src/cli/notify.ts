@@ -14,7 +14,7 @@ import { loadIncidents } from '../history/incidents.ts';
 import { readHistory } from '../history/read.ts';
 import { translator } from '../i18n/index.ts';
 import { deliver, NEW_CHANNEL_GRACE_MS, type DeliveryChannel, type DeliveryInput, type DeliveryReport, type Journal } from '../notify/deliver.ts';
-import { appendLedger, formatLine, ledgerDir, parseLine, type LedgerLine } from '../notify/ledger.ts';
+import { appendLedger, formatLine, indexLedger, ledgerDir, parseLine, readLedger, type LedgerLine } from '../notify/ledger.ts';
 import { fetchRecipientsText, parseRecipients } from '../notify/recipients.ts';
 import { isSubscriberChannel, routes } from '../notify/route.ts';
 import type { Channel } from '../notify/schema.ts';
@@ -22,6 +22,7 @@ import { sender, type Sender } from '../notify/send.ts';
 import type { SinkContext } from '../notify/sink.ts';
 import { sinks } from '../notify/channels/index.ts';
 import { publicOnlyGuard } from '../probes/guard.ts';
+import { reasonWords } from '../status/evaluate.ts';
 import type { Redactor } from '../secrets/redact.ts';
 import { pageStatus } from '../site/statuspage.ts';
 import { componentTimelines, countingOf, coverageCap } from '../status/components.ts';
@@ -79,11 +80,37 @@ function resolveChannels(config: Config, env: Record<string, string | undefined>
       io.err(`warning: notify: channel ${c.id} left out: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set (add the repository secret)`);
       continue;
     }
-    out.push(resolveDeep(c, { vars: config.vars, env }));
+    const resolved = resolveDeep(c, { vars: config.vars, env });
+    // A secret holding something that is not an address: said here, by field, never by value.
+    const bad = badAddressField(resolved);
+    if (bad) {
+      io.err(`warning: notify: channel ${c.id} left out: its ${bad} is not ${bad === 'smtp' ? 'an smtp:// or smtps:// address' : 'an http(s) address'}`);
+      continue;
+    }
+    if (resolved.kind === 'webhook' && resolved.secret.length < 16)
+      io.err(`warning: notify: channel ${c.id}'s signing secret is shorter than 16 characters: receivers cannot trust so short a key`);
+    if (resolved.kind === 'subscriber-email' && !resolved.unsubscribe)
+      io.err(`warning: notify: channel ${c.id} has no unsubscribe address: its mail has no List-Unsubscribe, and mail providers may file it as spam`);
+    out.push(resolved);
   }
   if (only && out.length === 0 && !config.notify.channels.some((c) => c.id === only))
     throw new InputError(`there is no channel "${only}" in notify.yml (channels: ${config.notify.channels.map((c) => c.id).join(', ') || 'none'})`);
   return out;
+}
+
+/** The first address field of a resolved channel that does not parse as its kind of address. */
+function badAddressField(c: Channel): string | undefined {
+  const parses = (text: string, protocols: string[]) => {
+    try {
+      return protocols.includes(new URL(text.trim()).protocol);
+    } catch {
+      return false;
+    }
+  };
+  if ('url' in c && typeof c.url === 'string' && !parses(c.url, ['https:', 'http:'])) return 'url';
+  if ('smtp' in c && !parses(c.smtp, ['smtp:', 'smtps:'])) return 'smtp';
+  if ('subscribers_url' in c && typeof c.subscribers_url === 'string' && !parses(c.subscribers_url, ['https:', 'http:'])) return 'subscribers_url';
+  return undefined;
 }
 
 /** The events over the lookback, from the same history and counting the page uses, redacted. */
@@ -101,7 +128,8 @@ export async function eventsFrom(config: Config, historyDir: string, now: number
   const incidents = (await loadIncidents(historyDir, ids)).incidents;
   const latest = new Map<string, { time: string; text: string }>();
   for (const s of history.recent) {
-    const text = [s.reason, s.message].filter(Boolean).join(': ');
+    // The reason and its generic words, never the sample's message: that can quote the target's answer.
+    const text = s.reason ? `${s.reason}: ${reasonWords(s.reason)}` : '';
     if (s.outcome === 'down' && text && (latest.get(s.check)?.time ?? '') <= s.time) latest.set(s.check, { time: s.time, text });
   }
   // Only changes within the lookback are news; the month before it counts for the error budget alone.
@@ -165,6 +193,8 @@ function deliveryChannels(config: Config, channels: Channel[], timeoutMs: number
           const r = parseRecipients(text, c.kind === 'subscriber-email' ? 'email' : 'url', secret, ids);
           for (const p of r.problems.slice(0, 20)) io.err(`warning: notify: ${c.id}'s subscriber list, ${p}`);
           if (r.problems.length > 20) io.err(`warning: notify: ${c.id}'s subscriber list has ${r.problems.length - 20} more problems`);
+          // A list that is all problems (an error page where the list should be) is unavailable, not empty: tried again.
+          if (r.recipients.length === 0 && r.problems.length > 0) throw new Error('no usable entry in it');
           return r.recipients;
         })),
     };
@@ -219,9 +249,15 @@ export async function notify(opts: NotifyOptions, io: Io, loaded?: Config): Prom
     const ctx = context(config, await statusesNow(config, opts.history, now), []);
     const dcs = deliveryChannels(config, channels, d.timeout, io);
     if (opts.dryRun) {
-      const rows = [['channel', 'event', 'at', 'title']];
-      for (const dc of dcs) for (const e of events) if (routes(dc.channel, e)) rows.push([dc.channel.id, e.id, e.at, e.title]);
-      if (opts.json) io.out(JSON.stringify({ events, routed: rows.slice(1).map(([channel, event]) => ({ channel, event })) }, null, 2));
+      // What the ledger says of each: a dry run shows what a real run would do, not the whole lookback as new.
+      const standing = indexLedger(await readLedger(opts.history, now - d.retry_for - NEW_CHANNEL_GRACE_MS), { now, leaseMs: d.lease, runner: 'dry-run' });
+      const state = (channel: string, event: string) => {
+        const s = standing(channel, event);
+        return s.expired ? 'given up' : s.sent && s.pending.size === 0 ? 'sent already' : s.claimedBy ? 'claimed by a run' : 'to send';
+      };
+      const rows = [['channel', 'event', 'at', 'state', 'title']];
+      for (const dc of dcs) for (const e of events) if (routes(dc.channel, e)) rows.push([dc.channel.id, e.id, e.at, state(dc.channel.id, e.id), e.title]);
+      if (opts.json) io.out(JSON.stringify({ events, routed: rows.slice(1).map(([channel, event, , st]) => ({ channel, event, state: st })) }, null, 2));
       else io.out(rows.length > 1 ? table(rows) : 'notify: no events in the lookback');
       io.out('notify: dry run: nothing sent, the ledger is unchanged (what was delivered already is not sent again)');
       return undefined;
@@ -246,7 +282,8 @@ export async function notify(opts: NotifyOptions, io: Io, loaded?: Config): Prom
       now,
       runner: runnerName(opts.region, opts.env),
       delivery: { timeoutMs: d.timeout, retries: d.retries, retryForMs: d.retry_for, leaseMs: d.lease },
-      deadline: Date.now() + (opts.budgetMs ?? Math.min(d.lease / 2, 5 * 60_000)),
+      // Never past half the claim's lease: another run may take the events over once it ends.
+      deadline: Date.now() + Math.min(opts.budgetMs ?? 5 * 60_000, d.lease / 2),
       context: ctx,
       transact,
       sender: s,

@@ -224,7 +224,7 @@ export const maintenanceFile = z.strictObject({
 export type MaintenanceWindow = z.output<typeof maintenanceWindow>;
 
 /** An address, a CIDR network or a host name, for `pull_requests.allow_private`. */
-function isAllowEntry(text: string): boolean {
+export function isAllowEntry(text: string): boolean {
   const [address, bits, extra] = text.split('/');
   if (extra !== undefined) return false;
   const version = isIP(address);

@@ -93,8 +93,15 @@ async function plan(input: DeliveryInput, carried: readonly LedgerLine[]) {
   let held = 0;
   // One job per event id, whatever the events' source did: the ledger counts deliveries by id.
   const events = [...new Map(input.events.map((e) => [e.id, e] as const)).values()];
+  // A channel that said "retry after" is left alone until then, on every event.
+  const pausedUntil = new Map<string, number>();
+  for (const l of ledger.lines) {
+    const m = l.state === 'failed' ? /retry after (\d+)s/.exec(l.note) : null;
+    if (m) pausedUntil.set(l.channel, Math.max(pausedUntil.get(l.channel) ?? 0, l.at + Number(m[1]) * 1000));
+  }
   for (const dc of input.channels) {
     const c = dc.channel;
+    if ((pausedUntil.get(c.id) ?? 0) > input.now) continue;
     const since = ledger.since.get(c.id) ?? input.now;
     if (!ledger.since.has(c.id)) newChannels.set(c.id, input.now);
     for (const event of events) {
@@ -103,7 +110,8 @@ async function plan(input: DeliveryInput, carried: readonly LedgerLine[]) {
       if (at < since - NEW_CHANNEL_GRACE_MS) continue;
       const s = standing(c.id, event.id);
       if (s.expired || (s.sent && s.pending.size === 0)) continue;
-      if (at < input.now - input.delivery.retryForMs) {
+      // Old news, or news that has failed for as long (an announcement is dated by the run that makes it).
+      if (at < input.now - input.delivery.retryForMs || (s.firstFailure !== undefined && s.firstFailure < input.now - input.delivery.retryForMs)) {
         expired.push(line(input, 'expired', c.id, event.id, '-', `not delivered within retry_for${s.failures ? ` (${s.failures} failed tries)` : ''}`));
         continue;
       }
@@ -191,6 +199,9 @@ async function sendChannel(input: DeliveryInput, jobs: Job[], results: LedgerLin
     waitScale: input.waitScale,
     guard: jobs[0].dc.guard,
   };
+  // Statuspage-format webhooks go to every subscriber's own server; mail goes through one.
+  const perHost = c.kind === 'statuspage-webhook';
+  const downHosts = new Set<string>();
   for (const job of jobs) {
     const e = job.event;
     const mark = async (state: 'sent' | 'failed', recipient: string, note = '') => {
@@ -202,14 +213,26 @@ async function sendChannel(input: DeliveryInput, jobs: Job[], results: LedgerLin
       const note = down ? 'channel down' : 'out of time';
       await mark('failed', '-', note);
       report.failed.push({ channel: c.id, event: e.id, kind: e.kind, recipients: 0, why: down ?? note });
+      input.log(
+        `warning: notify: ${c.id} did not take ${e.id}: ${down ? `not tried, the channel is down (${down})` : 'not tried, out of time'} (tried again next run)`,
+      );
       continue;
     }
     const targets = job.only ? recipients.filter((r) => job.only!.has(r.key)) : recipients;
-    const messages: Outgoing[] = (sinks[c.kind] as (ev: NotifyEvent, ch: Channel, ctx: SinkContext) => Outgoing[])(e, c, {
-      ...input.context,
-      recipients: targets,
-      now: new Date(input.now),
-    });
+    let messages: Outgoing[];
+    try {
+      messages = (sinks[c.kind] as (ev: NotifyEvent, ch: Channel, ctx: SinkContext) => Outgoing[])(e, c, {
+        ...input.context,
+        recipients: targets,
+        now: new Date(input.now),
+      });
+    } catch {
+      // Upkeep's bug or a channel value no check caught: this event on this channel, not the whole run.
+      await mark('failed', '-', 'message could not be made');
+      report.failed.push({ channel: c.id, event: e.id, kind: e.kind, recipients: 0, why: 'message could not be made' });
+      input.log(`warning: notify: ${c.id} did not take ${e.id}: the message could not be made (tried again next run)`);
+      continue;
+    }
     if (messages.length === 0) {
       if (job.only) for (const key of job.only) await mark('sent', key, 'no longer subscribed');
       else await mark('sent', subscriber ? '*' : '-', 'no recipient');
@@ -221,15 +244,22 @@ async function sendChannel(input: DeliveryInput, jobs: Job[], results: LedgerLin
     const worker = async () => {
       while (queue < messages.length) {
         const m = messages[queue++];
-        if (down) {
-          failures.push({ recipient: m.recipient ?? '-', why: 'channel down' });
+        const host = perHost && m.http ? new URL(m.http.url).host : undefined;
+        if (down || (host && downHosts.has(host)) || Date.now() >= input.deadline) {
+          failures.push({ recipient: m.recipient ?? '-', why: down ? 'channel down' : Date.now() >= input.deadline ? 'out of time' : 'host down' });
           continue;
         }
         const r = await input.sender.send(m, opts);
         if (r.ok) okCount++;
-        else {
+        else if (r.retryAfterMs !== undefined && !host) {
+          // Told to wait past this run: nothing more to this channel now, and none before then (the note says when).
+          failures.push({ recipient: m.recipient ?? '-', why: `${r.why}, retry after ${Math.ceil(r.retryAfterMs / 1000)}s` });
+          down = `${r.why}, asked to wait`;
+        } else {
           failures.push({ recipient: m.recipient ?? '-', why: r.why });
-          if (r.down) down = r.why;
+          // Subscribers' webhooks are each their own server: one that is down is not the channel.
+          if (r.down && host) downHosts.add(host);
+          else if (r.down) down = r.why;
         }
       }
     };

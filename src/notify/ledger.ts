@@ -114,6 +114,8 @@ export type Standing = {
   failures: number;
   /** When the last counted failure was. */
   lastFailure?: number;
+  /** When the first failure was (any, counted or not): an event dated "now" each run expires from it. */
+  firstFailure?: number;
   expired: boolean;
 };
 
@@ -140,6 +142,7 @@ export function indexLedger(ledger: Ledger, opts: { now: number; leaseMs: number
       else claims.delete(l.runner);
       if (l.state === 'expired') standing.expired = true;
       if (l.state === 'failed') {
+        standing.firstFailure ??= l.at;
         if (!NOT_TRIED.has(l.note)) {
           standing.failures++;
           standing.lastFailure = l.at;

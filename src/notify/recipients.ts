@@ -39,7 +39,8 @@ export function parseRecipients(text: string, kind: RecipientKind, secret: strin
     }
     const list = Array.isArray(components) ? components.filter((c): c is string => typeof c === 'string') : [];
     const unknown = list.filter((c) => !componentIds.includes(c));
-    if (unknown.length) problems.push(`${where}: unknown component${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (left out)`);
+    // Only the count: a misplaced comma can put another subscriber's address where a component goes.
+    if (unknown.length) problems.push(`${where}: ${unknown.length} unknown component${unknown.length > 1 ? 's' : ''} (left out)`);
     const known = list.filter((c) => componentIds.includes(c));
     if (list.length > 0 && known.length === 0) return;
     const lang = typeof language === 'string' && (supportedLanguages as readonly string[]).includes(language) ? language : undefined;
@@ -52,7 +53,9 @@ export function parseRecipients(text: string, kind: RecipientKind, secret: strin
     try {
       data = JSON.parse(trimmed);
     } catch (error) {
-      return { recipients: [], problems: [`the list is not valid JSON: ${(error as Error).message.replace(/"[^"]*"/g, '…')}`] };
+      // Node's message quotes the text around the error, which can be an address: only where it is.
+      const at = /position (\d+)/.exec((error as Error).message)?.[1];
+      return { recipients: [], problems: [`the list is not valid JSON${at ? ` (at character ${at})` : ''}`] };
     }
     const list = Array.isArray(data) ? data : (data as { subscribers?: unknown }).subscribers;
     if (!Array.isArray(list)) return { recipients: [], problems: ['the JSON list must be an array, or an object with a "subscribers" array'] };
@@ -87,13 +90,20 @@ export function parseRecipients(text: string, kind: RecipientKind, secret: strin
 /** What the private URL of a subscriber list answers (up to 8 MB). */
 export async function fetchRecipientsText(value: string, timeoutMs: number): Promise<string> {
   if (!/^https?:\/\//i.test(value.trim())) throw new Error('subscribers_url is not an http(s) address');
-  const res = await request(value.trim(), {
-    method: 'GET',
-    headers: { accept: 'application/json, text/plain' },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    signal: AbortSignal.timeout(timeoutMs * 2),
-  });
+  let res: Awaited<ReturnType<typeof request>>;
+  try {
+    res = await request(value.trim(), {
+      method: 'GET',
+      headers: { accept: 'application/json, text/plain' },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs * 2),
+    });
+  } catch (error) {
+    // The error's own text names the private address: its code only.
+    const e = error as { code?: string; name?: string; cause?: { code?: string } };
+    throw new Error(`its address could not be fetched (${(e.code ?? e.cause?.code ?? e.name ?? 'error').toLowerCase()})`);
+  }
   if (res.statusCode !== 200) {
     await res.body.dump();
     throw new Error(`the subscriber list's address answered ${res.statusCode}`);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { durationIn, id, show } from '../config/fields.ts';
-import { supportedLanguages } from '../config/schema.ts';
+import { isAllowEntry, supportedLanguages } from '../config/schema.ts';
 import { eventKinds, severities } from '../status/vocabulary.ts';
 
 export { eventKinds, publicKinds, severities, type EventKind, type Severity } from '../status/vocabulary.ts';
@@ -72,6 +72,9 @@ const subscribers = {
     .describe('Instead of `subscribers`: a private address (from a secret) that answers that list, fetched when there is something to send.'),
   unsubscribe: z
     .string()
+    .refine((u) => /^(https?:\/\/|mailto:)/i.test(u.trim()), {
+      error: (iss) => `expected an https:// or mailto: address (with {address} in it), got ${show(iss.input)}`,
+    })
     .optional()
     .describe('Where to unsubscribe: a URL or mailto with `{address}` in it; it goes in every message and its List-Unsubscribe header.'),
 };
@@ -86,7 +89,7 @@ export const subscriberWebhookChannel = z.strictObject({
   kind: z.literal('statuspage-webhook').describe("Webhooks to subscribers in Atlassian Statuspage's format: incidents, maintenance and component status only."),
   ...subscribers,
   allow_private: z
-    .array(z.string())
+    .array(z.string().refine(isAllowEntry, { error: (iss) => `expected an address, a network such as "10.20.0.0/16", or a host name, got ${show(iss.input)}` }))
     .default([])
     .describe(
       'Subscriber addresses on private networks it may post to (addresses, networks such as 10.0.0.0/8, host names); others are refused, so a subscriber cannot aim it inward.',

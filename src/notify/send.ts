@@ -83,9 +83,10 @@ export type Sender = {
 
 /** One sender per delivery run: connections are reused across messages, and closed at the end. */
 export function sender(): Sender {
-  const agents = new Map<string, Agent>();
+  // One pool per guard: a pool connects by its guard's rules, so two channels' allow-lists never mix.
+  const agents = new Map<TargetGuard | 'open', Agent>();
   const transports = new Map<string, Transporter>();
-  const agentFor = (opts: SendOptions, key: string) => {
+  const agentFor = (opts: SendOptions, key: TargetGuard | 'open') => {
     let agent = agents.get(key);
     if (!agent) {
       agent = new Agent({
@@ -125,7 +126,7 @@ export function sender(): Sender {
           method: 'POST',
           headers: { 'user-agent': 'Upkeep (status page notifications)', ...headers },
           body,
-          dispatcher: agentFor(opts, opts.guard ? 'guarded' : 'open'),
+          dispatcher: agentFor(opts, opts.guard ?? 'open'),
           signal: AbortSignal.timeout(opts.timeoutMs * 2),
         });
         // The answer is not read: it is the receiver's, and it never goes anywhere.

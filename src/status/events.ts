@@ -246,6 +246,7 @@ export function deriveEvents(input: EventInput): NotifyEvent[] {
     out.push({
       id: `monitoring.stale:${iso(from)}`,
       kind: 'monitoring.stale',
+      dedupKey: `monitoring:${iso(from)}`,
       at: iso(from + staleMs),
       severity: 'major',
       public: false,
@@ -257,6 +258,8 @@ export function deriveEvents(input: EventInput): NotifyEvent[] {
       out.push({
         id: `monitoring.resumed:${iso(from)}`,
         kind: 'monitoring.resumed',
+        dedupKey: `monitoring:${iso(from)}`,
+        resolves: true,
         at: iso(until),
         severity: 'major',
         public: false,

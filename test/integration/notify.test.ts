@@ -218,6 +218,23 @@ describe('notifications: faults at the receiver', async () => {
     );
   });
 
+  it('429 with a Retry-After past the run: one request, then the channel is left alone until then, on every event', async () => {
+    const busy = await webhookReceiver(() => ({ status: 429, headers: { 'retry-after': '3600' } }));
+    const p = await project('channels:\n  - id: busy\n    kind: slack\n    url: ${{ env.A }}\ndelivery:\n  retries: 2\n');
+    const env = { A: busy.url };
+    await p.run(0, env);
+    p.set(false);
+    await p.run(1, env);
+    const r = await p.run(2, env);
+    assert.equal(busy.all.length, 1, 'one request: the rest of the run waits');
+    assert.match(r.stderr, /retry after 3600s/);
+    await p.notify(5, env);
+    await p.notify(30, env);
+    assert.equal(busy.all.length, 1, 'nothing before the hour is up');
+    await p.notify(62, env);
+    assert.ok(busy.all.length > 1, 'tried again after it');
+  });
+
   it('an event never delivered within retry_for is given up, once, and reported', async () => {
     const port = await deadPort();
     const p = await project(
@@ -235,6 +252,68 @@ describe('notifications: faults at the receiver', async () => {
     const again = await p.notify(21, env);
     assert.doesNotMatch(again.stderr, /given up/);
     assert.equal((await ledgerText(join(p.dir, 'history'))).match(/\texpired\t/g)?.length, 1);
+  });
+});
+
+describe('notifications: subscribers and channels cannot hurt one another', () => {
+  const outage = async (p: Awaited<ReturnType<typeof project>>, env: Record<string, string>) => {
+    await p.run(0, env);
+    p.set(false);
+    await p.run(1, env);
+    return p.run(2, env);
+  };
+
+  it('one subscriber’s dead server delays no other subscriber, on any event', async () => {
+    const good = await webhookReceiver();
+    const dead = await webhookReceiver(() => 'hang');
+    const p = await project(
+      'channels:\n  - id: hooks\n    kind: statuspage-webhook\n    subscribers: ${{ env.L }}\n    allow_private: [127.0.0.1]\ndelivery:\n  timeout: 1s\n  retries: 0\n',
+    );
+    const env = { L: [`${dead.url}/dead`, `${good.url}/one`, `${good.url}/two`, `${good.url}/three`].join('\n') };
+    const r = await outage(p, env);
+    assert.equal(r.code, 0, r.stderr);
+    const per = (path: string) => good.delivered.filter((x) => x.path === path).length;
+    assert.ok(per('/one') >= 2, `each event reached every good subscriber (${per('/one')})`);
+    assert.deepEqual([per('/two'), per('/three')], [per('/one'), per('/one')]);
+    assert.doesNotMatch(r.stderr, /channel is down/);
+  });
+
+  it('one channel’s allow_private opens nothing for another channel', async () => {
+    const hook = await webhookReceiver();
+    const p = await project(
+      `channels:\n  - id: trusted\n    kind: statuspage-webhook\n    subscribers: \${{ env.A }}\n    allow_private: [127.0.0.1]\n  - id: strict\n    kind: statuspage-webhook\n    subscribers: \${{ env.B }}\n`,
+    );
+    await outage(p, { A: `${hook.url}/trusted`, B: `${hook.url}/strict` });
+    assert.ok(hook.delivered.some((x) => x.path === '/trusted'));
+    assert.equal(hook.all.filter((x) => x.path === '/strict').length, 0, 'the strict channel never reached loopback');
+  });
+
+  it('a subscriber list that is all errors is unavailable, tried again, and never prints an address', async () => {
+    const inbox = await smtpInbox();
+    const p = await project(
+      'channels:\n  - id: subs\n    kind: subscriber-email\n    smtp: ${{ env.M }}\n    from: status@acme.example\n    subscribers: ${{ env.L }}\n',
+    );
+    const broken = await outage(p, { M: inbox.url, L: '[{"address": "ana@customer.example"}, {"address": "bo@customer.example" "x"}]' });
+    assert.equal(inbox.mail.length, 0);
+    assert.match(broken.stderr, /subscriber list unavailable/);
+    assert.doesNotMatch(broken.stderr + broken.stdout, /customer\.example/);
+    assert.doesNotMatch(await ledgerText(join(p.dir, 'history')), /\tsent\tsubs/);
+    // Fixed: the next run (past the back-off) delivers what was held.
+    await p.notify(10, { M: inbox.url, L: 'ana@customer.example' });
+    assert.ok(inbox.mail.length >= 1);
+  });
+
+  it('a secret that is not an address leaves its channel out with a warning; the others are sent, the run does not crash', async () => {
+    const hook = await webhookReceiver();
+    const p = await project(
+      'channels:\n  - id: broken\n    kind: discord\n    url: ${{ env.D }}\n  - id: ok\n    kind: slack\n    url: ${{ env.S }}\n    events: [check.down]\n',
+    );
+    const r = await outage(p, { D: 'discord.com/api/webhooks/1/x', S: hook.url });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /channel broken left out: its url is not an http\(s\) address/);
+    assert.equal(hook.delivered.length, 1);
+    const t = await p.notify(3, { D: 'discord.com/api/webhooks/1/x', S: hook.url }, []);
+    assert.doesNotMatch(t.stderr, /internal error/);
   });
 });
 
@@ -443,8 +522,8 @@ describe('upkeep notify: the commands', async () => {
     assert.match(r.stdout, /team: test message delivered/);
     assert.match(r.stdout, /subs skipped: .*--to ADDRESS/);
     assert.match(r.stderr, /channel pager left out: PD_KEY is not set/);
-    const card = (receiver.delivered.at(-1)!.json as { attachments: { content: { body: { text: string }[] } }[] }).attachments[0].content;
-    assert.match(card.body[0].text, /\[TEST\]/);
+    const card = (receiver.delivered.at(-1)!.json as { attachments: { content: { body: { inlines: { text: string }[] }[] } }[] }).attachments[0].content;
+    assert.match(card.body[0].inlines[0].text, /\[TEST\]/);
     const one = await upkeep(['notify', 'test', '--channel', 'subs', '--to', 'me@acme.example', ...p.args], env);
     assert.equal(one.code, 0, one.stderr);
     assert.equal(inbox.envelopes.at(-1)!.to[0], 'me@acme.example');
@@ -468,10 +547,15 @@ describe('upkeep notify: the commands', async () => {
     await p.run(2, env, ['--no-notify']);
     const r = await upkeep(['notify', '--dry-run', ...p.args], { ...env, UPKEEP_NOW: at(3) });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /team\s+check\.down:api-health:2026-11-23T12:01:00Z/);
-    assert.match(r.stdout, /subs\s+incident\.opened:/);
+    assert.match(r.stdout, /team\s+check\.down:api-health:2026-11-23T12:01:00Z\s+\S+\s+to send/);
+    assert.match(r.stdout, /subs\s+incident\.opened:\S+\s+\S+\s+to send/);
     assert.equal(await ledgerText(join(p.dir, 'history')), '');
     assert.equal(inbox.mail.length, 1, 'only the earlier test mail');
+    // After a real run, the dry run says what went already.
+    await upkeep(['notify', ...p.args], { ...env, UPKEEP_NOW: at(3) });
+    const after = await upkeep(['notify', '--dry-run', ...p.args], { ...env, UPKEEP_NOW: at(4) });
+    assert.match(after.stdout, /team\s+check\.down:api-health:2026-11-23T12:01:00Z\s+\S+\s+sent already/);
+    assert.doesNotMatch(after.stdout, /to send/);
   });
 
   it('a broken notify.yml names file, line and column, and the fix', async () => {

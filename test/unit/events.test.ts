@@ -160,7 +160,11 @@ describe('deriveEvents', () => {
 
   it('monitoring stale after N intervals without a sample, and resumed when samples come back', () => {
     const times = [T, T + MIN, T + 2 * MIN, T + 20 * MIN, T + 21 * MIN];
+    const both = deriveEvents(input({ now: T + 22 * MIN, sampleTimes: times }));
     assert.deepEqual(kinds(input({ now: T + 22 * MIN, sampleTimes: times })), ['monitoring.stale 12:05', 'monitoring.resumed 12:20']);
+    // A pager pairs them: the resume resolves what the stale one triggered.
+    assert.equal(both[0].dedupKey, both[1].dedupKey);
+    assert.deepEqual([both[0].resolves, both[1].resolves], [undefined, true]);
     // Still silent now: stale, and nothing resumed yet.
     assert.deepEqual(kinds(input({ now: T + 30 * MIN, sampleTimes: [T, T + MIN] })), ['monitoring.stale 12:04']);
     // A late sample within the allowance is not stale.

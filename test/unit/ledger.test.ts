@@ -115,10 +115,15 @@ describe('subscriber lists', () => {
   it('problems name the line, never the address', () => {
     const r = parseRecipients('not-an-address\nzed@example.com: nosuch\nhttp://x\n', 'email', 'k', ids);
     assert.equal(r.recipients.length, 0);
-    assert.deepEqual(r.problems, ['line 1: not an email address', 'line 2: unknown component nosuch (left out)', 'line 3: not an email address']);
+    assert.deepEqual(r.problems, ['line 1: not an email address', 'line 2: 1 unknown component (left out)', 'line 3: not an email address']);
     assert.ok(!r.problems.join(' ').includes('zed@'));
     const bad = parseRecipients('[{"address": "secret@example.com",}]', 'email', 'k', ids);
     assert.ok(!bad.problems.join(' ').includes('secret@'), bad.problems.join());
+    // A misplaced comma puts the next subscriber where a component goes; a JSON error's quoted context: neither printed.
+    const comma = parseRecipients('ana@example.com: api, bo.smith@example.com', 'email', 'k', ids);
+    assert.ok(!comma.problems.join(' ').includes('bo.smith'), comma.problems.join());
+    const cut = parseRecipients('[{"address": "ana@example.com"}, {"address": "bo.smith@corp.example" "x"}]', 'email', 'k', ids);
+    assert.ok(cut.problems.length === 1 && !/bo\.smith|corp/.test(cut.problems[0]), cut.problems.join());
     const creds = parseRecipients('https://user:pass@x.example/h', 'url', 'k', ids);
     assert.equal(creds.recipients.length, 0, 'an address with credentials in it is refused');
   });

@@ -94,11 +94,21 @@ describe('channel messages', () => {
     const card = body.attachments[0].content;
     assert.equal(card.type, 'AdaptiveCard');
     assert.match(card.version, /^1\.\d$/);
-    assert.ok(
-      card.body.some((b: { text?: string }) => b.text === down.technical),
-      'the team sees why',
-    );
+    type Block = { type: string; text?: string; inlines?: { type: string; text: string }[] };
+    const texts = card.body.flatMap((b: Block) => (b.inlines ?? []).map((r) => r.text));
+    assert.ok(texts.includes(down.technical), 'the team sees why');
+    // Text is never a TextBlock (which renders Markdown: a target's `[Sign in](https://evil)` would be a link).
+    assert.ok(card.body.every((b: Block) => b.type !== 'TextBlock'));
+    assert.ok(card.body.filter((b: Block) => b.type === 'RichTextBlock').every((b: Block) => b.inlines!.every((r) => r.type === 'TextRun')));
     assert.equal(card.actions[0].type, 'Action.OpenUrl');
+  });
+
+  it('Slack: a long update is cut to what Slack takes (3,000 characters a section), never inside an escape', () => {
+    const long = { ...updated, text: '<&>'.repeat(2000) };
+    const { body } = one(sinks.slack(long, parse({ id: 's', kind: 'slack', url: 'https://hooks.slack.com/services/T/B/x' }) as never, ctx()));
+    const section = body.blocks[0].text.text as string;
+    assert.ok(section.length <= 3000, String(section.length));
+    assert.match(section, /(&lt;|&amp;|&gt;)…$/);
   });
 
   it('Discord: an embed, mentions switched off, wait=true so a failure is reported', () => {

@@ -8,6 +8,10 @@ const icon = { info: ':white_check_mark:', minor: ':large_yellow_circle:', major
 /** Slack's mrkdwn treats &, < and > as control characters: escaped, everything else is text. */
 const mrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** Slack refuses a section text over 3,000 characters: cut, never inside an escape. */
+const SECTION_MAX = 3000;
+const fit = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1).replace(/&[a-z]*$/, '')}…`);
+
 export const slack: Sink<Extract<Channel, { kind: 'slack' }>> = (event, channel, ctx) => {
   const link = linkOf(event, ctx);
   const lines = [
@@ -19,7 +23,7 @@ export const slack: Sink<Extract<Channel, { kind: 'slack' }>> = (event, channel,
     // The notification text is mrkdwn too: `<!channel>` in a title would ping everyone.
     text: mrkdwn(`${event.title} — ${ctx.site.vendor}`),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+      { type: 'section', text: { type: 'mrkdwn', text: fit(lines.join('\n'), SECTION_MAX) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|${mrkdwn(ctx.site.title).replace(/\|/g, '¦')}> · ${event.kind} · ${event.at}` }] },
     ],
   };

@@ -5,15 +5,18 @@ import type { Channel } from '../schema.ts';
 
 const colour = { info: 'Good', minor: 'Warning', major: 'Warning', critical: 'Attention' } as const;
 
+const plain = (run: Record<string, unknown> & { text: string }) => ({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', ...run }] });
+
 export const teams: Sink<Extract<Channel, { kind: 'teams' }>> = (event, channel, ctx) => {
   const card = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
     version: '1.4',
+    // RichTextBlock's TextRuns are plain text: a TextBlock would render Markdown, links included.
     body: [
-      { type: 'TextBlock', text: event.title, weight: 'Bolder', size: 'Medium', wrap: true, color: colour[event.severity] },
-      { type: 'TextBlock', text: event.text, wrap: true },
-      ...(event.technical ? [{ type: 'TextBlock', text: event.technical, wrap: true, fontType: 'Monospace', isSubtle: true }] : []),
+      plain({ text: event.title, weight: 'Bolder', size: 'Medium', color: colour[event.severity] }),
+      plain({ text: event.text }),
+      ...(event.technical ? [plain({ text: event.technical, fontType: 'Monospace', isSubtle: true })] : []),
       {
         type: 'FactSet',
         facts: [
