@@ -95,6 +95,8 @@ function resolveChannels(config: Config, env: Record<string, string | undefined>
   }
   if (only && out.length === 0 && !config.notify.channels.some((c) => c.id === only))
     throw new InputError(`there is no channel "${only}" in notify.yml (channels: ${config.notify.channels.map((c) => c.id).join(', ') || 'none'})`);
+  // Asked for by name and left out: nothing can be sent, and saying "ok" would hide it.
+  if (only && out.length === 0) throw new InputError(`channel "${only}" cannot be used here (the warning above says why)`);
   return out;
 }
 
