@@ -9,6 +9,7 @@ import type { Io } from './io.ts';
 import { publishedAddress } from '../site/address.ts';
 import { feedPaths } from '../site/feeds.ts';
 import { sender } from '../notify/send.ts';
+import { mapLimit } from '../probes/run.ts';
 
 export type WebsubOptions = {
   checks: string;
@@ -50,24 +51,27 @@ export async function websub(opts: WebsubOptions, io: Io): Promise<void> {
   const failed: string[] = [];
   const deadline = Date.now() + 60_000;
   try {
-    let next = 0;
-    const worker = async () => {
-      while (next < urls.length) {
-        const url = urls[next++];
-        const r = await send.send(
-          {
-            http: {
-              url: hub,
-              headers: { 'content-type': 'application/x-www-form-urlencoded' },
-              body: new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': url }).toString(),
-            },
+    // A hub that cannot be reached is not tried again for every feed.
+    let hubDown: string | undefined;
+    const ping = async (url: string) => {
+      if (hubDown) return void failed.push(`${url}: ${hubDown}`);
+      const r = await send.send(
+        {
+          http: {
+            url: hub,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': url }).toString(),
           },
-          { timeoutMs: 10_000, retries: 2, deadline },
-        );
-        if (!r.ok) failed.push(`${url}: ${r.why}`);
-      }
+        },
+        { timeoutMs: 10_000, retries: 2, deadline },
+      );
+      if (!r.ok) failed.push(`${url}: ${r.why}`);
+      if (!r.ok && r.down) hubDown = r.why;
     };
-    await Promise.all(Array.from({ length: 4 }, worker));
+    // The first alone: a hub that is down is found out once, not by four pings at a time.
+    const [first, ...rest] = urls;
+    await ping(first);
+    await mapLimit(rest, 4, ping);
   } finally {
     await send.close();
   }

@@ -5,6 +5,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
 
 export type GitHub = InstanceType<typeof Octokit> & { owner: string; repo: string };
 
@@ -31,6 +32,14 @@ export function github(opts: GitHubOptions): GitHub {
     userAgent: 'upkeep-status',
     retry: { retries: 3, retryAfterBaseValue: base },
     throttle: {
+      // GitHub asks for a second between writes (three for those that notify); the plugin spaces them.
+      // Tests scale the spacing with every other wait, through the plugin's own group options.
+      ...(opts.waitScale !== undefined && opts.waitScale < 1
+        ? {
+            write: new Bottleneck.Group({ id: 'upkeep-write', maxConcurrent: 1, minTime: 1000 * opts.waitScale }),
+            notifications: new Bottleneck.Group({ id: 'upkeep-notifications', maxConcurrent: 1, minTime: 3000 * opts.waitScale }),
+          }
+        : {}),
       retryAfterBaseValue: base,
       fallbackSecondaryRateRetryAfter: 60,
       onRateLimit: (after: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {

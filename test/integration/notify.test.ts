@@ -335,7 +335,7 @@ describe('notifications: a dead channel holds up nothing', () => {
     );
     await writeFile(
       join(dir, 'checks/notify.yml'),
-      'channels:\n  - id: dead\n    kind: webhook\n    url: ${{ env.DEAD }}\n    secret: ${{ env.S }}\n  - id: live\n    kind: webhook\n    url: ${{ env.LIVE }}\n    secret: ${{ env.S }}\ndelivery:\n  timeout: 2s\n  retries: 2\n',
+      'channels:\n  - id: dead\n    kind: webhook\n    url: ${{ env.DEAD }}\n    secret: ${{ env.S }}\n  - id: live\n    kind: webhook\n    url: ${{ env.LIVE }}\n    secret: ${{ env.S }}\ndelivery:\n  timeout: 1s\n  retries: 1\n',
     );
     const started = Date.now();
     const r = await upkeep(['run', '--checks', join(dir, 'checks'), '--history', join(dir, 'history'), '--for', '4s', '--no-rollup'], {
