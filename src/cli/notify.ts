@@ -343,11 +343,12 @@ async function sendTest(config: Config, channels: Channel[], opts: NotifyOptions
       }
       recipients = [{ address: opts.test.to, key: 'test' }];
     }
-    const messages = (sinks[channel.kind] as (e: NotifyEvent, c: Channel, x: SinkContext) => ReturnType<(typeof sinks)['slack']>)(event, channel, {
-      ...ctx,
-      recipients,
-      now: new Date(now),
-    });
+    const sink = sinks[channel.kind] as (e: NotifyEvent, c: Channel, x: SinkContext) => ReturnType<(typeof sinks)['slack']>;
+    const messages = [
+      ...sink(event, channel, { ...ctx, recipients, now: new Date(now) }),
+      // A pager's test is a trigger: resolved at once, so no one is left with a test incident open.
+      ...(channel.kind === 'pagerduty' ? sink({ ...event, resolves: true }, channel, { ...ctx, recipients, now: new Date(now) }) : []),
+    ];
     const d = config.notify.delivery;
     let why: string | undefined;
     for (const m of messages) {

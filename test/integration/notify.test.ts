@@ -533,6 +533,19 @@ describe('upkeep notify: the commands', async () => {
     assert.match(none.stderr, /no channel "nope".*team, subs, pager/);
   });
 
+  it('notify test to PagerDuty triggers and at once resolves, so no test incident stays open', async () => {
+    const pd = await webhookReceiver(() => 202);
+    const pp = await project('channels:\n  - id: pager\n    kind: pagerduty\n    routing_key: ${{ env.PD_KEY }}\n    url: ${{ env.PD_URL }}\n');
+    const r = await upkeep(['notify', 'test', '--channel', 'pager', ...pp.args], { PD_KEY: 'R0UT1NGKEY0123456789abcdef', PD_URL: `${pd.url}/v2/enqueue` });
+    assert.equal(r.code, 0, r.stderr);
+    const sent = pd.delivered.map((x) => x.json as { event_action: string; dedup_key: string });
+    assert.deepEqual(
+      sent.map((x) => x.event_action),
+      ['trigger', 'resolve'],
+    );
+    assert.equal(sent[0].dedup_key, sent[1].dedup_key);
+  });
+
   it('notify test against a channel that is down fails with the reason, exit 1', async () => {
     const port = await deadPort();
     const r = await upkeep(['notify', 'test', '--channel', 'team', ...p.args], { ...env, T: `http://127.0.0.1:${port}/x` });
