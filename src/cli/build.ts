@@ -16,7 +16,7 @@ import { DAY_MS } from '../status/vocabulary.ts';
 import { loadOrFail } from './config.ts';
 import { InputError } from './errors.ts';
 import { annotate, type Io } from './io.ts';
-import { publishedAddress } from '../site/address.ts';
+import { publishedAddress } from '../config/address.ts';
 import { secretsOf } from './secrets.ts';
 
 /** The Astro project (pages, layouts, config) ships with Upkeep itself. */

@@ -11,6 +11,7 @@ import type { Config } from '../config/load.ts';
 import { resolveDeep, references } from '../config/template.ts';
 import { commitDerived, repoRoot } from '../history/git.ts';
 import { loadIncidents } from '../history/incidents.ts';
+import { incidentStatus } from '../status/incidents.ts';
 import { readHistory } from '../history/read.ts';
 import { translator } from '../i18n/index.ts';
 import { deliver, NEW_CHANNEL_GRACE_MS, type DeliveryChannel, type DeliveryInput, type DeliveryReport, type Journal } from '../notify/deliver.ts';
@@ -24,7 +25,7 @@ import { sinks } from '../notify/channels/index.ts';
 import { publicOnlyGuard } from '../probes/guard.ts';
 import { reasonWords } from '../status/evaluate.ts';
 import type { Redactor } from '../secrets/redact.ts';
-import { pageStatus } from '../site/statuspage.ts';
+import { pageStatus } from '../status/page-status.ts';
 import { componentTimelines, countingOf, coverageCap } from '../status/components.ts';
 import { deriveEvents, type NotifyEvent } from '../status/events.ts';
 import { intervalsFor, occurrences } from '../status/maintenance.ts';
@@ -248,7 +249,18 @@ export async function notify(opts: NotifyOptions, io: Io, loaded?: Config): Prom
   try {
     if (opts.test) return await sendTest(config, channels, opts, io, s, now);
     const events = await eventsFrom(config, opts.history, now, redactor);
-    const ctx = context(config, await statusesNow(config, opts.history, now), []);
+    // The page's indicator weighs open incidents as the page does (drafts are not on the page).
+    const open = (
+      await loadIncidents(
+        opts.history,
+        config.components.map((c) => c.id),
+      )
+    ).incidents.filter((i) => !i.draft && incidentStatus(i) !== 'resolved');
+    const ctx = context(
+      config,
+      await statusesNow(config, opts.history, now),
+      open.map((i) => i.impact),
+    );
     const dcs = deliveryChannels(config, channels, d.timeout, io);
     if (opts.dryRun) {
       // What the ledger says of each: a dry run shows what a real run would do, not the whole lookback as new.

@@ -6,8 +6,7 @@
  */
 import { loadOrFail } from './config.ts';
 import type { Io } from './io.ts';
-import { publishedAddress } from '../site/address.ts';
-import { feedPaths } from '../site/feeds.ts';
+import { feedPaths, publishedAddress } from '../config/address.ts';
 import { sender } from '../notify/send.ts';
 import { mapLimit } from '../probes/run.ts';
 

@@ -2,7 +2,7 @@
 import { publicJson } from './json.ts';
 import { makeBadge } from 'badge-maker';
 import { statusColour } from './colours.ts';
-import { formatUptime } from './format.ts';
+import { formatUptime } from '../text/format.ts';
 import type { ComponentStatus } from '../status/vocabulary.ts';
 import type { SiteView } from './view-model.ts';
 

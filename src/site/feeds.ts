@@ -5,8 +5,9 @@
  */
 import { Feed } from 'feed';
 import ical from 'ical-generator';
+import { feedPaths } from '../config/address.ts';
 import { pageUrl } from './statuspage.ts';
-import { markdownToHtml, plainLine } from './markdown.ts';
+import { markdownToHtml, plainLine } from '../text/render.ts';
 import type { IncidentView, MaintenanceView, SiteView } from './view-model.ts';
 
 const stateWords: Record<string, string> = {
@@ -76,11 +77,6 @@ function buildFeed(view: SiteView, path: string, component?: string): Feed {
   });
   for (const item of items) feed.addItem(item);
   return feed;
-}
-
-/** Where the feeds are, under the site's base path: all incidents and maintenance, then one pair per component. */
-export function feedPaths(componentIds: readonly string[]): { path: string; component?: string }[] {
-  return [{ path: 'history' }, ...componentIds.map((id) => ({ path: `components/${id}/history`, component: id }))];
 }
 
 /** Every feed, path → body: all incidents and maintenance, and one pair per component. */

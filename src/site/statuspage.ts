@@ -3,31 +3,9 @@
  * so existing Statuspage clients and widgets read an Upkeep page unchanged.
  * Ids are Upkeep's own (component and incident ids), stable across builds.
  */
-import type { ComponentStatus } from '../status/vocabulary.ts';
-import { plainLine } from './markdown.ts';
+import { pageStatus, spStatus, type Indicator } from '../status/page-status.ts';
+import { plainLine } from '../text/render.ts';
 import type { ComponentView, IncidentView, MaintenanceView, SiteView } from './view-model.ts';
-
-type SpStatus = Exclude<ComponentStatus, 'nodata'>;
-export type Indicator = 'none' | 'minor' | 'major' | 'critical';
-
-/** Statuspage has no "no data": a component nobody has measured yet is shown as operational there, as Statuspage does for new components. */
-const spStatus = (s: ComponentStatus): SpStatus => (s === 'nodata' ? 'operational' : s);
-
-const indicatorOf: Record<SpStatus, Indicator> = {
-  operational: 'none',
-  under_maintenance: 'none',
-  degraded_performance: 'minor',
-  partial_outage: 'major',
-  major_outage: 'critical',
-};
-const rank: Record<Indicator, number> = { none: 0, minor: 1, major: 2, critical: 3 };
-
-const descriptions: Record<Indicator, string> = {
-  none: 'All Systems Operational',
-  minor: 'Minor Service Outage',
-  major: 'Partial System Outage',
-  critical: 'Major Service Outage',
-};
 
 /** An absolute URL on the published page. */
 export function pageUrl(view: SiteView, path = ''): string {
@@ -97,11 +75,6 @@ export function status(view: SiteView) {
 }
 
 /** The page's indicator: the worst of its components' statuses and its open incidents' impacts. */
-export function pageStatus(statuses: readonly ComponentStatus[], openImpacts: readonly Indicator[]) {
-  const indicator = [...statuses.map((s) => indicatorOf[spStatus(s)]), ...openImpacts].reduce<Indicator>((a, b) => (rank[b] > rank[a] ? b : a), 'none');
-  const maintenance = indicator === 'none' && statuses.includes('under_maintenance');
-  return { indicator, description: maintenance ? 'Service Under Maintenance' : descriptions[indicator] };
-}
 
 export function incident(view: SiteView, i: IncidentView) {
   const byId = new Map(view.components.map((c, k) => [c.id, component(view, c, k + 1)]));

@@ -26,7 +26,7 @@ import { DAY_MS, worstStatus, type ComponentStatus, type Impact, type IncidentSt
 import type { Incident } from '../history/incidents.ts';
 import { byTime, incidentMetrics, incidentStatus, type IncidentMetrics } from '../status/incidents.ts';
 import { civil, monthKey, monthRange } from '../time/tz.ts';
-import { markdownToHtml, markdownToText } from './markdown.ts';
+import { markdownToHtml, markdownToText } from '../text/render.ts';
 
 /** How far back the build reads: the longest window shown. */
 export const HISTORY_DAYS = 365;

@@ -1,5 +1,5 @@
 /**
- * Small facts about markdown that are not rendering (that is src/site/markdown.ts): the scheme of a
+ * Small facts about markdown that are not rendering (that is src/text/render.ts): the scheme of a
  * link, and a code span that shows any text literally. Finding a text's links needs micromark's
  * parser: that is src/text/links.ts, loaded only where links are looked for.
  */

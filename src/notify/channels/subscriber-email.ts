@@ -4,8 +4,8 @@
  * header. Only what the page shows: the incident's own words, never a reason or a response.
  */
 import { translator } from '../../i18n/index.ts';
-import { formatDateTime, zoneName } from '../../site/format.ts';
-import { markdownToText } from '../../site/markdown.ts';
+import { formatDateTime, zoneName } from '../../text/format.ts';
+import { markdownToText } from '../../text/render.ts';
 import { byTime } from '../../status/incidents.ts';
 import type { NotifyEvent } from '../../status/events.ts';
 import type { Channel } from '../schema.ts';
