@@ -24,6 +24,7 @@ import { InputError } from '../cli/errors.ts';
 import type { Io } from '../cli/io.ts';
 import { startCrm, type Crm } from './crm.ts';
 import { startDemoNotify } from './notify.ts';
+import { recordBeat } from '../history/heartbeats.ts';
 import { notify } from '../cli/notify.ts';
 import { DAY_MS as DAY } from '../status/vocabulary.ts';
 
@@ -60,8 +61,9 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
     let done = 0;
     await mapLimit(crms, workers, async (crm) => {
       const config = await configFor(checks, crm);
-      // Browser journeys take a second each: the backfill leaves them out (their past shows as no data).
-      const quick = config.checks.filter((c) => c.kind !== 'browser');
+      // Browser journeys take a second each, and heartbeats are the live worker's: the backfill leaves
+      // them out (their past shows as no data).
+      const quick = config.checks.filter((c) => c.kind !== 'browser' && c.kind !== 'heartbeat');
       for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
         const at = t;
         crm.setClock(() => at);
@@ -86,6 +88,14 @@ export async function demo(opts: DemoOptions, io: Io): Promise<{ url: string; st
   const config = await configFor(checks, live);
   const probeNow = async () => {
     const now = Date.now();
+    // The sample CRM's email sync worker reports in each run, except for ten minutes of every hour,
+    // when it stalls, so the page shows a missed beat and its recovery.
+    if (new Date(now).getUTCMinutes() % 60 < 50)
+      await recordBeat(history, 'email-sync-worker', {
+        at: new Date(now).toISOString().replace(/\.\d+Z$/, 'Z'),
+        status: 'ok',
+        durationMs: 20_000 + (now % 20_000),
+      });
     const { samples } = await probeChecks(config, config.checks, {
       historyDir: history,
       now: () => new Date(),
@@ -198,6 +208,11 @@ async function copyExampleChecks(to: string, stepMs: number) {
   doc.setIn(['defaults', 'interval'], `${stepMs / MINUTE}m`);
   doc.setIn(['site', 'title'], `${String(doc.getIn(['site', 'title']))} (demo)`);
   await writeFile(file, doc.toString());
+  // A job no probe can see from outside: the demo's sync worker beats (see probeNow).
+  await writeFile(
+    join(to, 'jobs.yml'),
+    `checks:\n  - id: email-sync-worker\n    name: Email sync worker\n    component: email-sync\n    kind: heartbeat\n    expect:\n      every: 1m\n      grace: 2m\n      degraded_over: 35s\n`,
+  );
 }
 
 /** The example checks, pointed at one sample CRM. */
