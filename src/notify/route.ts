@@ -1,7 +1,7 @@
 /** Which events a channel hears: its audience first (subscribers only ever hear public ones), then its routing. Pure. */
 import type { NotifyEvent } from '../status/events.ts';
-import { publicKinds, severities, type EventKind } from '../status/vocabulary.ts';
-import type { Channel, ChannelKind } from './schema.ts';
+import { eventKinds, publicKinds, severities, type EventKind } from '../status/vocabulary.ts';
+import { subscriberKinds, type Channel, type ChannelKind } from './schema.ts';
 
 /**
  * What each kind hears when `events` is not given. Team chat hears what an on-call engineer acts
@@ -10,28 +10,8 @@ import type { Channel, ChannelKind } from './schema.ts';
  * subscribers hear what the page shows, and webhooks in Statuspage's format the component
  * updates too, as Statuspage sends them.
  */
-const team: EventKind[] = [
-  'incident.drafted',
-  'incident.opened',
-  'incident.updated',
-  'incident.resolved',
-  'maintenance.scheduled',
-  'maintenance.started',
-  'maintenance.completed',
-  'check.down',
-  'check.recovered',
-  'monitoring.stale',
-  'monitoring.resumed',
-  'budget.burn',
-];
-const subscriber: EventKind[] = [
-  'incident.opened',
-  'incident.updated',
-  'incident.resolved',
-  'maintenance.scheduled',
-  'maintenance.started',
-  'maintenance.completed',
-];
+const team = eventKinds.filter((k) => k !== 'component.status');
+const subscriber = publicKinds.filter((k) => k !== 'component.status');
 
 export const defaultEvents: Record<ChannelKind, readonly EventKind[]> = {
   slack: team,
@@ -41,10 +21,10 @@ export const defaultEvents: Record<ChannelKind, readonly EventKind[]> = {
   email: team,
   pagerduty: ['incident.drafted', 'incident.opened', 'incident.updated', 'incident.resolved', 'monitoring.stale', 'monitoring.resumed'],
   'subscriber-email': subscriber,
-  'statuspage-webhook': [...subscriber, 'component.status'],
+  'statuspage-webhook': publicKinds,
 };
 
-export const isSubscriberChannel = (c: Pick<Channel, 'kind'>) => c.kind === 'subscriber-email' || c.kind === 'statuspage-webhook';
+export const isSubscriberChannel = (c: Pick<Channel, 'kind'>) => subscriberKinds.includes(c.kind);
 
 const rank = (s: (typeof severities)[number]) => severities.indexOf(s);
 

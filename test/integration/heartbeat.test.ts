@@ -4,12 +4,13 @@
  * simulated clock, and kept when beats and the slot push at once.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readDay } from '../../src/history/store.ts';
 import { upkeep } from '../helpers/cli.ts';
+import { seededRemote } from '../helpers/git.ts';
 import { githubServer } from '../helpers/github-server.ts';
 import { httpServer } from '../helpers/servers.ts';
 import { SITE_YML, tempDir } from '../helpers/temp.ts';
@@ -18,7 +19,6 @@ const T0 = Date.parse('2026-11-23T10:00:00Z');
 const MIN = 60_000;
 const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const SECRET = 'sync-worker-secret-"quoted" & 100%';
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', ...args], { cwd }).toString();
 const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
 
 const CHECKS = `checks:
@@ -194,20 +194,10 @@ describe('upkeep heartbeat ID (from a job)', () => {
 describe('heartbeats and the slot pushing at once', () => {
   it('every beat and every sample lands in the remote', async () => {
     const { url } = await httpServer((_req, res) => res.end('ok'));
-    const remote = await tempDir();
-    git(remote, 'init', '-q', '--bare', '-b', 'main');
-    const seed = await tempDir();
-    git(seed, 'clone', '-q', remote, '.');
-    await project(seed);
-    await writeFile(join(seed, 'checks/site.yml'), `${SITE_YML.replace('http://127.0.0.1:9', url)}defaults:\n  interval: 1s\n  retry_backoff: 1ms\n`);
-    git(seed, 'add', '-A');
-    git(seed, 'commit', '-qm', 'seed');
-    git(seed, 'push', '-q', 'origin', 'main');
-    const clone = async () => {
-      const dir = await tempDir();
-      git(dir, 'clone', '-q', remote, '.');
-      return dir;
-    };
+    const { clone } = await seededRemote(async (seed) => {
+      await project(seed);
+      await writeFile(join(seed, 'checks/site.yml'), `${SITE_YML.replace('http://127.0.0.1:9', url)}defaults:\n  interval: 1s\n  retry_backoff: 1ms\n`);
+    });
     const run = (cwd: string, args: string[], env: Record<string, string> = {}) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } });

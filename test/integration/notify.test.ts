@@ -5,7 +5,7 @@
  * a run killed mid-delivery. Each event is delivered once per channel.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { readHistory } from '../../src/history/read.ts';
 import { buildViewModel } from '../../src/site/view-model.ts';
 import { countingOf, coverageCap } from '../../src/status/components.ts';
 import { upkeep } from '../helpers/cli.ts';
+import { seededRemote } from '../helpers/git.ts';
 import { smtpInbox, webhookReceiver, type Received } from '../helpers/receivers.ts';
 import { deadPort, httpServer } from '../helpers/servers.ts';
 import { SITE_YML, tempDir } from '../helpers/temp.ts';
@@ -25,7 +26,6 @@ const MIN = 60_000;
 const at = (minutes: number) => new Date(T0 + minutes * MIN).toISOString().replace('.000Z', 'Z');
 const SECRET = 'whsec-test-0123456789abcdef';
 const cliPath = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', ...args], { cwd }).toString();
 
 /** A vendor's repository: one component probed at a local target that can be switched down. */
 async function project(notifyYml: string, opts: { incidents?: string; dir?: string } = {}) {
@@ -308,11 +308,11 @@ describe('notifications: subscribers and channels cannot hurt one another', () =
     const p = await project(
       'channels:\n  - id: broken\n    kind: discord\n    url: ${{ env.D }}\n  - id: ok\n    kind: slack\n    url: ${{ env.S }}\n    events: [check.down]\n',
     );
-    const r = await outage(p, { D: 'discord.com/api/webhooks/1/x', S: hook.url });
+    const r = await outage(p, { D: 'discord.invalid/api/webhooks/1/x', S: hook.url });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /channel broken left out: its url is not an http\(s\) address/);
     assert.equal(hook.delivered.length, 1);
-    const t = await p.notify(3, { D: 'discord.com/api/webhooks/1/x', S: hook.url }, []);
+    const t = await p.notify(3, { D: 'discord.invalid/api/webhooks/1/x', S: hook.url }, []);
     assert.doesNotMatch(t.stderr, /internal error/);
   });
 });
@@ -419,27 +419,17 @@ describe('notifications: when to publish', () => {
 describe('notifications: exactly once across runs', () => {
   /** A bare remote with a vendor repository whose history already holds an outage. */
   async function remoteWithOutage(receiverUrl: string, lease = '10m') {
-    const remote = await tempDir();
-    git(remote, 'init', '-q', '--bare', '-b', 'main');
-    const seed = await tempDir();
-    git(seed, 'clone', '-q', remote, '.');
-    const p = await project(
-      `channels:\n  - id: a\n    kind: webhook\n    url: \${{ env.H }}/a\n    secret: \${{ env.S }}\n  - id: b\n    kind: webhook\n    url: \${{ env.H }}/b\n    secret: \${{ env.S }}\ndelivery:\n  lease: ${lease}\n  timeout: 30s\n  retries: 0\n`,
-      { dir: seed },
-    );
     const env = { H: receiverUrl, S: SECRET };
-    await p.run(0, env, ['--no-notify']);
-    p.set(false);
-    await p.run(1, env, ['--no-notify']);
-    await p.run(2, env, ['--no-notify']);
-    git(seed, 'add', '-A');
-    git(seed, 'commit', '-qm', 'seed');
-    git(seed, 'push', '-q', 'origin', 'main');
-    const clone = async () => {
-      const dir = await tempDir();
-      git(dir, 'clone', '-q', remote, '.');
-      return dir;
-    };
+    const { remote, clone } = await seededRemote(async (seed) => {
+      const p = await project(
+        `channels:\n  - id: a\n    kind: webhook\n    url: \${{ env.H }}/a\n    secret: \${{ env.S }}\n  - id: b\n    kind: webhook\n    url: \${{ env.H }}/b\n    secret: \${{ env.S }}\ndelivery:\n  lease: ${lease}\n  timeout: 30s\n  retries: 0\n`,
+        { dir: seed },
+      );
+      await p.run(0, env, ['--no-notify']);
+      p.set(false);
+      await p.run(1, env, ['--no-notify']);
+      await p.run(2, env, ['--no-notify']);
+    });
     return { remote, clone, env };
   }
   const spawnUpkeep = (cwd: string, args: string[], env: Record<string, string>) => {

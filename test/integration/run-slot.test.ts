@@ -3,7 +3,7 @@
  * regions at once), each probing a local server and pushing with rebase-and-retry.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,10 +12,10 @@ import { readHistory } from '../../src/history/read.ts';
 import { readDay } from '../../src/history/store.ts';
 import { buildViewModel } from '../../src/site/view-model.ts';
 import { countingOf, coverageCap } from '../../src/status/components.ts';
+import { git, seededRemote } from '../helpers/git.ts';
 import { httpServer } from '../helpers/servers.ts';
 import { SITE_YML, tempDir } from '../helpers/temp.ts';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', ...args], { cwd }).toString();
 const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
 
 function upkeep(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
@@ -30,27 +30,16 @@ function upkeep(cwd: string, args: string[], env: Record<string, string> = {}): 
 
 describe('upkeep run: the scheduled slot, committing and pushing', async () => {
   const { url } = await httpServer((_req, res) => res.end('ok'));
-  const remote = await tempDir();
-  git(remote, 'init', '-q', '--bare', '-b', 'main');
-  const seed = await tempDir();
-  git(seed, 'clone', '-q', remote, '.');
-  await mkdir(join(seed, 'checks'));
-  await writeFile(join(seed, 'checks/site.yml'), `${SITE_YML.replace('http://127.0.0.1:9', url)}defaults:\n  interval: 1s\n  retry_backoff: 1ms\n`);
-  await writeFile(
-    join(seed, 'checks/a.yml'),
-    'checks:\n  - id: api\n    name: API\n    component: api\n    kind: http\n    url: ${{ vars.base_url }}/ok\n  - id: web\n    name: Web\n    component: web\n    kind: http\n    url: ${{ vars.base_url }}/ok\n',
-  );
-  await mkdir(join(seed, 'history'));
-  await writeFile(join(seed, 'history/README.md'), 'history\n');
-  git(seed, 'add', '-A');
-  git(seed, 'commit', '-qm', 'seed');
-  git(seed, 'push', '-q', 'origin', 'main');
-
-  const clone = async () => {
-    const dir = await tempDir();
-    git(dir, 'clone', '-q', remote, '.');
-    return dir;
-  };
+  const { clone } = await seededRemote(async (seed) => {
+    await mkdir(join(seed, 'checks'));
+    await writeFile(join(seed, 'checks/site.yml'), `${SITE_YML.replace('http://127.0.0.1:9', url)}defaults:\n  interval: 1s\n  retry_backoff: 1ms\n`);
+    await writeFile(
+      join(seed, 'checks/a.yml'),
+      'checks:\n  - id: api\n    name: API\n    component: api\n    kind: http\n    url: ${{ vars.base_url }}/ok\n  - id: web\n    name: Web\n    component: web\n    kind: http\n    url: ${{ vars.base_url }}/ok\n',
+    );
+    await mkdir(join(seed, 'history'));
+    await writeFile(join(seed, 'history/README.md'), 'history\n');
+  });
 
   it('a first run in a repository that has no history/ yet commits and pushes its samples', async () => {
     const bare = await tempDir();

@@ -40,9 +40,9 @@ describe('upkeep websub', () => {
   it('takes the address from UPKEEP_SITE_URL (the Pages address) when site.yml has none', async () => {
     const hub = await webhookReceiver(() => 202);
     const dir = await checks(hub.url, {});
-    const r = await upkeep(['websub', '--checks', dir], { UPKEEP_SITE_URL: 'https://acme.github.io/status/' });
+    const r = await upkeep(['websub', '--checks', dir], { UPKEEP_SITE_URL: 'https://acme.github.invalid/status/' });
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(topics(hub.delivered).includes('https://acme.github.io/status/history.atom'));
+    assert.ok(topics(hub.delivered).includes('https://acme.github.invalid/status/history.atom'));
   });
 
   it('with no address at all, pings nothing and says why', async () => {

@@ -112,7 +112,7 @@ describe('channel messages', () => {
   });
 
   it('Discord: an embed, mentions switched off, wait=true so a failure is reported', () => {
-    const { url, body } = one(sinks.discord(updated, parse({ id: 'd', kind: 'discord', url: 'https://discord.com/api/webhooks/1/abc' }) as never, ctx()));
+    const { url, body } = one(sinks.discord(updated, parse({ id: 'd', kind: 'discord', url: 'https://discord.invalid/api/webhooks/1/abc' }) as never, ctx()));
     assert.equal(new URL(url).searchParams.get('wait'), 'true');
     assert.deepEqual(body.allowed_mentions, { parse: [] });
     assert.ok(body.embeds[0].title.length <= 256);
