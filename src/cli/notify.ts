@@ -26,7 +26,8 @@ import { publicOnlyGuard } from '../probes/guard.ts';
 import { reasonWords } from '../status/evaluate.ts';
 import type { Redactor } from '../secrets/redact.ts';
 import { pageStatus } from '../status/page-status.ts';
-import { componentTimelines, countingOf, coverageCap } from '../status/components.ts';
+import { componentTimelines, countingOf, coverageCap, forSla } from '../status/components.ts';
+import { lagInSla } from '../kinds/index.ts';
 import { deriveEvents, type NotifyEvent } from '../status/events.ts';
 import { intervalsFor, occurrences } from '../status/maintenance.ts';
 import { slaForMonth } from '../status/report.ts';
@@ -126,6 +127,8 @@ export async function eventsFrom(config: Config, historyDir: string, now: number
   const from = Math.min(lookback, monthStart);
   const history = await readHistory(historyDir, { from, now, capFor: coverageCap(counting) });
   const timelines = componentTimelines(counting, history.days, from, now);
+  const slaDays = forSla(history.days, (id) => lagInSla(config.checks.find((c) => c.id === id)));
+  const slaTimelines = slaDays === history.days ? timelines : componentTimelines(counting, slaDays, from, now);
   const maint = occurrences(config.maintenance, config.site.time_zone, from, now + 31 * DAY_MS);
   const ids = config.components.map((c) => c.id);
   const incidents = (await loadIncidents(historyDir, ids)).incidents;
@@ -153,7 +156,7 @@ export async function eventsFrom(config: Config, historyDir: string, now: number
     staleAfter: config.notify.delivery.stale_after,
     openAfterMs: openAfterMs(config),
     budgets: config.components.map((c) => {
-      const m = slaForMonth(timelines.get(c.id)!.timeline, intervalsFor(c.id, maint), {
+      const m = slaForMonth(slaTimelines.get(c.id)!.timeline, intervalsFor(c.id, maint), {
         year,
         month,
         timeZone: tz,
@@ -329,6 +332,8 @@ async function statusesNow(config: Config, historyDir: string, now: number): Pro
   const from = now - DAY_MS;
   const history = await readHistory(historyDir, { from, now, capFor: coverageCap(counting) });
   const timelines = componentTimelines(counting, history.days, from, now);
+  const slaDays = forSla(history.days, (id) => lagInSla(config.checks.find((c) => c.id === id)));
+  const slaTimelines = slaDays === history.days ? timelines : componentTimelines(counting, slaDays, from, now);
   return config.components.map((c) => stateAt(timelines.get(c.id)!.timeline, now - 1, 'nodata'));
 }
 

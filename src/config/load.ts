@@ -285,10 +285,12 @@ function crossErrors(
       at(['component'], `unknown component "${check.component}"${didYouMean(check.component, componentIds)}; components are declared in site.yml`);
     }
     // What only the whole configuration can tell (a file exists, a var is a port): each kind's own rules.
-    const validate = (kinds[check.kind] as { validate?: (c: Check, ctx: ValidateContext) => void }).validate;
+    const { validate, scopes = [] } = kinds[check.kind] as { validate?: (c: Check, ctx: ValidateContext) => void; scopes?: readonly string[] };
     validate?.(check, { dir, vars, at });
     for (const { path, text } of strings(check, [])) {
       for (const ref of references(text)) {
+        // References the kind fills in as it runs (a journey's captured values) are its validate's to check.
+        if (scopes.includes(ref.scope)) continue;
         if (ref.scope === 'vars' && vars[ref.name] === undefined) {
           at(path, `${ref.text} is not defined${didYouMean(ref.name, Object.keys(vars))}; add it under \`vars:\` in site.yml`);
         } else if (ref.scope === 'env' && requireEnv && env[ref.name] === undefined) {

@@ -36,6 +36,11 @@ export function references(text: string): Reference[] {
   }));
 }
 
+/** Replaces each reference `lookup` knows (by scope and name); the others stay as written. */
+export function substitute(text: string, lookup: (scope: string, name: string) => string | undefined): string {
+  return text.replace(pattern, (whole, scope: string | undefined, name: string | undefined) => (scope && name ? lookup(scope, name) : undefined) ?? whole);
+}
+
 export type Scope = { vars: Record<string, string>; env: Record<string, string | undefined> };
 
 /** Where resolved secret values go (the run's redactor). */

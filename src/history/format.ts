@@ -3,7 +3,8 @@
  *
  *   HH:MM:SS <TAB> check <TAB> outcome <TAB> latency_ms|- <TAB> attempts [<TAB> key=value]…
  *
- * keys: reason, status, t (phases dns/connect/tls/ttfb), steps (ms per browser step, a/b/c), art (the
+ * keys: reason, status, t (phases dns/connect/tls/ttfb), lag (seconds the data was old, e.g. 93.5; kept on
+ * every sample that has one, as latency is), steps (ms per browser or journey step, a/b/c), art (the
  * failure's screenshot and step log under artifacts/), msg (always last; tabs and newlines become spaces).
  * The day comes from the file's path, so a line holds only the time of day. Status and phases are
  * kept for samples that are not up, where they explain something; for the many up samples they
@@ -24,6 +25,7 @@ export function formatSampleLine(s: Sample): string {
     const p = s.phases;
     fields.push(`t=${[p.dns, p.connect, p.tls, p.ttfb].map((v) => (v === undefined ? '' : String(v))).join('/')}`);
   }
+  if (s.lagMs !== undefined) fields.push(`lag=${Math.round(s.lagMs) / 1000}`);
   if (s.steps && s.steps.length > 0) fields.push(`steps=${s.steps.join('/')}`);
   if (s.artifact) fields.push(`art=${clean(s.artifact)}`);
   if (s.message) fields.push(`msg=${clean(s.message)}`);
@@ -54,7 +56,8 @@ export function parseSampleLine(line: string, day: string, region: string): Samp
       if (connect !== undefined) s.phases.connect = connect;
       if (tls !== undefined) s.phases.tls = tls;
       if (ttfb !== undefined) s.phases.ttfb = ttfb;
-    } else if (key === 'steps' && /^\d+(\/\d+)*$/.test(value)) s.steps = value.split('/').map(Number);
+    } else if (key === 'lag' && /^\d+(\.\d+)?$/.test(value)) s.lagMs = Math.round(Number(value) * 1000);
+    else if (key === 'steps' && /^\d+(\/\d+)*$/.test(value)) s.steps = value.split('/').map(Number);
     else if (key === 'art' && /^\d{4}-\d{2}-\d{2}\/[\w.-]+$/.test(value)) s.artifact = value;
     else if (key === 'msg') s.message = value;
     // Unknown keys come from a newer Upkeep: keep reading.

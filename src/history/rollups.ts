@@ -5,7 +5,10 @@
  *
  * keys: cap (seconds), n (up,degraded,down sample counts), s (up,degraded,down,nodata seconds),
  * lat (p50,p95,p99 ms), hist (bucket:count;…), seg (non-up segments, state@from-to in seconds of
- * the day; d = down, g = degraded, n = no data), last (seconds of day:outcome of the last sample).
+ * the day; d = down, g = degraded, n = no data), lag (p50,p95,p99 seconds the data was old), lhist (lag
+ * buckets as hist, over ms), xseg (the non-up segments with stale samples counted up, as seg; only on
+ * days with a stale sample: the SLA's view when lag does not count), last (seconds of day:outcome of
+ * the last sample, with :stale when it failed only for old data).
  * Written whole by `upkeep rollup` (temp file + rename), never by a probe run.
  */
 import { lstat, readFile, readdir } from 'node:fs/promises';
@@ -34,52 +37,33 @@ export function formatRollup(r: DayRollup): string {
     `s=${[r.ms.up, r.ms.degraded, r.ms.down, r.ms.nodata].map((v) => Math.round(v / 1000)).join(',')}`,
   ];
   if (r.latency) fields.push(`lat=${r.latency.p50},${r.latency.p95},${r.latency.p99}`);
-  const hist = Object.entries(r.hist)
-    .sort((a, b) => Number(a[0]) - Number(b[0]))
-    .map(([b, n]) => `${b}:${n}`)
-    .join(';');
+  const hist = histText(r.hist);
   if (hist) fields.push(`hist=${hist}`);
-  const seg = r.segments
-    .filter((s) => s.state !== 'up')
-    .map((s) => `${letters[s.state]}@${sec(s.start)}-${sec(s.end)}`)
-    .join(';');
+  const seg = segText(r.segments, sec);
   if (seg) fields.push(`seg=${seg}`);
-  if (r.last) fields.push(`last=${Math.round((r.last.at - start) / 1000)}:${r.last.outcome}`);
+  if (r.lag) fields.push(`lag=${[r.lag.p50, r.lag.p95, r.lag.p99].map((ms) => ms / 1000).join(',')}`);
+  const lhist = histText(r.lagHist ?? {});
+  if (lhist) fields.push(`lhist=${lhist}`);
+  if (r.slaSegments) fields.push(`xseg=${segText(r.slaSegments, sec)}`);
+  if (r.last) fields.push(`last=${Math.round((r.last.at - start) / 1000)}:${r.last.outcome}${r.last.stale ? ':stale' : ''}`);
   return fields.join('\t');
 }
 
-/** One row back into a rollup; undefined if it does not parse. Up segments are the gaps between the others. */
-export function parseRollup(line: string, histFrom = ''): DayRollup | undefined {
-  // A year of 100 checks is 36,500 rows: this runs often, so it splits by hand rather than with regexes.
-  const fields = line.split('\t');
-  const [day, check, region] = fields;
-  if (day?.length !== 10 || !check || !region) return undefined;
-  let cap = NaN;
-  let n: number[] | undefined;
-  let s: number[] | undefined;
-  let lat: number[] | undefined;
-  let hist = '';
-  let seg = '';
-  let last = '';
-  for (let i = 3; i < fields.length; i++) {
-    const f = fields[i];
-    const eq = f.indexOf('=');
-    const key = f.slice(0, eq);
-    const value = f.slice(eq + 1);
-    if (key === 'cap') cap = Number(value);
-    else if (key === 'n') n = value.split(',').map(Number);
-    else if (key === 's') s = value.split(',').map(Number);
-    else if (key === 'lat') lat = value.split(',').map(Number);
-    else if (key === 'hist') hist = value;
-    else if (key === 'seg') seg = value;
-    else if (key === 'last') last = value;
-  }
-  const start = dayStartOf(day);
-  if (n?.length !== 3 || !s || s.length !== 4 || !Number.isFinite(start) || !Number.isFinite(cap)) return undefined;
-  for (const v of n) if (!Number.isFinite(v)) return undefined;
-  for (const v of s) if (!Number.isFinite(v)) return undefined;
+const histText = (hist: Record<number, number>) =>
+  Object.entries(hist)
+    .sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([b, n]) => `${b}:${n}`)
+    .join(';');
+
+const segText = (segments: readonly Segment[], sec: (t: number) => number) =>
+  segments
+    .filter((s) => s.state !== 'up')
+    .map((s) => `${letters[s.state]}@${sec(s.start)}-${sec(s.end)}`)
+    .join(';');
+
+/** A day's segments from its non-up ones (`seg` text); up fills the gaps up to `end`. Undefined when unreadable. */
+function parseSegments(seg: string, start: number, end: number): Segment[] | undefined {
   const segments: Segment[] = [];
-  const end = start + Math.min((s[0] + s[1] + s[2] + s[3]) * 1000, DAY_MS);
   let t = start;
   if (seg) {
     for (const part of seg.split(';')) {
@@ -95,16 +79,62 @@ export function parseRollup(line: string, histFrom = ''): DayRollup | undefined 
     }
   }
   if (t < end) segments.push({ start: t, end, state: 'up' });
+  return segments;
+}
+
+function parseHist(text: string): Record<number, number> {
   const histogram: Record<number, number> = {};
-  // Latency histograms only matter for recent windows; a caller reading a year skips the old ones.
-  if (hist && day >= histFrom) {
-    for (const part of hist.split(';')) {
-      const colon = part.indexOf(':');
-      histogram[Number(part.slice(0, colon))] = Number(part.slice(colon + 1));
-    }
+  for (const part of text.split(';')) {
+    const colon = part.indexOf(':');
+    histogram[Number(part.slice(0, colon))] = Number(part.slice(colon + 1));
   }
-  const colon = last.indexOf(':');
-  const lastOutcome = last.slice(colon + 1);
+  return histogram;
+}
+
+/** One row back into a rollup; undefined if it does not parse. Up segments are the gaps between the others. */
+export function parseRollup(line: string, histFrom = ''): DayRollup | undefined {
+  // A year of 100 checks is 36,500 rows: this runs often, so it splits by hand rather than with regexes.
+  const fields = line.split('\t');
+  const [day, check, region] = fields;
+  if (day?.length !== 10 || !check || !region) return undefined;
+  let cap = NaN;
+  let n: number[] | undefined;
+  let s: number[] | undefined;
+  let lat: number[] | undefined;
+  let hist = '';
+  let seg = '';
+  let last = '';
+  let lag: number[] | undefined;
+  let lhist = '';
+  let xseg: string | undefined;
+  for (let i = 3; i < fields.length; i++) {
+    const f = fields[i];
+    const eq = f.indexOf('=');
+    const key = f.slice(0, eq);
+    const value = f.slice(eq + 1);
+    if (key === 'cap') cap = Number(value);
+    else if (key === 'n') n = value.split(',').map(Number);
+    else if (key === 's') s = value.split(',').map(Number);
+    else if (key === 'lat') lat = value.split(',').map(Number);
+    else if (key === 'hist') hist = value;
+    else if (key === 'seg') seg = value;
+    else if (key === 'last') last = value;
+    else if (key === 'lag') lag = value.split(',').map((v) => Math.round(Number(v) * 1000));
+    else if (key === 'lhist') lhist = value;
+    else if (key === 'xseg') xseg = value;
+  }
+  const start = dayStartOf(day);
+  if (n?.length !== 3 || !s || s.length !== 4 || !Number.isFinite(start) || !Number.isFinite(cap)) return undefined;
+  for (const v of n) if (!Number.isFinite(v)) return undefined;
+  for (const v of s) if (!Number.isFinite(v)) return undefined;
+  const end = start + Math.min((s[0] + s[1] + s[2] + s[3]) * 1000, DAY_MS);
+  const segments = parseSegments(seg, start, end);
+  const slaSegments = xseg === undefined ? undefined : parseSegments(xseg, start, end);
+  if (!segments || (xseg !== undefined && !slaSegments)) return undefined;
+  // Latency histograms only matter for recent windows; a caller reading a year skips the old ones.
+  const recent = day >= histFrom;
+  const histogram = hist && recent ? parseHist(hist) : {};
+  const [lastAt, lastOutcome, lastFlag] = last.split(':');
   return {
     day,
     check,
@@ -115,8 +145,12 @@ export function parseRollup(line: string, histFrom = ''): DayRollup | undefined 
     ...(lat && lat.length === 3 ? { latency: { p50: lat[0], p95: lat[1], p99: lat[2] } } : {}),
     hist: histogram,
     segments,
-    ...(colon > 0 && (lastOutcome === 'up' || lastOutcome === 'degraded' || lastOutcome === 'down')
-      ? { last: { at: start + Number(last.slice(0, colon)) * 1000, outcome: lastOutcome as Outcome } }
+    ...(lag?.length === 3 && lag.every(Number.isFinite)
+      ? { lag: { p50: lag[0], p95: lag[1], p99: lag[2] }, lagHist: lhist && recent ? parseHist(lhist) : {} }
+      : {}),
+    ...(slaSegments ? { slaSegments } : {}),
+    ...(lastAt && (lastOutcome === 'up' || lastOutcome === 'degraded' || lastOutcome === 'down')
+      ? { last: { at: start + Number(lastAt) * 1000, outcome: lastOutcome as Outcome, ...(lastFlag === 'stale' ? { stale: true } : {}) } }
       : {}),
   };
 }

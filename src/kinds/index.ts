@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { evaluate, type Verdict } from '../status/evaluate.ts';
 import type { Measurement } from '../status/measurement.ts';
+import { api } from './api/index.ts';
 import { browser } from './browser/index.ts';
 import { dns } from './dns/index.ts';
 import { heartbeat } from './heartbeat/index.ts';
@@ -15,7 +16,7 @@ import { tcp } from './tcp/index.ts';
 import { tls } from './tls/index.ts';
 
 /** One row per kind; the check's `kind` literal must be the row's name, and every measured kind has a row. */
-export const kinds = { http, tcp, dns, tls, browser, heartbeat } satisfies { [K in Measurement['kind']]: { schema: z.ZodType<{ kind: K }> } };
+export const kinds = { http, tcp, dns, tls, browser, heartbeat, api } satisfies { [K in Measurement['kind']]: { schema: z.ZodType<{ kind: K }> } };
 
 export type CheckKind = keyof typeof kinds;
 
@@ -29,4 +30,10 @@ type AnyKind = Kind<z.ZodType<Judged>, Measurement>;
 export function judge(check: CheckOf<CheckKind>, measured: Measurement, now: Date = new Date()): Verdict {
   // A heartbeat's thresholds are its own (run durations); the latency ones are absent, so none apply twice.
   return evaluate(check as Judged, measured, now, (kinds[check.kind] as unknown as AnyKind).judge);
+}
+
+/** Whether time a check spent stale (its data too old) counts against the SLA: only when the vendor says so. */
+export function lagInSla(check: CheckOf<CheckKind> | undefined): boolean {
+  const e = check?.expect as { fresh?: { sla?: boolean }; lag?: { sla?: boolean } } | undefined;
+  return !!(e?.fresh?.sla || e?.lag?.sla);
 }

@@ -22,6 +22,8 @@ export type Kind<S extends z.ZodType, M> = {
   validate?: (check: z.output<S>, ctx: ValidateContext) => void;
   judge: Judge<z.output<S>, M>;
   probe: () => Promise<(check: z.output<S>, ctx: ProbeContext) => Promise<M>>;
+  /** Reference scopes the kind fills in as it runs (`captured` for a journey); its `validate` checks them. */
+  scopes?: readonly string[];
   /** False when probing again cannot change the answer (a heartbeat): no confirmation re-probes. */
   reprobe?: boolean;
 };

@@ -7,7 +7,7 @@ import { references, resolveDeep } from '../config/template.ts';
 import { Redactor } from '../secrets/redact.ts';
 import { judge, kinds } from '../kinds/index.ts';
 import type { Verdict } from '../status/evaluate.ts';
-import type { Measurement } from '../status/measurement.ts';
+import type { ApiStepLog, Measurement } from '../status/measurement.ts';
 import type { Sample } from '../status/sample.ts';
 import { withoutUnwanted } from '../text/plain.ts';
 import { oneLine } from './errors.ts';
@@ -141,19 +141,31 @@ export function toSample(
   if (verdict.reason) sample.reason = at.secrets.redact(verdict.reason);
   const message = at.untrusted ? verdict.public : verdict.message;
   if (message) sample.message = text(message);
+  if (verdict.lagMs !== undefined) sample.lagMs = verdict.lagMs;
   if (result.phases && Object.keys(result.phases).length > 0) sample.phases = result.phases;
   if (result.kind === 'http' && result.http) sample.status = result.http.status;
+  const log = (lines: string[]) =>
+    `${[`${check.name} (${check.id}) at ${at.time}, attempt ${at.attempts}`, ...lines].map((line) => text(line, 2_000)).join('\n')}\n`;
   if (result.kind === 'browser' && result.browser) {
     sample.steps = result.browser.steps.map((s) => s.ms);
     if (verdict.outcome !== 'up' && !at.untrusted) {
-      const log = [
-        `${check.name} (${check.id}) at ${at.time}, attempt ${at.attempts}`,
+      const lines = [
         ...result.browser.steps.map((s) => `${s.step}. ${s.action} — ${s.ok ? 'ok' : `FAILED: ${s.error}`} (${s.ms} ms)`),
         ...(result.browser.note ? [result.browser.note] : []),
-      ]
-        .map((line) => text(line, 2_000))
-        .join('\n');
-      sample.attachments = { log: `${log}\n`, ...(result.browser.screenshot ? { screenshot: result.browser.screenshot } : {}) };
+      ];
+      sample.attachments = { log: log(lines), ...(result.browser.screenshot ? { screenshot: result.browser.screenshot } : {}) };
+    }
+  }
+  if (result.kind === 'api' && result.api) {
+    sample.steps = result.api.steps.map((s) => s.ms);
+    // The step log names each step and what it saw; never a request or response body.
+    if (verdict.outcome !== 'up' && !at.untrusted) {
+      const line = (s: ApiStepLog, label: string) =>
+        `${label} ${s.name} — ${s.skipped ? `skipped: ${s.skipped} was never captured` : s.ok ? 'ok' : `FAILED: ${s.failure?.message}`}` +
+        `${s.skipped ? '' : ` (${s.ms} ms, ${s.attempts} attempt${s.attempts === 1 ? '' : 's'}${s.status !== undefined ? `, HTTP ${s.status}` : ''}${s.waitedMs !== undefined ? `, waited ${s.waitedMs} ms` : ''})`}`;
+      sample.attachments = {
+        log: log([...result.api.steps.map((s, i) => line(s, `${i + 1}.`)), ...result.api.cleanup.map((s, i) => line(s, `finally ${i + 1}.`))]),
+      };
     }
   }
   return sample;

@@ -15,8 +15,8 @@ export type ProbeContext = {
   browser?: () => Promise<Browser>;
   /** Indexes of browser steps that fill a value from a secret: blanked before a screenshot. */
   secretSteps?: ReadonlySet<number>;
-  /** The run's secrets: a screenshot is withheld if any form of one is visible. */
-  secrets?: { exposes(text: string): boolean };
+  /** The run's secrets: a screenshot is withheld if any form of one is visible; values a journey captures are added. */
+  secrets?: { exposes(text: string): boolean; add?(value: string): unknown };
   /** Which addresses may be connected to (a pull request's dry run refuses internal ones). */
   guard?: TargetGuard;
   /** Called just before a screenshot is taken (tests look at the page then). */

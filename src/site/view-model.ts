@@ -5,7 +5,8 @@
 import type { Config } from '../config/load.ts';
 import type { Check } from '../config/schema.ts';
 import type { Interval, WindowStats } from '../status/component.ts';
-import { componentTimelines, countingOf, groupBy } from '../status/components.ts';
+import { componentTimelines, countingOf, forSla, groupBy } from '../status/components.ts';
+import { lagInSla } from '../kinds/index.ts';
 import { intervalsFor, maintenanceStatus, occurrences, type Occurrence } from '../status/maintenance.ts';
 import {
   dailyBars,
@@ -160,6 +161,9 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
   const recentByCheck = groupBy(recent, (s) => s.check);
   const maint = occurrences(config.maintenance, config.site.time_zone, from, to + 180 * DAY_MS);
   const timelinesOf = componentTimelines(countingOf(config), days, from, to);
+  // The SLA counts stale time only for checks that say so; without any stale day it is the same timelines.
+  const slaDays = forSla(days, (id) => lagInSla(config.checks.find((c) => c.id === id)));
+  const slaTimelinesOf = slaDays === days ? timelinesOf : componentTimelines(countingOf(config), slaDays, from, to);
   const incidents = incidentFiles.map((i) => incidentView(i, config, to)).sort((a, b) => b.started.localeCompare(a.started) || b.id.localeCompare(a.id));
 
   const components: ComponentView[] = config.components.map((component) => {
@@ -182,7 +186,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
           (i) => i.components.some((c) => c.id === component.id) && Date.parse(i.started) < b.end && Date.parse(i.resolvedAt ?? now.toISOString()) >= b.start,
         ).length,
       })),
-      sla: slaMonths(timeline, windows, {
+      sla: slaMonths(slaTimelinesOf.get(component.id)!.timeline, windows, {
         timeZone: config.sla.time_zone,
         target: component.sla ?? config.sla.target,
         credits: config.sla.credits,

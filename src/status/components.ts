@@ -48,6 +48,20 @@ export function quorumTimeline(days: readonly DayRollup[], from: number, to: num
   return combine(timelines, from, to, quorumRule(quorum));
 }
 
+/**
+ * The days as the SLA counts them: a check whose lag does not count has its stale samples counted
+ * up (the rollup's `slaSegments`). The same array when no day differs.
+ */
+export function forSla(days: readonly DayRollup[], lagCounts: (checkId: string) => boolean): readonly DayRollup[] {
+  if (!days.some((d) => d.slaSegments)) return days;
+  const counts = new Map<string, boolean>();
+  return days.map((d) => {
+    if (!d.slaSegments) return d;
+    if (!counts.has(d.check)) counts.set(d.check, lagCounts(d.check));
+    return counts.get(d.check) ? d : { ...d, segments: d.slaSegments };
+  });
+}
+
 export type ComponentTimelines<C> = Map<
   string,
   { timeline: Segment<ComponentStatus>[]; checks: { check: C; role: { critical: boolean }; timeline: Segment<CheckState>[] }[] }

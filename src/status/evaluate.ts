@@ -10,7 +10,14 @@ import type { Outcome } from './vocabulary.ts';
  * says which expectation failed using only the check's own words and numbers, for output anyone
  * can read (a pull request's dry run).
  */
-export type Verdict = { outcome: Outcome; reason?: string; message?: string; public?: string };
+export type Verdict = {
+  outcome: Outcome;
+  reason?: string;
+  message?: string;
+  public?: string;
+  /** How old the data behind the answer is (freshness, a journey's wait): a measured series, kept whatever the outcome. */
+  lagMs?: number;
+};
 
 export const failed = (outcome: Outcome, reason: string, message: string, publicMessage: string): Verdict => ({
   outcome,
@@ -27,8 +34,11 @@ type Thresholds = { degraded_over_ms?: number; down_over_ms?: number };
 export function evaluate<C extends { expect: Thresholds }, M extends Measurement>(check: C, measured: M, now: Date, judge: Judge<C, M>): Verdict {
   if (measured.error) return failed('down', measured.error.reason, measured.error.message, measured.error.public ?? reasonWords(measured.error.reason));
   const verdict = judge(check, measured, now);
-  if (verdict.outcome !== 'up') return verdict;
-  return judgeLatency(check.expect, measured.latencyMs) ?? verdict;
+  if (verdict.outcome === 'down') return verdict;
+  // Slow and stale at once: the worse of the two, keeping the lag measured.
+  const slow = judgeLatency(check.expect, measured.latencyMs);
+  if (!slow || (slow.outcome === 'degraded' && verdict.outcome === 'degraded')) return verdict;
+  return verdict.lagMs === undefined ? slow : { ...slow, lagMs: verdict.lagMs };
 }
 
 /** Generic words for a reason code, with nothing from the target in them. */

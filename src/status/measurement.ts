@@ -87,7 +87,37 @@ export type HeartbeatMeasurement = Common & {
   heartbeat?: { at: string; status: 'ok' | 'fail'; durationMs?: number; message?: string };
 };
 
-export type Measurement = HttpMeasurement | TcpMeasurement | DnsMeasurement | TlsMeasurement | BrowserMeasurement | HeartbeatMeasurement;
+/** One step of an API journey as it ran. */
+export type ApiStepLog = {
+  name: string;
+  /** From the step's first request to its last answer, waits included. */
+  ms: number;
+  ok: boolean;
+  attempts: number;
+  /** An `until` step: from its first attempt to the start of the one that passed (or to the deadline). */
+  waitedMs?: number;
+  /** Why it failed: the reason code, the message (may quote the answer) and the check's own words. */
+  failure?: { reason: string; message: string; public: string };
+  /** Slower or staler than its own limits, though it passed. */
+  degraded?: { reason: string; message: string; public: string };
+  /** A `finally` step that did not run: which captured value it needed. */
+  skipped?: string;
+  /** The answer's HTTP status, when there was one. */
+  status?: number;
+};
+
+export type ApiMeasurement = Common & {
+  kind: 'api';
+  api?: {
+    steps: ApiStepLog[];
+    /** The `finally` steps, always attempted. */
+    cleanup: ApiStepLog[];
+    /** The `until` steps' waits, summed: the journey's lag. */
+    lagMs?: number;
+  };
+};
+
+export type Measurement = HttpMeasurement | TcpMeasurement | DnsMeasurement | TlsMeasurement | BrowserMeasurement | HeartbeatMeasurement | ApiMeasurement;
 
 /** The measurement of one kind. */
 export type MeasurementOf<K extends Measurement['kind']> = Extract<Measurement, { kind: K }>;

@@ -24,9 +24,21 @@ export type DayRollup = {
   hist: Record<number, number>;
   /** The whole day as segments, absolute ms. */
   segments: Segment[];
+  /** Exact percentiles of the day's lag (ms), for checks that measure one. */
+  lag?: Latency;
+  /** Log-bucketed lag counts (ms), like `hist`. */
+  lagHist?: Record<number, number>;
+  /**
+   * The day as segments with stale samples counted up: what the SLA uses for a check whose lag
+   * does not count against it. Absent when no sample of the day was stale.
+   */
+  slaSegments?: Segment[];
   /** The day's last sample, which covers into the next day. */
-  last?: { at: number; outcome: Outcome };
+  last?: LastSample;
 };
+
+/** The last sample of a day, which covers into the next; `stale` when it failed only for old data. */
+export type LastSample = { at: number; outcome: Outcome; stale?: boolean };
 
 export const dayStartOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
 export const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -41,19 +53,42 @@ export function rollupDay(opts: {
   region: string;
   capMs: number;
   samples: readonly Sample[];
-  before?: { at: number; outcome: Outcome };
+  before?: LastSample;
   end?: number;
 }): DayRollup {
   const start = dayStartOf(opts.day);
   const end = Math.min(opts.end ?? start + DAY_MS, start + DAY_MS);
-  const points = [...(opts.before ? [opts.before] : []), ...opts.samples.map((s) => ({ at: Date.parse(s.time), outcome: s.outcome }))];
+  const points = [
+    ...(opts.before ? [{ at: opts.before.at, outcome: opts.before.outcome }] : []),
+    ...opts.samples.map((s) => ({ at: Date.parse(s.time), outcome: s.outcome })),
+  ];
   const segments = sampleTimeline(points, opts.capMs, start, end);
   const d = durations(segments, start, end);
+  // Only a stale sample changes the SLA's view of the day; most days have none and pay nothing.
+  const slaSegments =
+    opts.before?.stale || opts.samples.some((s) => s.reason === STALE)
+      ? sampleTimeline(
+          [
+            ...(opts.before ? [{ at: opts.before.at, outcome: opts.before.stale ? ('up' as const) : opts.before.outcome }] : []),
+            ...opts.samples.map((s) => ({ at: Date.parse(s.time), outcome: s.reason === STALE ? ('up' as const) : s.outcome })),
+          ],
+          opts.capMs,
+          start,
+          end,
+        )
+      : undefined;
+  const lags: number[] = [];
+  const lagHist: Record<number, number> = {};
   const counts: Record<Outcome, number> = { up: 0, degraded: 0, down: 0 };
   const latencies: number[] = [];
   const hist: Record<number, number> = {};
   for (const s of opts.samples) {
     counts[s.outcome]++;
+    if (s.lagMs !== undefined) {
+      lags.push(s.lagMs);
+      const b = bucketOf(s.lagMs);
+      lagHist[b] = (lagHist[b] ?? 0) + 1;
+    }
     if (s.outcome !== 'down' && s.latencyMs !== undefined) {
       latencies.push(s.latencyMs);
       const b = bucketOf(s.latencyMs);
@@ -61,7 +96,9 @@ export function rollupDay(opts: {
     }
   }
   const lastSample = opts.samples[opts.samples.length - 1];
-  const last = lastSample ? { at: Date.parse(lastSample.time), outcome: lastSample.outcome } : opts.before;
+  const last: LastSample | undefined = lastSample
+    ? { at: Date.parse(lastSample.time), outcome: lastSample.outcome, ...(lastSample.reason === STALE ? { stale: true } : {}) }
+    : opts.before;
   return {
     day: opts.day,
     check: opts.check,
@@ -72,9 +109,14 @@ export function rollupDay(opts: {
     ...(latencies.length > 0 ? { latency: exactPercentiles(latencies) } : {}),
     hist,
     segments,
+    ...(lags.length > 0 ? { lag: exactPercentiles(lags), lagHist } : {}),
+    ...(slaSegments ? { slaSegments } : {}),
     ...(last ? { last } : {}),
   };
 }
+
+/** The reason of a sample that failed only because its data was old: the SLA counts it only when the check says so. */
+export const STALE = 'stale';
 
 /** Nearest-rank percentiles. */
 export function exactPercentiles(values: readonly number[]): Latency {

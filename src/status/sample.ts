@@ -16,7 +16,9 @@ export type Sample = {
   /** HTTP status, when there was one. */
   status?: number;
   phases?: { dns?: number; connect?: number; tls?: number; ttfb?: number };
-  /** Browser checks: ms per step, in order (up to the failing one). */
+  /** How old the data behind the answer was, in ms (freshness checks, journeys' waits). */
+  lagMs?: number;
+  /** Browser checks and API journeys: ms per step, in order (up to the failing one). */
   steps?: number[];
   /** Where the failure's screenshot and step log are, relative to history/artifacts/, without extension. */
   artifact?: string;

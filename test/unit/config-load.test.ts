@@ -70,7 +70,9 @@ describe('config loader', () => {
     {
       name: 'an unknown kind',
       files: { 'api.yml': GOOD_CHECK.replace('kind: http', 'kind: htp') },
-      expected: ['checks/api.yml:5:11  checks[0].kind: expected one of "http", "tcp", "dns", "tls", "browser", "heartbeat", got "htp" (did you mean "http"?)'],
+      expected: [
+        'checks/api.yml:5:11  checks[0].kind: expected one of "http", "tcp", "dns", "tls", "browser", "heartbeat", "api", got "htp" (did you mean "http"?)',
+      ],
     },
     {
       name: 'a missing required field',

@@ -1,11 +1,12 @@
 /** Whether an http check's answer meets its expectations: status, body, headers, JSON. Pure. */
-import { Script, createContext } from 'node:vm';
 import { parseJsonAssertion } from '../../config/json-assertion.ts';
 import { failed, type Verdict } from '../../status/evaluate.ts';
 import type { HttpMeasurement } from '../../status/measurement.ts';
+import { judgeFresh } from './fresh.ts';
+import { execWithin, REGEX_MS } from './regex.ts';
 import type { HttpCheck } from './schema.ts';
 
-export function judge(check: HttpCheck, result: HttpMeasurement): Verdict {
+export function judge(check: HttpCheck, result: HttpMeasurement, now: Date): Verdict {
   const res = result.http;
   if (!res) return failed('down', 'error', 'no HTTP response', 'no HTTP response');
   const e = check.expect;
@@ -23,7 +24,8 @@ export function judge(check: HttpCheck, result: HttpMeasurement): Verdict {
     if (res.body.includes(text)) return failed('down', 'assert_body', `body contains ${JSON.stringify(text)}`, `body contains ${JSON.stringify(text)}`);
   }
   if (e.body_matches !== undefined) {
-    const matched = matchWithin(e.body_matches, res.body, REGEX_MS);
+    const found = execWithin(e.body_matches, res.body);
+    const matched = found === undefined ? undefined : found !== null;
     if (matched === undefined) {
       const text = `body_matches /${e.body_matches}/ took over ${REGEX_MS / 1000} s on this body (a pattern that backtracks a lot); simplify it`;
       return failed('down', 'assert_body', text, text);
@@ -53,7 +55,7 @@ export function judge(check: HttpCheck, result: HttpMeasurement): Verdict {
       if (failure) return failed('down', 'assert_json', failure, `${assertion} does not hold`);
     }
   }
-  return { outcome: 'up' };
+  return e.fresh ? judgeFresh(e.fresh, res, now) : { outcome: 'up' };
 }
 
 export function statusMatches(status: number, spec: number | string): boolean {
@@ -89,22 +91,3 @@ function compare(a: unknown, op: string, b: unknown): boolean {
 }
 
 const pathText = (path: (string | number)[]) => `$${path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}`;
-
-/** How long one `body_matches` may take: a pattern like `(a+)+Q` backtracks for minutes, and would stall every other check. */
-const REGEX_MS = 1_000;
-
-const matcher = new Script('pattern.test(body)');
-
-/**
- * Whether `pattern` matches `body`, or undefined when it takes longer than `ms`: V8 interrupts a
- * regular expression only for a script with a time limit, so the test runs as one (about half a
- * millisecond of overhead). Written by hand: safe-regex libraries refuse patterns; this runs them.
- */
-export function matchWithin(pattern: string, body: string, ms: number): boolean | undefined {
-  try {
-    return matcher.runInContext(createContext({ pattern: new RegExp(pattern), body }), { timeout: ms }) as boolean;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return undefined;
-    throw error;
-  }
-}

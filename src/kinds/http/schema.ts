@@ -1,8 +1,9 @@
 /** What a vendor writes for an http check. */
 import { z } from 'zod';
+import { freshSchema } from './fresh.ts';
 import { checkBase, latency, show, statusRange, stringOrList, jsonAssertion, tlsFiles } from '../../config/fields.ts';
 
-const httpExpect = z.strictObject({
+export const httpExpect = z.strictObject({
   status: z
     .union([statusRange, z.array(statusRange).min(1)])
     .optional()
@@ -30,6 +31,9 @@ const httpExpect = z.strictObject({
     .optional()
     .describe('JSON assertions, one or a list: `$.status == "ok"`, `$.queue.depth < 100`.'),
   headers: z.record(z.string(), z.string()).optional().describe('Response headers that must be present with these values (case-insensitive names).'),
+  fresh: freshSchema
+    .optional()
+    .describe('How old the data behind the answer may be: where its timestamp is (`json`, `header` or `regex`) and `max_age` / `degraded_over`.'),
   ...latency,
 });
 

@@ -1,0 +1,188 @@
+/**
+ * Runs an API journey: each step is an http request (the http kind's own probe, so redirects,
+ * size caps, TLS and the pull-request guard are the same) judged by the http kind's rules; values
+ * are captured for later steps; `until` repeats a step up to its deadline; `finally` steps always run.
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { references, substitute } from '../../config/template.ts';
+import { evaluate, type Verdict } from '../../status/evaluate.ts';
+import type { ApiMeasurement, ApiStepLog } from '../../status/measurement.ts';
+import type { Probe, ProbeContext } from '../../probes/types.ts';
+import { judge as judgeHttp } from '../http/judge.ts';
+import { http } from '../http/probe.ts';
+import type { HttpCheck } from '../http/schema.ts';
+import { parseCapture, type ApiCheck, type ApiStep } from './schema.ts';
+
+/** What the content did not say: reasons after which an `until` step that runs out of time is waiting on data, not failing. */
+const CONTENT_REASONS = new Set(['assert_body', 'assert_json', 'assert_header', 'assert_fresh', 'stale']);
+
+/** A `finally` step gets at least this long, even when the journey used up its time. */
+const CLEANUP_MS = 10_000;
+
+export const api: Probe<ApiCheck, ApiMeasurement> = async (check, ctx) => {
+  const values = { captured: new Map<string, string>(), journey: new Map([['id', randomBytes(6).toString('hex')]]) };
+  const steps: ApiStepLog[] = [];
+  const cleanup: ApiStepLog[] = [];
+  let lagMs: number | undefined;
+  try {
+    for (const step of check.steps) {
+      const log = await runStep(check, step, values, ctx, ctx.timeoutMs);
+      steps.push(log);
+      if (log.waitedMs !== undefined) lagMs = (lagMs ?? 0) + log.waitedMs;
+      if (!log.ok) break;
+    }
+  } finally {
+    // Also after a failure (or a throw, which is Upkeep's bug): what the journey created is deleted.
+    for (const step of check.finally) {
+      const missing = needs(step).find((name) => !values.captured.has(name));
+      if (missing) {
+        cleanup.push({ name: step.name, ms: 0, ok: true, attempts: 0, skipped: missing });
+        continue;
+      }
+      cleanup.push(await runStep(check, step, values, ctx, Math.max(ctx.timeoutMs, CLEANUP_MS)).catch((error: unknown) => crashed(step, error)));
+    }
+  }
+  return {
+    kind: 'api',
+    latencyMs: steps.reduce((sum, s) => sum + s.ms, 0),
+    api: { steps, cleanup, ...(lagMs !== undefined ? { lagMs } : {}) },
+  };
+};
+
+type Values = { captured: Map<string, string>; journey: Map<string, string> };
+
+/** The captured names a step's texts use. */
+function needs(step: ApiStep): string[] {
+  const text = [step.url, ...Object.values(step.headers), step.body ?? '', ...Object.values(step.form ?? {}), JSON.stringify(step.json ?? null)].join('\n');
+  return references(text)
+    .filter((r) => r.scope === 'captured')
+    .map((r) => r.name);
+}
+
+/** One step: its request, repeated under `until` until its expectations hold or the deadline passes. */
+async function runStep(check: ApiCheck, step: ApiStep, values: Values, ctx: ProbeContext, timeoutMs: number): Promise<ApiStepLog> {
+  const request = requestOf(check, step, values);
+  const started = performance.now();
+  const deadline = step.until ? started + step.until.deadline : undefined;
+  let attempts = 0;
+  let verdict: Verdict;
+  let attemptStart: number;
+  let status: number | undefined;
+  let body = '';
+  let headers: Record<string, string> = {};
+  for (;;) {
+    attempts++;
+    attemptStart = performance.now();
+    const left = deadline === undefined ? timeoutMs : Math.max(1, Math.floor(Math.min(timeoutMs, deadline - attemptStart)));
+    const measured = await http(request, { ...ctx, timeoutMs: left });
+    verdict = evaluate(request, measured, new Date(), judgeHttp);
+    status = measured.http?.status;
+    body = measured.http?.body ?? '';
+    headers = measured.http?.headers ?? {};
+    if (verdict.outcome !== 'down' || deadline === undefined) break;
+    const interval = step.until!.interval;
+    if (performance.now() + interval >= deadline) break;
+    await sleep(interval);
+  }
+  const ms = Math.round(performance.now() - started);
+  const base = { name: step.name, ms, attempts, ...(status !== undefined ? { status } : {}) };
+  const waited = step.until ? { waitedMs: Math.round((verdict.outcome === 'down' ? performance.now() : attemptStart) - started) } : {};
+  if (verdict.outcome === 'down') {
+    const tried = step.until ? ` (${attempts} attempts over ${Math.round(ms / 1000)} s)` : '';
+    // Waiting on data that never showed is lag (stale); an error or a bad status stays what it is.
+    const reason = step.until && CONTENT_REASONS.has(verdict.reason ?? '') ? 'stale' : (verdict.reason ?? 'error');
+    return {
+      ...base,
+      ...waited,
+      ok: false,
+      failure: {
+        reason,
+        message: `${verdict.message ?? reason}${tried}`,
+        public: `${verdict.public ?? reason}${tried}`,
+      },
+    };
+  }
+  // Captured values are secrets to every text Upkeep writes: an access token, a customer's id.
+  for (const [name, from] of Object.entries(step.capture)) {
+    const value = capture(from, body, headers);
+    if (value === undefined) {
+      const text = `capture ${name}: ${from} is not in the answer`;
+      return { ...base, ...waited, ok: false, failure: { reason: 'capture', message: text, public: text } };
+    }
+    values.captured.set(name, value);
+    ctx.secrets?.add?.(value);
+  }
+  const degraded =
+    verdict.outcome === 'degraded' ? { degraded: { reason: verdict.reason ?? 'slow', message: verdict.message ?? '', public: verdict.public ?? '' } } : {};
+  return { ...base, ...waited, ok: true, ...degraded };
+}
+
+/** The step as an http check, with the journey's values filled in (URL-encoded inside the URL, where a value is data, not syntax). */
+function requestOf(check: ApiCheck, step: ApiStep, values: Values): HttpCheck {
+  const lookup = (encode: boolean) => (scope: string, name: string) => {
+    const v = scope === 'captured' ? values.captured.get(name) : scope === 'journey' ? values.journey.get(name) : undefined;
+    return v === undefined ? undefined : encode ? encodeURIComponent(v) : v;
+  };
+  const fill = (text: string) => substitute(text, lookup(false));
+  const headers = Object.fromEntries(Object.entries(step.headers).map(([k, v]) => [k, fill(v).replace(/[\r\n]+/g, ' ')]));
+  let body: HttpCheck['body'];
+  if (step.form) {
+    body = new URLSearchParams(Object.entries(step.form).map(([k, v]) => [k, fill(v)])).toString();
+    setDefault(headers, 'content-type', 'application/x-www-form-urlencoded');
+  } else if (step.json !== undefined) {
+    body = JSON.stringify(fillDeep(step.json, fill));
+    setDefault(headers, 'content-type', 'application/json');
+  } else if (step.body !== undefined) body = fill(step.body);
+  return {
+    id: check.id,
+    name: step.name,
+    component: check.component,
+    critical: check.critical,
+    every: check.every,
+    kind: 'http',
+    url: substitute(step.url, lookup(true)),
+    method: step.method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    follow_redirects: check.follow_redirects,
+    max_body_bytes: check.max_body_bytes,
+    expect: step.expect,
+  };
+}
+
+/** Sets a header unless the step set it, in any letter case. */
+function setDefault(headers: Record<string, string>, name: string, value: string): void {
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === name)) headers[name] = value;
+}
+
+function fillDeep(value: unknown, fill: (text: string) => string): unknown {
+  if (typeof value === 'string') return fill(value);
+  if (Array.isArray(value)) return value.map((v) => fillDeep(v, fill));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillDeep(v, fill)]));
+  return value;
+}
+
+/** A value from the answer: a JSON path's scalar as text (an object or list as JSON), or a header. */
+function capture(from: string, body: string, headers: Record<string, string>): string | undefined {
+  const source = parseCapture(from)!;
+  if ('header' in source) return headers[source.header];
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  for (const key of source.json) {
+    if (v === null || typeof v !== 'object' || !(key in (v as object))) return undefined;
+    v = (v as Record<string | number, unknown>)[key];
+  }
+  if (v === null || v === undefined) return undefined;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function crashed(step: ApiStep, error: unknown): ApiStepLog {
+  const text = error instanceof Error ? error.message : String(error);
+  return { name: step.name, ms: 0, ok: false, attempts: 1, failure: { reason: 'error', message: text, public: 'the step could not run' } };
+}
