@@ -8,6 +8,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { DAY_MS as DAY } from '../status/vocabulary.ts';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 /** Ways to break the sign-in journey, for browser-check demos and tests. */
 export type LoginBreak = 'none' | 'redirect' | 'slow' | 'missing';
@@ -53,6 +54,33 @@ function scheduled(name: string, t: number, every: number, startMin: number, min
   return undefined;
 }
 
+/** Minutes 50–59 of every hour the email sync worker stalls: it neither beats nor syncs. */
+export const emailSyncStalled = (t: number) => new Date(t).getUTCMinutes() >= 50;
+
+/**
+ * How far the email sync has got at `t`, as `/sync/status` reports it: a pass ends on each minute
+ * the worker runs and holds mail up to 5–90 s before its end, so the data is seconds to a couple of
+ * minutes old; a stall freezes the last pass, and the lag grows until the worker runs again.
+ */
+export function lastEmailSync(t: number): number {
+  let end = Math.floor(t / MINUTE) * MINUTE;
+  while (emailSyncStalled(end)) end -= MINUTE;
+  return end - 5_000 - (hash(`sync:${end / MINUTE}`) % 85_000);
+}
+
+/** Half an hour in every four when the search index rebuilds, starting where the block's hash says. */
+function searchReindexing(t: number): Window | undefined {
+  const block = Math.floor(t / (4 * HOUR)) * 4 * HOUR;
+  const start = block + (hash(`search:${block / HOUR}`) % 210) * MINUTE;
+  return t >= start && t < start + 30 * MINUTE ? { start, end: start + 30 * MINUTE } : undefined;
+}
+
+/** How long after `t` a contact created at `t` shows in search: 1–3 s, or 20–40 s while the index rebuilds. */
+export function searchLagMs(t: number): number {
+  const jitter = hash(`search-lag:${Math.floor(t / 1000)}`) % 2_001;
+  return crmConditions(t).searchReindexing ? 20_000 + jitter * 10 : 1_000 + jitter;
+}
+
 /** What is wrong with each part of the CRM at time `t` (pure; the server and tests share it). */
 export function crmConditions(t: number) {
   const monthEnd = new Date(t + DAY).getUTCDate() === 1;
@@ -64,6 +92,8 @@ export function crmConditions(t: number) {
     webhooksFailing: scheduled('hooks', t, 13, 8 * 60, 90),
     mobileDown: scheduled('mobile', t, 41, 17 * 60, 25),
     reportsSlow: monthEnd && hour >= 6 && hour < 10,
+    emailSyncStalled: emailSyncStalled(t),
+    searchReindexing: searchReindexing(t),
   };
 }
 
@@ -71,17 +101,22 @@ export async function startCrm(options: { clock?: () => number; port?: number; l
   let clock = options.clock ?? (() => Date.now());
   let loginBreak: LoginBreak = options.loginBreak ?? 'none';
   const hits = new Map<string, number>();
+  const contacts = contactStore();
   const server = createServer((req, res) => {
     const t = clock();
-    const path = new URL(req.url ?? '/', 'http://crm').pathname;
+    const url = new URL(req.url ?? '/', 'http://crm');
+    const path = url.pathname;
     // Flaky by nature: a few requests fail at random, as real systems do; a re-probe gets a fresh draw.
     const key = `${path}:${Math.floor(t / 1000)}`;
     const n = (hits.get(key) ?? 0) + 1;
     hits.set(key, n);
     if (hits.size > 10_000) hits.clear();
+    const roll = chance(`${key}:${n}`);
     (path === '/login' || path === '/dashboard' || path === '/api/v1/pipeline'
       ? handleLogin(req, res, path, loginBreak)
-      : handle(req, res, path, t, chance(`${key}:${n}`))
+      : path.startsWith('/api/v1/contacts/') || (path === '/api/v1/contacts' && req.method === 'POST')
+        ? handleContacts(req, res, url, t, roll, contacts)
+        : handle(req, res, path, t, roll)
     ).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -132,6 +167,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, path: string, t
       // The slow part of the CRM: always a few hundred ms, and past the degraded line at month end.
       await sleep(c.reportsSlow ? 900 + roll * 400 : 60 + roll * 140);
       return json(res, 200, { status: 'ok' });
+    case 'GET /sync/status':
+      return json(res, 200, { worker: 'email-sync', last_sync_at: new Date(lastEmailSync(t)).toISOString(), mailboxes: 1_284 });
     case 'GET /sync/email/health':
       if (c.emailDown || roll < 0.04) return json(res, 503, { status: 'unavailable' });
       return json(res, 200, { status: 'ok', backlog: c.emailBacklog ? 4_200 : Math.floor(roll * 200) });
@@ -142,6 +179,74 @@ async function handle(req: IncomingMessage, res: ServerResponse, path: string, t
     default:
       return json(res, 404, { error: 'not found' });
   }
+}
+
+type Contact = { id: string; name: string; email: string; createdAt: number; searchableAt: number };
+
+/** Contacts kept at most; the oldest go first, so a demo that runs for days, creating one a minute, stays small. */
+const CONTACTS_CAP = 1_000;
+
+/** The contacts API's store, oldest first (a Map keeps insertion order). */
+function contactStore() {
+  const byId = new Map<string, Contact>();
+  let next = 1;
+  return {
+    add(name: string, email: string, t: number): Contact {
+      const contact = { id: `ct_${next++}`, name, email, createdAt: t, searchableAt: t + searchLagMs(t) };
+      byId.set(contact.id, contact);
+      if (byId.size > CONTACTS_CAP) byId.delete(byId.keys().next().value!);
+      return contact;
+    },
+    get: (id: string) => byId.get(id),
+    delete: (id: string) => byId.delete(id),
+    /** Contacts whose email or name holds `q`, once the index has caught up with them at `t`. */
+    search: (q: string, t: number) =>
+      [...byId.values()].filter((c) => t >= c.searchableAt && (c.email.toLowerCase().includes(q) || c.name.toLowerCase().includes(q))),
+  };
+}
+
+type ContactStore = ReturnType<typeof contactStore>;
+
+const contactJson = (c: Contact) => ({ id: c.id, name: c.name, email: c.email, created_at: new Date(c.createdAt).toISOString() });
+
+/** The contacts API an API journey walks: create, read back, search (which lags behind), delete. */
+async function handleContacts(req: IncomingMessage, res: ServerResponse, url: URL, t: number, roll: number, store: ContactStore) {
+  let body = '';
+  for await (const chunk of req) if (body.length < 65_536) body += chunk;
+  if (crmConditions(t).apiDown) return json(res, 503, { error: 'service unavailable' });
+  await sleep(10 + roll * 40);
+  const path = url.pathname;
+  if (req.method === 'POST' && path === '/api/v1/contacts') {
+    let input: { name?: unknown; email?: unknown } | undefined;
+    try {
+      input = JSON.parse(body);
+    } catch {
+      input = undefined;
+    }
+    const { name = '', email } = input ?? {};
+    if (typeof email !== 'string' || !email.includes('@') || typeof name !== 'string') {
+      return json(res, 400, { error: 'send JSON with an "email" (and a "name")' });
+    }
+    const contact = store.add(name, email, t);
+    res.setHeader('location', `/api/v1/contacts/${contact.id}`);
+    return json(res, 201, contactJson(contact));
+  }
+  if (req.method === 'GET' && path === '/api/v1/contacts/search') {
+    const q = url.searchParams.get('q')?.trim().toLowerCase();
+    if (!q) return json(res, 400, { error: 'give a query: ?q=…' });
+    const hits = store.search(q, t);
+    return json(res, 200, { total: hits.length, data: hits.slice(0, 20).map(contactJson) });
+  }
+  const id = /^\/api\/v1\/contacts\/(ct_\d+)$/.exec(path)?.[1];
+  const contact = id === undefined ? undefined : store.get(id);
+  if (!contact) return json(res, 404, { error: 'no such contact' });
+  if (req.method === 'GET') return json(res, 200, contactJson(contact));
+  if (req.method === 'DELETE') {
+    store.delete(contact.id);
+    res.writeHead(204);
+    return res.end();
+  }
+  return json(res, 405, { error: 'method not allowed' });
 }
 
 /**
