@@ -5,6 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as astroBuild } from 'astro';
 import { formatError } from '../config/errors.ts';
 import { loadIncidents } from '../history/incidents.ts';
+import { readBeat, type Beat } from '../history/heartbeats.ts';
+import type { Config } from '../config/load.ts';
 import { readHistory } from '../history/read.ts';
 import { isPlainFileUnder } from '../history/safe-fs.ts';
 import type { Redactor } from '../secrets/redact.ts';
@@ -96,6 +98,17 @@ async function assertSafeOut(out: string, keep: string[]): Promise<void> {
     );
 }
 
+/** Each heartbeat check's latest beat, for "last beat" on its component's page. */
+async function latestBeats(historyDir: string, checks: Config['checks']): Promise<Map<string, Beat>> {
+  const out = new Map<string, Beat>();
+  for (const c of checks) {
+    if (c.kind !== 'heartbeat') continue;
+    const beat = await readBeat(historyDir, c.id);
+    if (beat) out.set(c.id, beat);
+  }
+  return out;
+}
+
 export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const started = performance.now();
   await assertSafeOut(opts.out, [opts.checks, opts.history, process.cwd(), siteRoot]);
@@ -120,6 +133,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
     redactor.redactDeep(
       buildViewModel({
         config,
+        beats: await latestBeats(opts.history, config.checks),
         days: history.days,
         recent: history.recent,
         incidents,

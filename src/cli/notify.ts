@@ -332,8 +332,6 @@ async function statusesNow(config: Config, historyDir: string, now: number): Pro
   const from = now - DAY_MS;
   const history = await readHistory(historyDir, { from, now, capFor: coverageCap(counting) });
   const timelines = componentTimelines(counting, history.days, from, now);
-  const slaDays = forSla(history.days, (id) => lagInSla(config.checks.find((c) => c.id === id)));
-  const slaTimelines = slaDays === history.days ? timelines : componentTimelines(counting, slaDays, from, now);
   return config.components.map((c) => stateAt(timelines.get(c.id)!.timeline, now - 1, 'nodata'));
 }
 

@@ -108,6 +108,7 @@ async function probeOne(
     // A probe must not throw; if one does, that is our bug, not the target's outage (the caller records no sample).
     result = await probe(check, {
       timeoutMs,
+      now: options.now,
       dispatcher: options.dispatcher,
       checksDir: config.dir,
       ...(options.historyDir ? { historyDir: options.historyDir } : {}),
@@ -118,7 +119,8 @@ async function probeOne(
       ...(options.untrusted ? { guard: options.untrusted.guard } : {}),
     });
     verdict = judge(check, result, options.now());
-    if (verdict.outcome === 'up' || attempts > retries) break;
+    // Old data (or a deadline already waited out) reads the same a second later: no re-probe, whose waits would only delay the round.
+    if (verdict.outcome === 'up' || attempts > retries || verdict.reason === 'stale' || verdict.reason === 'until_deadline') break;
     await options.wait(config.defaults.retry_backoff * 2 ** (attempts - 1));
   }
   return toSample(check, result, verdict, { time, region: options.region, attempts, secrets, untrusted: !!options.untrusted });
@@ -135,10 +137,14 @@ export function toSample(
   verdict: Verdict,
   at: { time: string; region: string; attempts: number; secrets: Redactor; untrusted: boolean },
 ): Sample {
-  const text = (raw: string, max?: number) => oneLine(withoutUnwanted(at.secrets.redact(raw)), max);
+  // A journey's captured values are secrets to its own sample only: a run-wide list would grow with every journey run.
+  const captured = result.kind === 'api' && result.api?.captured.length ? new Redactor() : undefined;
+  if (captured && result.kind === 'api') for (const v of result.api!.captured) captured.add(v);
+  const redact = (raw: string) => (captured ? captured.redact(at.secrets.redact(raw)) : at.secrets.redact(raw));
+  const text = (raw: string, max?: number) => oneLine(withoutUnwanted(redact(raw)), max);
   const sample: Sample = { time: at.time, check: check.id, region: at.region, outcome: verdict.outcome, attempts: at.attempts };
   if (!result.error) sample.latencyMs = result.latencyMs;
-  if (verdict.reason) sample.reason = at.secrets.redact(verdict.reason);
+  if (verdict.reason) sample.reason = redact(verdict.reason);
   const message = at.untrusted ? verdict.public : verdict.message;
   if (message) sample.message = text(message);
   if (verdict.lagMs !== undefined) sample.lagMs = verdict.lagMs;

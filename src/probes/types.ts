@@ -5,6 +5,8 @@ import type { TargetGuard } from './guard.ts';
 export type ProbeContext = {
   /** Per-attempt deadline. */
   timeoutMs: number;
+  /** The run's clock (UPKEEP_NOW in reproducible runs): a journey judges each step's answer by it. */
+  now?: () => Date;
   /** The checks folder, for files a check names (a private CA). */
   checksDir?: string;
   /** The history folder, for what jobs report in (heartbeats). */
@@ -15,8 +17,8 @@ export type ProbeContext = {
   browser?: () => Promise<Browser>;
   /** Indexes of browser steps that fill a value from a secret: blanked before a screenshot. */
   secretSteps?: ReadonlySet<number>;
-  /** The run's secrets: a screenshot is withheld if any form of one is visible; values a journey captures are added. */
-  secrets?: { exposes(text: string): boolean; add?(value: string): unknown };
+  /** The run's secrets: a screenshot is withheld if any form of one is visible. */
+  secrets?: { exposes(text: string): boolean };
   /** Which addresses may be connected to (a pull request's dry run refuses internal ones). */
   guard?: TargetGuard;
   /** Called just before a screenshot is taken (tests look at the page then). */

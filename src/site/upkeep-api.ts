@@ -1,5 +1,6 @@
 /** Upkeep's own JSON API beside the Statuspage one: per-component uptime windows, daily series, SLA months. */
-import type { SiteView } from './view-model.ts';
+import type { Latency } from '../status/rollup.ts';
+import type { LagView, SiteView } from './view-model.ts';
 
 const pct = (v: number | undefined) => (v === undefined ? null : Math.floor(v * 1000) / 1000);
 
@@ -52,8 +53,45 @@ export function upkeepApi(view: SiteView): Record<string, unknown> {
         credit_percent: m.credit,
       })),
       incidents: c.incidentMonths,
-      checks: c.checks.map((k) => ({ id: k.id, name: k.name, kind: k.kind, state: k.state, last: k.last ?? null, response: k.response, daily: k.daily })),
+      behind: c.behind ? { check: c.behind.check, lag_seconds: c.behind.lagMs / 1000, at: c.behind.time } : null,
+      checks: c.checks.map((k) => ({
+        id: k.id,
+        name: k.name,
+        kind: k.kind,
+        state: k.state,
+        last: k.last ?? null,
+        response: k.response,
+        daily: k.daily,
+        ...(k.lag ? { lag: lagJson(k.lag) } : {}),
+        ...(k.beat
+          ? {
+              heartbeat: {
+                last_beat: k.beat.at ?? null,
+                status: k.beat.status ?? null,
+                duration_seconds: k.beat.durationMs === undefined ? null : k.beat.durationMs / 1000,
+                late_seconds: Math.round(k.beat.lateMs / 1000),
+                every_seconds: k.beat.everyMs / 1000,
+                grace_seconds: k.beat.graceMs / 1000,
+              },
+            }
+          : {}),
+        ...(k.steps ? { steps: k.steps.map((st) => ({ name: st.name, last_ms: st.last ?? null, p50_ms_24h: st.p50 ?? null })) } : {}),
+      })),
     };
   }
   return out;
+}
+
+const seconds = (l: Latency | undefined) => (l ? { p50: l.p50 / 1000, p95: l.p95 / 1000, p99: l.p99 / 1000 } : null);
+
+/** Lag in seconds (the unit the history files use): the newest, 24 hours, and one row per day. */
+function lagJson(lag: LagView) {
+  return {
+    last_seconds: lag.last ? lag.last.lagMs / 1000 : null,
+    last_at: lag.last?.time ?? null,
+    degraded_over_seconds: lag.degradedOverMs === undefined ? null : lag.degradedOverMs / 1000,
+    down_over_seconds: lag.downOverMs === undefined ? null : lag.downOverMs / 1000,
+    '24h_seconds': seconds(lag['24h']),
+    daily_seconds: lag.daily.map((d) => ({ day: d.day, ...(seconds(d.lag) ?? {}) })),
+  };
 }

@@ -20,7 +20,7 @@ import {
   type SlaMonth,
   type WindowName,
 } from '../status/report.ts';
-import { exactPercentiles, type DayRollup, type Latency } from '../status/rollup.ts';
+import { exactPercentiles, histPercentiles, mergeHist, type DayRollup, type Latency } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
 import { stateAt, type CheckState, type Segment } from '../status/timeline.ts';
 import { DAY_MS, worstStatus, type ComponentStatus, type Impact, type IncidentStatus, type MaintenanceStatus } from '../status/vocabulary.ts';
@@ -28,6 +28,7 @@ import type { Incident } from '../history/incidents.ts';
 import { byTime, incidentMetrics, incidentStatus, type IncidentMetrics } from '../status/incidents.ts';
 import { civil, monthKey, monthRange } from '../time/tz.ts';
 import { markdownToHtml, markdownToText } from '../text/render.ts';
+import { resolve } from '../config/template.ts';
 
 /** How far back the build reads: the longest window shown. */
 export const HISTORY_DAYS = 365;
@@ -47,6 +48,34 @@ export type CheckView = {
   regions: string[];
   /** With several regions: each region's last result and median latency over 24 hours. */
   byRegion: { region: string; last?: Pick<Sample, 'time' | 'outcome' | 'latencyMs' | 'reason'>; p50?: number }[];
+  /** For checks that measure how old their data is (freshness, a journey's wait): the same series as latency. */
+  lag?: LagView;
+  /** A heartbeat check: the job's latest beat and how late it is now. */
+  beat?: BeatView;
+  /** An API journey or browser check: each step's name, its time in the last run and its median over 24 hours. */
+  steps?: { name: string; last?: number; p50?: number }[];
+};
+
+export type LagView = {
+  /** The newest sample's lag, ms. */
+  last?: { time: string; lagMs: number };
+  '24h'?: Latency;
+  daily: { day: string; lag?: Latency }[];
+  recent: { time: string; lagMs: number }[];
+  /** The check's own limits, ms. */
+  degradedOverMs?: number;
+  downOverMs?: number;
+};
+
+export type BeatView = {
+  /** When the latest beat arrived, and what it said; absent before the first. */
+  at?: string;
+  status?: 'ok' | 'fail';
+  durationMs?: number;
+  /** How long past its expected time the next beat is (0 while on time). */
+  lateMs: number;
+  everyMs: number;
+  graceMs: number;
 };
 
 export type ComponentView = {
@@ -63,6 +92,8 @@ export type ComponentView = {
   sla: SlaMonth[];
   outages: Outage[];
   checks: CheckView[];
+  /** How far behind the component's data is now: the largest latest lag of its checks that measure one. */
+  behind?: { check: string; lagMs: number; time: string };
   /** Ids of incidents that name this component, newest first. */
   incidents: string[];
   /** Incident metrics per SLA month, newest first. */
@@ -150,9 +181,11 @@ export type ViewInput = {
   siteUrl?: string;
   /** The path prefix, when it does not come from site.yml. */
   basePath?: string;
+  /** Heartbeat checks' latest beats (history/heartbeats/), by check id. */
+  beats?: ReadonlyMap<string, { at: string; status: 'ok' | 'fail'; durationMs?: number }>;
 };
 
-export function buildViewModel({ config, days, recent, now, incidents: allIncidents = [], siteUrl, basePath }: ViewInput): SiteView {
+export function buildViewModel({ config, days, recent, now, incidents: allIncidents = [], siteUrl, basePath, beats }: ViewInput): SiteView {
   // A draft is the team's until a collaborator publishes it: not on the page, in feeds, the API or the SLA counts.
   const incidentFiles = allIncidents.filter((i) => !i.draft);
   const to = now.getTime();
@@ -171,6 +204,9 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
     const windows: Interval[] = intervalsFor(component.id, maint);
     const probedStatus = stateAt(timeline, to - 1, 'nodata');
     const inMaintenance = windows.some((w) => w.start <= to && to < w.end);
+    const checkViews = timelines.map(({ check, timeline: tl }) =>
+      checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to, config.vars, beats?.get(check.id)),
+    );
     return {
       id: component.id,
       name: component.name,
@@ -194,7 +230,8 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
         from: firstData(days) ?? to,
       }),
       outages: outages(timeline, windows, to).slice(-50),
-      checks: timelines.map(({ check, timeline: tl }) => checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to)),
+      checks: checkViews,
+      ...behindOf(checkViews),
       incidents: incidents.filter((i) => i.components.some((c) => c.id === component.id)).map((i) => i.id),
       incidentMonths: monthsBack(config.sla.time_zone, to, 12).map(({ month, start, end }) => ({
         month,
@@ -329,7 +366,25 @@ function firstData(days: readonly DayRollup[]): number | undefined {
   return first;
 }
 
-function checkView(check: Check, timeline: Segment<CheckState>[], days: readonly DayRollup[], samples: readonly Sample[], to: number): CheckView {
+/** The component's largest current lag, from checks whose newest sample measured one. */
+function behindOf(checks: readonly CheckView[]): Pick<ComponentView, 'behind'> {
+  let worst: ComponentView['behind'];
+  for (const k of checks) {
+    const last = k.lag?.last;
+    if (last && (!worst || last.lagMs > worst.lagMs)) worst = { check: k.name, lagMs: last.lagMs, time: last.time };
+  }
+  return worst ? { behind: worst } : {};
+}
+
+function checkView(
+  check: Check,
+  timeline: Segment<CheckState>[],
+  days: readonly DayRollup[],
+  samples: readonly Sample[],
+  to: number,
+  vars: Record<string, string>,
+  beat?: { at: string; status: 'ok' | 'fail'; durationMs?: number },
+): CheckView {
   const last = samples[samples.length - 1];
   const since = (n: number) => {
     const cutoff = new Date(to - n * DAY_MS).toISOString().slice(0, 10);
@@ -385,7 +440,84 @@ function checkView(check: Check, timeline: Segment<CheckState>[], days: readonly
           ...(answered.length ? { p50: exactPercentiles(answered).p50 } : {}),
         };
       }),
+    ...lagView(check, dayBuckets, samples, last24),
+    ...beatView(check, beat, to),
+    ...stepsView(check, last, last24, vars),
   };
+}
+
+/** Lag as latency is shown: daily p50/p95 (one region exact, several merged), each sample of 24 hours, the newest. */
+function lagView(check: Check, dayBuckets: Map<string, DayRollup[]>, samples: readonly Sample[], last24: readonly Sample[]): Pick<CheckView, 'lag'> {
+  const limits = lagLimits(check);
+  const anyDay = [...dayBuckets.values()].some((list) => list.some((d) => d.lag));
+  if (!limits && !anyDay && !samples.some((s) => s.lagMs !== undefined)) return {};
+  // Only the newest sample's own lag is "now": an answer without one (an error) says nothing about how far behind.
+  const newest = samples[samples.length - 1];
+  const lags24 = last24.filter((s) => s.lagMs !== undefined).map((s) => s.lagMs!);
+  return {
+    lag: {
+      ...(newest?.lagMs !== undefined ? { last: { time: newest.time, lagMs: newest.lagMs } } : {}),
+      ...(lags24.length ? { '24h': exactPercentiles(lags24) } : {}),
+      daily: [...dayBuckets].map(([day, list]) => {
+        const withLag = list.filter((d) => d.lag);
+        if (withLag.length === 0) return { day };
+        if (withLag.length === 1) return { day, lag: withLag[0].lag };
+        const merged = histPercentiles(withLag.reduce<Record<number, number>>((h, d) => mergeHist(h, d.lagHist ?? {}), {}));
+        return { day, ...(merged ? { lag: merged } : {}) };
+      }),
+      recent: last24.filter((s) => s.lagMs !== undefined).map((s) => ({ time: s.time, lagMs: s.lagMs! })),
+      ...(limits?.degraded_over !== undefined ? { degradedOverMs: limits.degraded_over } : {}),
+      ...(limits?.down_over !== undefined ? { downOverMs: limits.down_over } : {}),
+    },
+  };
+}
+
+/** The lag limits a check sets: freshness on an http check, a journey's lag. */
+function lagLimits(check: Check): { degraded_over?: number; down_over?: number } | undefined {
+  if (check.kind === 'http') return check.expect.fresh;
+  if (check.kind === 'api') return check.expect.lag ?? (check.steps.some((s) => s.until) ? {} : undefined);
+  return undefined;
+}
+
+function beatView(check: Check, beat: { at: string; status: 'ok' | 'fail'; durationMs?: number } | undefined, to: number): Pick<CheckView, 'beat'> {
+  if (check.kind !== 'heartbeat') return {};
+  const { every, grace } = check.expect;
+  const lateMs = beat ? Math.max(0, to - Date.parse(beat.at) - every) : 0;
+  return {
+    beat: {
+      ...(beat ? { at: beat.at, status: beat.status, ...(beat.durationMs !== undefined ? { durationMs: beat.durationMs } : {}) } : {}),
+      lateMs,
+      everyMs: every,
+      graceMs: grace,
+    },
+  };
+}
+
+/** Step names from the check, times from the samples (the last run's, and each step's 24-hour median). */
+function stepsView(check: Check, last: Sample | undefined, last24: readonly Sample[], vars: Record<string, string>): Pick<CheckView, 'steps'> {
+  const names =
+    check.kind === 'api'
+      ? check.steps.map((s) => s.name)
+      : check.kind === 'browser'
+        ? check.steps.map((s) => resolve(browserStepName(s), { vars, env: {} }))
+        : undefined;
+  if (!names) return {};
+  return {
+    steps: names.map((name, i) => {
+      const times = last24.flatMap((s) => (s.steps && s.steps[i] !== undefined ? [s.steps[i]] : []));
+      const lastMs = last?.steps?.[i];
+      return { name, ...(lastMs !== undefined ? { last: lastMs } : {}), ...(times.length ? { p50: exactPercentiles(times).p50 } : {}) };
+    }),
+  };
+}
+
+/** A browser step in a few words: its action and what it acts on. */
+function browserStepName(step: Extract<Check, { kind: 'browser' }>['steps'][number]): string {
+  const [action, arg] = Object.entries(step).find(([k]) => k !== 'timeout')!;
+  const what =
+    typeof arg === 'string' ? arg : arg && typeof arg === 'object' ? (Object.values(arg).find((v) => typeof v === 'string') as string | undefined) : undefined;
+  // A value filled from a secret is a reference here, never the secret: the view is built from the check as written.
+  return what ? `${action} ${what}`.slice(0, 80) : action;
 }
 
 function exactStats(samples: readonly Sample[]): ResponseStats {

@@ -34,12 +34,15 @@ type Thresholds = { degraded_over_ms?: number; down_over_ms?: number };
 export function evaluate<C extends { expect: Thresholds }, M extends Measurement>(check: C, measured: M, now: Date, judge: Judge<C, M>): Verdict {
   if (measured.error) return failed('down', measured.error.reason, measured.error.message, measured.error.public ?? reasonWords(measured.error.reason));
   const verdict = judge(check, measured, now);
-  if (verdict.outcome === 'down') return verdict;
-  // Slow and stale at once: the worse of the two, keeping the lag measured.
+  // Stale data must not hide a slow answer: stale time may be left out of the SLA, slow time never is.
+  if (verdict.outcome === 'down' && verdict.reason !== 'stale') return verdict;
   const slow = judgeLatency(check.expect, measured.latencyMs);
-  if (!slow || (slow.outcome === 'degraded' && verdict.outcome === 'degraded')) return verdict;
+  if (!slow || rank(slow.outcome) < rank(verdict.outcome) || (slow.outcome === verdict.outcome && verdict.reason === 'stale' && slow.outcome === 'degraded'))
+    return verdict;
   return verdict.lagMs === undefined ? slow : { ...slow, lagMs: verdict.lagMs };
 }
+
+const rank = (o: Outcome) => (o === 'down' ? 2 : o === 'degraded' ? 1 : 0);
 
 /** Generic words for a reason code, with nothing from the target in them. */
 export function reasonWords(reason: string): string {

@@ -114,6 +114,8 @@ export type ApiMeasurement = Common & {
     cleanup: ApiStepLog[];
     /** The `until` steps' waits, summed: the journey's lag. */
     lagMs?: number;
+    /** Every value the journey captured: secrets to this journey's sample (never stored). */
+    captured: string[];
   };
 };
 

@@ -67,6 +67,13 @@ export function formatSpan(ms: number, lang: string): string {
   return [unit(days, 'day'), hours % 24 ? unit(hours % 24, 'hour') : ''].filter(Boolean).join(' ');
 }
 
+/** How old data is: "350 ms", "4.2 sec", then as `formatSpan` ("7 min", "2 hr 5 min"). */
+export function formatLag(ms: number, lang: string): string {
+  if (ms < 1_000) return formatMs(ms, lang);
+  if (ms < 60_000) return numbers(lang, { style: 'unit', unit: 'second', unitDisplay: 'short', maximumFractionDigits: ms < 10_000 ? 1 : 0 }).format(ms / 1000);
+  return formatSpan(ms, lang);
+}
+
 /** A calendar date ("2026-11-03") as the page's language writes it, e.g. "3 Nov 2026". */
 export function formatDay(date: string, lang: string): string {
   const d = when(`${date}T12:00:00Z`);

@@ -187,6 +187,28 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
     assert.equal(api.sla_months[0].target, 99.95);
   });
 
+  it('Upkeep’s API has lag in seconds (newest, 24 hours, per day), the last beat, and journey steps', async () => {
+    const web = JSON.parse(await read('api/upkeep/v1/components/web.json'));
+    assert.deepEqual(web.behind, { check: 'Email sync freshness', lag_seconds: 540, at: '2026-11-23T11:50:00Z' });
+    const sync = web.checks.find((c: { id: string }) => c.id === 'web-sync');
+    // The schedule cycles 1–9 minutes: the median is 5 minutes, p95 the 9-minute top.
+    assert.deepEqual(sync.lag['24h_seconds'], { p50: 300, p95: 540, p99: 540 });
+    assert.equal(sync.lag.down_over_seconds, 1800);
+    assert.equal(sync.lag.daily_seconds.length, 4);
+    const worker = web.checks.find((c: { id: string }) => c.id === 'web-worker');
+    assert.equal(worker.heartbeat.last_beat, '2026-11-23T11:49:30Z');
+    assert.equal(worker.heartbeat.duration_seconds, 40);
+    const journey = web.checks.find((c: { id: string }) => c.id === 'web-journey');
+    assert.deepEqual(
+      journey.steps.map((st: { name: string }) => st.name),
+      ['Create a contact', 'Search finds it'],
+    );
+    assert.ok(
+      journey.lag.last_seconds >= 0.1 && journey.lag.last_seconds < 1,
+      `the search showed the contact on the second look, 100 ms later: ${journey.lag.last_seconds}`,
+    );
+  });
+
   it('no markup a person wrote survives into feeds or JSON', async () => {
     for (const file of ['history.rss', 'history.atom', 'components/hostile/history.rss']) {
       const raw = await read(file);

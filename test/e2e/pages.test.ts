@@ -11,6 +11,7 @@ import { buildFixtureSite, HOSTILE } from '../helpers/site-fixture.ts';
 const PAGES = {
   home: '',
   component: 'components/api/',
+  'component with lag, a heartbeat and a journey': 'components/web/',
   incidents: 'incidents/',
   incident: 'incidents/2026-11-21-api/',
   maintenance: 'maintenance/',
@@ -318,5 +319,27 @@ describe('the status page in Chromium', async () => {
     }
     await writeFile(join(artifacts, 'html-validate.txt'), problems.join('\n'));
     assert.deepEqual(problems.slice(0, 20), []);
+  });
+
+  it('shows how far behind data is, the last beat, and each journey step, without JavaScript and in Persian', async () => {
+    for (const [path, javaScriptEnabled] of [
+      ['components/web/', false],
+      ['fa/components/web/', true],
+    ] as const) {
+      const { page, context } = await open(path, { javaScriptEnabled });
+      const fa = path.startsWith('fa/');
+      // The newest freshness sample (11:50) read data 9 minutes old (the server's schedule: 1–9 minutes, cycling).
+      assert.match(await page.locator('section[aria-labelledby="lag"] [data-behind]').innerText(), fa ? /۹ دقیقه/ : /Email sync freshness: Data 9 min behind/);
+      assert.equal(await page.locator('section[aria-labelledby="lag"] figure').count(), 4, 'daily and 24-hour lag charts for both checks that measure lag');
+      const beat = await page.locator('[data-check="web-worker"] [data-beat]').innerText();
+      assert.match(beat, fa ? /آخرین ضربان/ : /Last beat: .*on time \(expected every 10 min\).*the run took 40 sec/);
+      const steps = page.locator('[data-check="web-journey"] [data-steps] tbody tr');
+      assert.equal(await steps.count(), 2);
+      assert.match(await steps.nth(1).innerText(), /Search finds it/);
+      await context.close();
+    }
+    const home = await open('');
+    assert.match(await home.page.locator('[data-component="web"] [data-behind]').innerText(), /Data 9 min behind/);
+    await home.context.close();
   });
 });

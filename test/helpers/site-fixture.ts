@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { preview } from 'astro';
 import { loadConfig } from '../../src/config/load.ts';
+import { recordBeat } from '../../src/history/heartbeats.ts';
 import { appendSamples } from '../../src/history/store.ts';
 import { probeChecks } from '../../src/probes/run.ts';
 import { siteRoot } from '../../src/cli/build.ts';
@@ -32,6 +33,7 @@ const STEP = 10 * 60_000;
 
 /** The API is down for 40 minutes on the second day; the web app is slow (degraded) for an hour. */
 const apiDown = (t: number) => t >= START + 30 * 3_600_000 && t < START + 30 * 3_600_000 + 40 * 60_000;
+const syncLag = (t: number) => (1 + ((t / 600_000) % 9)) * 60_000;
 const webSlow = (t: number) => t >= START + 50 * 3_600_000 && t < START + 51 * 3_600_000;
 
 export type Fixture = { url: string; out: string; history: string; checks: string; stop: () => Promise<void> };
@@ -115,7 +117,32 @@ async function serveFixture(built: Omit<Fixture, 'url' | 'stop'>, opts: { serve?
 
 async function buildFixtureInto(shared: string, opts: { languages?: string[] }): Promise<Omit<Fixture, 'url' | 'stop'>> {
   let clock = START;
+  const contacts = new Map<string, number>();
+  let nextContact = 1;
   const crm = await httpServer(async (req, res) => {
+    // The sync worker's data is 1–9 minutes old (well within its limits); the journey's contact shows in search on the second look.
+    if (req.url === '/sync') {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify({ last_sync_at: new Date(clock - syncLag(clock)).toISOString() }));
+    }
+    if (req.url === '/contacts' && req.method === 'POST') {
+      const id = `c${nextContact++}`;
+      contacts.set(id, 0);
+      res.writeHead(201, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ id }));
+    }
+    const search = /^\/search\?id=(\w+)$/.exec(req.url ?? '');
+    if (search) {
+      const seen = (contacts.get(search[1]) ?? 0) + 1;
+      contacts.set(search[1], seen);
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify({ total: seen >= 2 ? 1 : 0 }));
+    }
+    if (req.url?.startsWith('/contacts/') && req.method === 'DELETE') {
+      contacts.delete(req.url.slice('/contacts/'.length));
+      res.statusCode = 204;
+      return res.end();
+    }
     if (req.url === '/api' && apiDown(clock)) {
       res.statusCode = 503;
       return res.end('down');
@@ -178,6 +205,40 @@ sla:
     component: hostile
     kind: http
     url: \${{ vars.base_url }}/ok
+  - id: web-sync
+    name: Email sync freshness
+    component: web
+    critical: false
+    kind: http
+    url: \${{ vars.base_url }}/sync
+    expect:
+      fresh: { json: $.last_sync_at, degraded_over: 15m, max_age: 30m }
+  - id: web-worker
+    name: Email sync worker
+    component: web
+    critical: false
+    kind: heartbeat
+    expect: { every: 10m, grace: 5m }
+  - id: web-journey
+    name: Create and find a contact
+    component: web
+    critical: false
+    kind: api
+    steps:
+      - name: Create a contact
+        method: POST
+        url: \${{ vars.base_url }}/contacts
+        json: { email: "probe-\${{ journey.id }}@fixture.invalid" }
+        capture: { id: $.id }
+        expect: { status: 201 }
+      - name: Search finds it
+        url: \${{ vars.base_url }}/search?id=\${{ captured.id }}
+        until: { interval: 100ms, deadline: 5s }
+        expect: { json: '$.total > 0' }
+    finally:
+      - name: Delete it
+        method: DELETE
+        url: \${{ vars.base_url }}/contacts/\${{ captured.id }}
 `,
     'maintenance.yml': `maintenance:
   - id: past-window
@@ -204,7 +265,16 @@ sla:
   assert.ok(config);
   for (clock = START; clock <= NOW - STEP; clock += STEP) {
     const at = clock;
-    const { samples } = await probeChecks(config, config.checks, { now: () => new Date(at), wait: async () => {}, env: {}, region: 'default', concurrency: 4 });
+    // The worker beats every ten minutes, each run taking 40 s.
+    await recordBeat(history, 'web-worker', { at: new Date(at - 30_000).toISOString().replace('.000Z', 'Z'), status: 'ok', durationMs: 40_000 });
+    const { samples } = await probeChecks(config, config.checks, {
+      now: () => new Date(at),
+      wait: async () => {},
+      env: {},
+      region: 'default',
+      concurrency: 4,
+      historyDir: history,
+    });
     await appendSamples(history, samples);
     const r = await upkeep(['incidents', '--checks', checks, '--history', history], { UPKEEP_NOW: new Date(at + 1000).toISOString() });
     assert.equal(r.code, 0, r.stderr);

@@ -19,7 +19,7 @@ const API_KEY = 'api-key-from-env-"x"&y';
 
 /** A small CRM: contacts appear in search `searchLagMs` after they are created. */
 function contactsApi() {
-  const state = { searchLagMs: 0, hangRead: false, failRead: false, failDelete: false, created: 0 };
+  const state = { searchLagMs: 0, hangRead: false, failRead: false, failDelete: false, readDelayMs: 0, created: 0 };
   const contacts = new Map<string, { email: string; at: number }>();
   let next = 1;
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -42,6 +42,7 @@ function contactsApi() {
     const one = /^\/contacts\/([\w%]+)$/.exec(url.pathname);
     if (one && req.method === 'GET') {
       if (state.hangRead) return; // never answers
+      if (state.readDelayMs) await new Promise((r) => setTimeout(r, state.readDelayMs));
       if (state.failRead) return json(res, 500, { error: 'db down', echo: TOKEN });
       const c = contacts.get(decodeURIComponent(one[1]));
       return c ? json(res, 200, { id: one[1], email: c.email }) : json(res, 404, {});
@@ -131,16 +132,17 @@ describe('API journeys', async () => {
     assert.equal(crm.contacts.size, 0, 'the contact was deleted');
   });
 
-  it('stops polling at the deadline: down, reason stale, naming the step; the contact is still deleted', async () => {
+  it('stops polling at the deadline: down, reason until_deadline (counted in the SLA), naming the step; the contact is still deleted', async () => {
     reset({ searchLagMs: 60_000 });
     const started = Date.now();
     const r = await run({ 'journey.yml': JOURNEY() });
     const took = Date.now() - started;
     assert.equal(r.sample.outcome, 'down');
-    assert.equal(r.sample.reason, 'stale');
+    assert.equal(r.sample.reason, 'until_deadline');
+    assert.equal(r.sample.attempts, 1, 'a deadline waited out is not waited out again');
     assert.match(r.sample.message!, /step 3 "Search finds it": \$\.total is 0, expected > 0 \(\d+ attempts over 1 s\)/);
-    assert.ok(r.sample.lagMs! >= 1_400 && r.sample.lagMs! <= 1_600, `a wait that ran out is the deadline: ${r.sample.lagMs}`);
-    assert.ok(took < 4_000, `the run ended soon after the 1.5 s deadline (${took} ms)`);
+    assert.ok(r.sample.lagMs! >= 1_400 && r.sample.lagMs! <= 2_500, `a wait that ran out is at least the deadline: ${r.sample.lagMs}`);
+    assert.ok(took < 6_000, `the run ended soon after the 1.5 s deadline (${took} ms)`);
     assert.equal(crm.contacts.size, 0, 'finally ran after the failure');
     const log = await everything(r.history);
     assert.match(log, /finally 1\. Delete it — ok/);
@@ -200,10 +202,42 @@ describe('API journeys', async () => {
     reset();
     const quoting = JOURNEY().replace("expect: { json: '$.total > 0' }", "expect: { json: '$.token == null' }");
     const r = await run({ 'journey.yml': quoting });
-    assert.equal(r.sample.reason, 'stale');
+    assert.equal(r.sample.reason, 'until_deadline');
     assert.match(r.sample.message!, /\$\.token is "Bearer \*\*\*"/);
     const text = await everything(r.history);
     for (const { name, text: form } of [...secretForms(TOKEN), ...secretForms(API_KEY)]) assert.ok(!text.includes(form), `history holds the ${name} form`);
+    assert.equal(crm.contacts.size, 0);
+  });
+
+  it('counts the wait from the step `since` names (the create), not from the first look of the search', async () => {
+    // Reading back takes 500 ms; search shows the contact 400 ms after the create, so the first look already finds it.
+    reset({ readDelayMs: 500, searchLagMs: 400 });
+    const plain = await run({ 'journey.yml': JOURNEY() });
+    assert.ok(plain.sample.lagMs! < 100, `without since, the wait is only the search step's own: ${plain.sample.lagMs}`);
+    const since = await run({
+      'journey.yml': JOURNEY().replace('until: { interval: 100ms, deadline: 1500ms }', 'until: { interval: 100ms, deadline: 1500ms, since: Create a contact }'),
+    });
+    assert.ok(since.sample.lagMs! >= 400 && since.sample.lagMs! < 900, `since the create: ${since.sample.lagMs}`);
+    const bad = await upkeep(
+      [
+        'validate',
+        '--checks',
+        await writeTree({ 'site.yml': site, 'journey.yml': JOURNEY().replace('deadline: 1500ms }', 'deadline: 1500ms, since: Create it }') }),
+      ],
+      env,
+    );
+    assert.match(bad.stderr, /journey\.yml:\d+:\d+.*"Create it" is not the name of an earlier step \("Create a contact", "Read it back"\)/);
+  });
+
+  it('follows a captured Location header as a URL relative to the previous request', async () => {
+    reset();
+    const r = await run({
+      'journey.yml': JOURNEY().replace(
+        'url: ${{ vars.base_url }}/contacts/${{ captured.id }}\n        headers',
+        'url: ${{ captured.location }}\n        headers',
+      ),
+    });
+    assert.equal(r.sample.outcome, 'up', r.sample.message);
     assert.equal(crm.contacts.size, 0);
   });
 

@@ -188,6 +188,74 @@ const rows: { name: string; check: Record<string, unknown>; measured: Measuremen
     measured: { kind: 'browser', latencyMs: 900, browser: { steps: [{ step: 1, action: 'goto', ms: 900, ok: true }] } },
     outcome: 'up',
   },
+  {
+    name: 'stale data does not hide a slow answer (slow time always counts in the SLA)',
+    check: { kind: 'http', url: 'https://crm.example/', expect: { down_over_ms: 100, fresh: { json: '$.t', max_age: '15m' } } },
+    measured: http(200, JSON.stringify({ t: new Date(NOW.getTime() - 3_600_000).toISOString() }), {}, 300),
+    outcome: 'down',
+    reason: 'slow',
+  },
+  {
+    name: 'stale and slow-but-not-down: stale wins (the worse outcome)',
+    check: { kind: 'http', url: 'https://crm.example/', expect: { degraded_over_ms: 100, fresh: { json: '$.t', max_age: '15m' } } },
+    measured: http(200, JSON.stringify({ t: new Date(NOW.getTime() - 3_600_000).toISOString() }), {}, 300),
+    outcome: 'down',
+    reason: 'stale',
+  },
+  {
+    name: 'a nanosecond Unix timestamp an hour old is stale, not an internal error',
+    check: { kind: 'http', url: 'https://crm.example/', expect: { fresh: { json: '$.t', max_age: '15m' } } },
+    measured: http(200, JSON.stringify({ t: (NOW.getTime() - 3_600_000) * 1e6 }), {}, 30),
+    outcome: 'down',
+    reason: 'stale',
+  },
+  {
+    name: 'a microsecond timestamp an hour old is stale, not the year 57504',
+    check: { kind: 'http', url: 'https://crm.example/', expect: { fresh: { json: '$.t', max_age: '15m' } } },
+    measured: http(200, JSON.stringify({ t: (NOW.getTime() - 3_600_000) * 1e3 }), {}, 30),
+    outcome: 'down',
+    reason: 'stale',
+  },
+  ...['5', 'May 3', '07/14/2026 11:00', 20260714].map((t) => ({
+    name: `${JSON.stringify(t)} is not a timestamp (no guessing)`,
+    check: { kind: 'http', url: 'https://crm.example/', expect: { fresh: { json: '$.t', max_age: '15m' } } },
+    measured: http(200, JSON.stringify({ t }), {}, 30),
+    outcome: 'down',
+    reason: 'assert_fresh',
+  })),
+  {
+    name: 'a journey over its lag limit that also failed its clean-up: the lag down wins',
+    check: { kind: 'api', steps: [{ name: 'A', url: 'https://crm.example/' }], expect: { lag: { down_over: '5s' } } },
+    measured: {
+      kind: 'api',
+      latencyMs: 10,
+      api: {
+        steps: [{ name: 'A', ms: 9_000, ok: true, attempts: 3 }],
+        cleanup: [{ name: 'D', ms: 5, ok: false, attempts: 1, failure: { reason: 'status_500', message: 'HTTP 500', public: 'HTTP 500' } }],
+        captured: [],
+        lagMs: 9_000,
+      },
+    },
+    outcome: 'down',
+    reason: 'stale',
+  },
+  {
+    name: 'a journey only slowly lagging whose clean-up failed reports the clean-up (something is left behind)',
+    check: { kind: 'api', steps: [{ name: 'A', url: 'https://crm.example/' }], expect: { lag: { degraded_over: '5s', down_over: '20s' } } },
+    measured: {
+      kind: 'api',
+      latencyMs: 10,
+      api: {
+        steps: [{ name: 'A', ms: 9_000, ok: true, attempts: 3 }],
+        cleanup: [{ name: 'D', ms: 5, ok: false, attempts: 1, failure: { reason: 'status_500', message: 'HTTP 500', public: 'HTTP 500' } }],
+        captured: [],
+        lagMs: 9_000,
+      },
+    },
+    outcome: 'degraded',
+    reason: 'cleanup_failed',
+    message: 'finally step 1 "D": HTTP 500',
+  },
 ];
 
 describe('judge: every rule of every kind, without a network', () => {

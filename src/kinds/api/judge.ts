@@ -15,17 +15,19 @@ export function judge(check: ApiCheck, measured: ApiMeasurement): Verdict {
     const f = journey.steps[failedAt].failure!;
     return { ...failed('down', f.reason, `${where(failedAt)}: ${f.message}`, `${where(failedAt)}: ${f.public}`), ...lag };
   }
-  if (check.expect.lag && journey.lagMs !== undefined) {
-    const verdict = judgeLag(check.expect.lag, journey.lagMs, `the journey waited ${formatDuration(journey.lagMs)} for its data`);
-    if (verdict.outcome !== 'up') return { ...verdict, ...lag };
-  }
-  // Something the journey made may be left behind: the team must know, customers hardly.
+  const lagVerdict =
+    check.expect.lag && journey.lagMs !== undefined
+      ? judgeLag(check.expect.lag, journey.lagMs, `the journey waited ${formatDuration(journey.lagMs)} for its data`)
+      : undefined;
+  if (lagVerdict?.outcome === 'down') return { ...lagVerdict, ...lag };
+  // Something the journey made may be left behind: the team must know, before a lag that is only slow.
   const dirty = journey.cleanup.findIndex((s) => !s.ok);
   if (dirty >= 0) {
     const f = journey.cleanup[dirty].failure!;
     const label = where(dirty, journey.cleanup, 'finally step');
     return { ...failed('degraded', 'cleanup_failed', `${label}: ${f.message}`, `${label}: ${f.public}`), ...lag };
   }
+  if (lagVerdict && lagVerdict.outcome !== 'up') return { ...lagVerdict, ...lag };
   const slow = journey.steps.findIndex((s) => s.degraded);
   if (slow >= 0) {
     const d = journey.steps[slow].degraded!;

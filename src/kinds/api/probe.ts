@@ -15,7 +15,7 @@ import { http } from '../http/probe.ts';
 import type { HttpCheck } from '../http/schema.ts';
 import { parseCapture, type ApiCheck, type ApiStep } from './schema.ts';
 
-/** What the content did not say: reasons after which an `until` step that runs out of time is waiting on data, not failing. */
+/** What the content did not say: reasons after which an `until` step that runs out of time was waiting on data that never came. */
 const CONTENT_REASONS = new Set(['assert_body', 'assert_json', 'assert_header', 'assert_fresh', 'stale']);
 
 /** A `finally` step gets at least this long, even when the journey used up its time. */
@@ -26,11 +26,19 @@ export const api: Probe<ApiCheck, ApiMeasurement> = async (check, ctx) => {
   const steps: ApiStepLog[] = [];
   const cleanup: ApiStepLog[] = [];
   let lagMs: number | undefined;
+  // When each step ended, for an `until` step's `since`: its wait counts from there (the create, not the search's first look).
+  const ended = new Map<string, number>();
+  let previousEnd = performance.now();
+  let freshLag: number | undefined;
   try {
     for (const step of check.steps) {
-      const log = await runStep(check, step, values, ctx, ctx.timeoutMs);
+      const origin = step.until?.since !== undefined ? (ended.get(step.until.since) ?? previousEnd) : previousEnd;
+      const log = await runStep(check, step, values, ctx, ctx.timeoutMs, origin);
       steps.push(log);
+      previousEnd = performance.now();
+      ended.set(step.name, previousEnd);
       if (log.waitedMs !== undefined) lagMs = (lagMs ?? 0) + log.waitedMs;
+      if (log.lagMs !== undefined) freshLag = Math.max(freshLag ?? 0, log.lagMs);
       if (!log.ok) break;
     }
   } finally {
@@ -41,17 +49,20 @@ export const api: Probe<ApiCheck, ApiMeasurement> = async (check, ctx) => {
         cleanup.push({ name: step.name, ms: 0, ok: true, attempts: 0, skipped: missing });
         continue;
       }
-      cleanup.push(await runStep(check, step, values, ctx, Math.max(ctx.timeoutMs, CLEANUP_MS)).catch((error: unknown) => crashed(step, error)));
+      cleanup.push(
+        await runStep(check, step, values, ctx, Math.max(ctx.timeoutMs, CLEANUP_MS), performance.now()).catch((error: unknown) => crashed(step, error)),
+      );
     }
   }
   return {
     kind: 'api',
     latencyMs: steps.reduce((sum, s) => sum + s.ms, 0),
-    api: { steps, cleanup, ...(lagMs !== undefined ? { lagMs } : {}) },
+    // The journey's lag: its `until` steps' waits; without any, the oldest data a step's freshness saw.
+    api: { steps, cleanup, captured: [...values.captured.values()], ...((lagMs ?? freshLag) !== undefined ? { lagMs: lagMs ?? freshLag } : {}) },
   };
 };
 
-type Values = { captured: Map<string, string>; journey: Map<string, string> };
+type Values = { captured: Map<string, string>; journey: Map<string, string>; lastUrl?: string };
 
 /** The captured names a step's texts use. */
 function needs(step: ApiStep): string[] {
@@ -62,7 +73,14 @@ function needs(step: ApiStep): string[] {
 }
 
 /** One step: its request, repeated under `until` until its expectations hold or the deadline passes. */
-async function runStep(check: ApiCheck, step: ApiStep, values: Values, ctx: ProbeContext, timeoutMs: number): Promise<ApiStepLog> {
+async function runStep(
+  check: ApiCheck,
+  step: ApiStep,
+  values: Values,
+  ctx: ProbeContext,
+  timeoutMs: number,
+  origin: number,
+): Promise<ApiStepLog & { lagMs?: number }> {
   const request = requestOf(check, step, values);
   const started = performance.now();
   const deadline = step.until ? started + step.until.deadline : undefined;
@@ -77,8 +95,9 @@ async function runStep(check: ApiCheck, step: ApiStep, values: Values, ctx: Prob
     attemptStart = performance.now();
     const left = deadline === undefined ? timeoutMs : Math.max(1, Math.floor(Math.min(timeoutMs, deadline - attemptStart)));
     const measured = await http(request, { ...ctx, timeoutMs: left });
-    verdict = evaluate(request, measured, new Date(), judgeHttp);
+    verdict = evaluate(request, measured, ctx.now?.() ?? new Date(), judgeHttp);
     status = measured.http?.status;
+    if (measured.http) values.lastUrl = measured.http.url;
     body = measured.http?.body ?? '';
     headers = measured.http?.headers ?? {};
     if (verdict.outcome !== 'down' || deadline === undefined) break;
@@ -87,12 +106,14 @@ async function runStep(check: ApiCheck, step: ApiStep, values: Values, ctx: Prob
     await sleep(interval);
   }
   const ms = Math.round(performance.now() - started);
-  const base = { name: step.name, ms, attempts, ...(status !== undefined ? { status } : {}) };
-  const waited = step.until ? { waitedMs: Math.round((verdict.outcome === 'down' ? performance.now() : attemptStart) - started) } : {};
+  const base = { name: step.name, ms, attempts, ...(status !== undefined ? { status } : {}), ...(verdict.lagMs !== undefined ? { lagMs: verdict.lagMs } : {}) };
+  // From `origin` (the end of the step before, or of the one `since` names) to the start of the attempt that passed.
+  const waited = step.until ? { waitedMs: Math.max(0, Math.round((verdict.outcome === 'down' ? performance.now() : attemptStart) - origin)) } : {};
   if (verdict.outcome === 'down') {
     const tried = step.until ? ` (${attempts} attempts over ${Math.round(ms / 1000)} s)` : '';
-    // Waiting on data that never showed is lag (stale); an error or a bad status stays what it is.
-    const reason = step.until && CONTENT_REASONS.has(verdict.reason ?? '') ? 'stale' : (verdict.reason ?? 'error');
+    // Data that never showed within the deadline is a failure the SLA counts (lag is what was measured within it);
+    // an error or a bad status on the last attempt stays what it is.
+    const reason = step.until && CONTENT_REASONS.has(verdict.reason ?? '') ? 'until_deadline' : (verdict.reason ?? 'error');
     return {
       ...base,
       ...waited,
@@ -104,7 +125,7 @@ async function runStep(check: ApiCheck, step: ApiStep, values: Values, ctx: Prob
       },
     };
   }
-  // Captured values are secrets to every text Upkeep writes: an access token, a customer's id.
+  // Captured values are secrets to every text made of this journey (an access token, a customer's id): toSample redacts them.
   for (const [name, from] of Object.entries(step.capture)) {
     const value = capture(from, body, headers);
     if (value === undefined) {
@@ -112,7 +133,6 @@ async function runStep(check: ApiCheck, step: ApiStep, values: Values, ctx: Prob
       return { ...base, ...waited, ok: false, failure: { reason: 'capture', message: text, public: text } };
     }
     values.captured.set(name, value);
-    ctx.secrets?.add?.(value);
   }
   const degraded =
     verdict.outcome === 'degraded' ? { degraded: { reason: verdict.reason ?? 'slow', message: verdict.message ?? '', public: verdict.public ?? '' } } : {};
@@ -142,7 +162,7 @@ function requestOf(check: ApiCheck, step: ApiStep, values: Values): HttpCheck {
     critical: check.critical,
     every: check.every,
     kind: 'http',
-    url: substitute(step.url, lookup(true)),
+    url: urlOf(step.url, lookup, values.lastUrl),
     method: step.method,
     headers,
     ...(body !== undefined ? { body } : {}),
@@ -150,6 +170,20 @@ function requestOf(check: ApiCheck, step: ApiStep, values: Values): HttpCheck {
     max_body_bytes: check.max_body_bytes,
     expect: step.expect,
   };
+}
+
+/**
+ * A URL that starts with a captured value (`${{ captured.location }}`, a Location header) takes it
+ * as a URL, relative to the previous request's; elsewhere a value is data and is URL-encoded.
+ */
+function urlOf(url: string, lookup: (encode: boolean) => (scope: string, name: string) => string | undefined, base?: string): string {
+  if (!url.trimStart().startsWith('${{')) return substitute(url, lookup(true));
+  const raw = substitute(url.trim(), lookup(false));
+  try {
+    return new URL(raw, base).href;
+  } catch {
+    return raw;
+  }
 }
 
 /** Sets a header unless the step set it, in any letter case. */

@@ -25,7 +25,8 @@ export function parseCapture(text: string): CaptureFrom | undefined {
   return json && !json.op ? { json: json.path } : undefined;
 }
 
-const limit = durationIn('1s', '30m');
+/** Up to ten minutes: a journey runs inside a probe round, and a round must fit its slot. */
+const limit = durationIn('1s', '10m');
 
 export const apiStep = z
   .strictObject({
@@ -47,7 +48,12 @@ export const apiStep = z
     until: z
       .strictObject({
         interval: durationIn('100ms', '5m').prefault('5s').describe('Time between attempts.'),
-        deadline: limit.describe('How long to keep trying before the step fails; the wait until it passed is the journey’s lag.'),
+        deadline: limit.describe('How long to keep trying before the step fails (`until_deadline`); the wait until it passed is the journey’s lag.'),
+        since: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('The earlier step (by name) the wait counts from, e.g. "Create a contact"; the step just before, by default.'),
       })
       .optional()
       .describe('Repeat the step until its expectations hold (search finds the new contact), at most until the deadline.'),

@@ -43,6 +43,11 @@ export function validate(check: ApiCheck, ctx: ValidateContext): void {
   };
   check.steps.forEach((step, i) => {
     visit(step, ['steps', i], (name) => known.has(name));
+    const since = step.until?.since;
+    if (since !== undefined && !check.steps.slice(0, i).some((s) => s.name === since)) {
+      const names = check.steps.slice(0, i).map((s) => JSON.stringify(s.name));
+      ctx.at(['steps', i, 'until', 'since'], `${JSON.stringify(since)} is not the name of an earlier step${names.length ? ` (${names.join(', ')})` : ''}`);
+    }
     for (const name of Object.keys(step.capture)) if (!known.has(name)) known.set(name, i);
   });
   check.finally.forEach((step, i) => {

@@ -101,21 +101,35 @@ export function lagOf(f: Fresh, answer: { headers: Record<string, string>; body:
 
 /**
  * A timestamp as services write them: ISO 8601 (a zone-less one read as UTC), an HTTP date
- * (`Last-Modified`), or Unix time in seconds or milliseconds, as a number or digits.
+ * (`Last-Modified`), or Unix time in seconds, milliseconds, microseconds or nanoseconds (told apart
+ * by size), as a number or digits. Anything else (a bare "5", "May 3", a local-time "07/14/2026")
+ * is not a timestamp: guessing would make a stale service look fresh.
  */
 export function timestampOf(raw: unknown): number | undefined {
-  if (typeof raw === 'number' || (typeof raw === 'string' && /^\s*\d{9,13}(\.\d+)?\s*$/.test(raw))) {
+  if (typeof raw === 'number' || (typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw))) {
     const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) return undefined;
-    // Ten digits are seconds until the year 2286; thirteen are milliseconds.
-    return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+    // Below 1e9 seconds (2001) a number is a count, not a time.
+    if (!Number.isFinite(n) || n < 1e9) return undefined;
+    const ms = n < 1e11 ? n * 1000 : n < 1e14 ? n : n < 1e17 ? n / 1e3 : n / 1e6;
+    return inRange(Math.round(ms));
   }
   if (typeof raw !== 'string' || raw.length > 64) return undefined;
   const text = raw.trim();
-  const zoneless = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text);
-  const t = Date.parse(zoneless ? `${text.replace(' ', 'T')}Z` : text);
-  return Number.isFinite(t) ? t : undefined;
+  const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
+  if (iso) {
+    const [, date, time, zone] = iso;
+    const offset = zone && zone.toUpperCase() !== 'Z' ? (zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`) : 'Z';
+    return inRange(Date.parse(`${date}T${time ?? '00:00'}${offset}`));
+  }
+  // RFC 9110's HTTP date (Last-Modified), and RFC 2822 dates with a numeric zone.
+  if (/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(:\d{2})? (GMT|UTC|[+-]\d{4})$/.test(text)) {
+    return inRange(Date.parse(text));
+  }
+  return undefined;
 }
+
+/** A time a Date can hold (so messages can print it), else not a timestamp. */
+const inRange = (t: number) => (Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? t : undefined);
 
 /** Judges the lag; an `up` verdict still carries it, since lag is a measured series like latency. */
 export function judgeFresh(f: Fresh, answer: { headers: Record<string, string>; body: string }, now: Date): Verdict {
