@@ -33,6 +33,13 @@ export const optionHelp = {
   duration: ['TIME', '`heartbeat`: how long the run took, in seconds or as 42s / 3m'],
   message: ['TEXT', '`heartbeat`: a line about the run (shown with a failure)'],
   port: ['N', 'the port to serve on; default 4321'],
+  dir: ['DIR', '`init`: the repository folder to scaffold; default the current folder'],
+  vendor: ['NAME', '`init`: your company or product name, e.g. "Pipewell CRM"'],
+  'check-url': ['URL', '`init`: the address of the first check, e.g. https://api.example.com/health'],
+  'time-zone': ['ZONE', "`init`: the page's IANA time zone, e.g. Europe/Prague; default UTC"],
+  language: ['CODE', "`init`: the page's language (en, pt-BR, cs, ru, fa, zh-CN); default en"],
+  force: ['', '`init`: overwrite files that exist'],
+  from: ['DIR|URL', '`import`: where the data to import is (a folder, or a Statuspage address)'],
   days: ['N', 'days of history to make; default 90'],
 };
 
@@ -84,6 +91,19 @@ export const commandHelp = {
   websub: { summary: 'After a deploy: tell the WebSub hub of site.yml (site.websub_hub) that every feed changed.', options: ['checks', 'dry-run'] },
   'pr-comment': { summary: 'Post the dry-run results as one comment on the pull request (updated in place).', options: ['file'] },
   demo: { summary: 'A sample CRM, real probes against it, the built page, served and kept fresh.', options: ['port', 'days'] },
+  init: {
+    summary: 'Scaffold a vendor repository in place: site.yml, one component and check, maintenance, workflows (asks on a terminal).',
+    options: ['dir', 'vendor', 'check-url', 'time-zone', 'language', 'force'],
+  },
+  dev: {
+    summary: 'Your own page, locally: probe your checks on their interval, rebuild on changes, serve it (never a broken page).',
+    options: ['checks', 'history', 'port'],
+  },
+  import: {
+    summary: 'Bring a page over: `import statuspage` (components, incidents, maintenance) or `import upptime` (sites, history summaries).',
+    subcommands: ['statuspage', 'upptime'],
+    options: ['from', 'checks', 'history', 'dry-run'],
+  },
 };
 
 export function usage() {

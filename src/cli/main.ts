@@ -192,6 +192,50 @@ const commands: Record<keyof typeof commandHelp, Run> = {
     const { prComment } = await import('./pr-comment.ts');
     await prComment({ file: v.file as string, env, redactor }, io);
   },
+  init: async ({ values: v, env, io }) => {
+    const { init } = await import('./init.ts');
+    await init(
+      {
+        dir: str(v, 'dir', '.'),
+        force: flag(v, 'force'),
+        interactive: !env.CI && process.stdin.isTTY === true && process.stdout.isTTY === true,
+        ...(typeof v.vendor === 'string' ? { vendor: v.vendor } : {}),
+        ...(typeof v['check-url'] === 'string' ? { checkUrl: v['check-url'] } : {}),
+        ...(typeof v['time-zone'] === 'string' ? { timeZone: v['time-zone'] } : {}),
+        ...(typeof v.language === 'string' ? { language: v.language } : {}),
+      },
+      io,
+    );
+  },
+  dev: async ({ values: v, env, io }) => {
+    const [{ dev }, { browserPath }] = await Promise.all([import('./dev.ts'), import('./probe.ts')]);
+    await dev(
+      {
+        checks: str(v, 'checks', 'checks'),
+        history: str(v, 'history', 'history'),
+        port: positiveInt('--port', str(v, 'port', '4321')),
+        env,
+        browserPath: browserPath(env),
+      },
+      io,
+    );
+  },
+  import: async ({ values: v, env, io, subcommand }) => {
+    if (!subcommand) throw new UsageError('import needs what to import: upkeep import statuspage --from DIR|URL, or upkeep import upptime --from DIR');
+    if (typeof v.from !== 'string') throw new UsageError(`import ${subcommand} needs --from ${subcommand === 'statuspage' ? 'DIR|URL' : 'DIR'}`);
+    const { importFrom } = await import('./import.ts');
+    await importFrom(
+      {
+        kind: subcommand as 'statuspage' | 'upptime',
+        from: v.from,
+        checks: str(v, 'checks', 'checks'),
+        history: str(v, 'history', 'history'),
+        dryRun: flag(v, 'dry-run'),
+        env,
+      },
+      io,
+    );
+  },
   demo: async ({ values: v, env, io }) => {
     const [{ demo }, { browserPath }] = await Promise.all([import('../demo/run.ts'), import('./probe.ts')]);
     await demo({ port: positiveInt('--port', str(v, 'port', '4321')), days: positiveInt('--days', str(v, 'days', '90')), browserPath: browserPath(env) }, io);
