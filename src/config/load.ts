@@ -294,7 +294,7 @@ function crossErrors(
         if (ref.scope === 'vars' && vars[ref.name] === undefined) {
           at(path, `${ref.text} is not defined${didYouMean(ref.name, Object.keys(vars))}; add it under \`vars:\` in site.yml`);
         } else if (ref.scope === 'env' && requireEnv && env[ref.name] === undefined) {
-          at(path, `${ref.text} is not set in the environment; add a repository secret ${ref.name} and pass it to the probe step`);
+          at(path, missingSecret(ref.text, ref.name));
         } else if (ref.scope !== 'vars' && ref.scope !== 'env') {
           at(path, `${ref.text} is not a reference Upkeep knows; use \${{ env.NAME }} for secrets or \${{ vars.NAME }} for site.yml values`);
         }
@@ -303,6 +303,14 @@ function crossErrors(
   }
   return errors;
 }
+
+/**
+ * How to set a secret a check needs, in both places it runs (the README's Checks and the probe
+ * workflow say the same): the workflows pass every repository secret through UPKEEP_SECRETS.
+ */
+export const missingSecret = (text: string, name: string) =>
+  `${text} is not set. Locally: \`export ${name}=…\` before the command, or \`--allow-missing-secrets\` to skip the checks that need it. ` +
+  `On GitHub: add a repository secret ${name} (Settings → Secrets and variables → Actions); the workflows pass every secret to Upkeep, no workflow edit needed`;
 
 /** Channels: unique ids, components that exist, references that resolve, and signing keys and addresses that are secrets. */
 function notifyErrors(
@@ -360,7 +368,9 @@ function notifyErrors(
   });
   // A channel without its secret is left out of delivery, loudly; it never stops the probes.
   for (const [id, names] of unset)
-    warnings.push(`notify channel "${id}" will be left out: ${[...new Set(names)].join(', ')} not set in the environment (add the repository secret)`);
+    warnings.push(
+      `notify channel "${id}" will be left out: ${[...new Set(names)].join(', ')} not set (locally: export ${names[0]}=…; on GitHub: a repository secret of that name, no workflow edit)`,
+    );
   return errors;
 }
 

@@ -110,7 +110,7 @@ describe('config loader', () => {
       files: { 'api.yml': GOOD_CHECK.replace('vars.base_url', 'vars.base').replace('/health', '/health?key=${{ env.CRM_TOKEN }}') },
       expected: [
         'checks/api.yml:6:10  checks[0].url: ${{ vars.base }} is not defined (did you mean "base_url"?); add it under `vars:` in site.yml',
-        'checks/api.yml:6:10  checks[0].url: ${{ env.CRM_TOKEN }} is not set in the environment; add a repository secret CRM_TOKEN and pass it to the probe step',
+        'checks/api.yml:6:10  checks[0].url: ${{ env.CRM_TOKEN }} is not set. Locally: `export CRM_TOKEN=…` before the command, or `--allow-missing-secrets` to skip the checks that need it. On GitHub: add a repository secret CRM_TOKEN (Settings → Secrets and variables → Actions); the workflows pass every secret to Upkeep, no workflow edit needed',
       ],
     },
     {
