@@ -1,9 +1,16 @@
+import { maxOf } from '../util/arrays.ts';
+
 /** Where the CLI writes; tests pass buffers, the binary passes the process streams. */
 export type Io = { out: (line: string) => void; err: (line: string) => void };
 
 /** A plain text table with left-aligned columns. */
 export function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  const widths = rows[0].map((_, i) =>
+    maxOf(
+      rows.map((r) => [...(r[i] ?? '')].length),
+      0,
+    ),
+  );
   return rows
     .map((r) =>
       r

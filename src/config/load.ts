@@ -25,6 +25,7 @@ import { kinds } from '../kinds/index.ts';
 import type { ValidateContext } from '../kinds/kind.ts';
 import { channel, eventKinds, notifyFile, publicKinds, type NotifyFile } from '../notify/schema.ts';
 import { parseYaml } from './yaml.ts';
+import { pushAll } from '../util/arrays.ts';
 
 export type Source = { file: string; line: number; col: number };
 
@@ -83,8 +84,8 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
       continue;
     }
     const r = parseYaml(text!, file);
-    errors.push(...r.errors);
-    warnings.push(...r.warnings);
+    pushAll(errors, r.errors);
+    pushAll(warnings, r.warnings);
     if (r.parsed) parsed.push({ file, ...r.parsed });
   }
 
@@ -99,7 +100,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
       const result = notifyFile.safeParse(p.data ?? {});
       if (result.success) notify = { file: result.data, at: p };
       else {
-        errors.push(...schemaErrors(p, notifyFile, result.error.issues));
+        pushAll(errors, schemaErrors(p, notifyFile, result.error.issues));
         const items = (p.data as { channels?: unknown } | null)?.channels;
         notify = { file: { channels: salvage(items, channel), delivery: notifyFile.parse({}).delivery }, at: p };
       }
@@ -109,7 +110,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
       const result = maintenanceFile.safeParse(p.data ?? {});
       if (result.success) maintenance = { windows: result.data.maintenance, at: p };
       else {
-        errors.push(...schemaErrors(p, maintenanceFile, result.error.issues));
+        pushAll(errors, schemaErrors(p, maintenanceFile, result.error.issues));
         // The windows that are fine on their own still get their cross-checks (components that exist).
         const items = (p.data as { maintenance?: unknown } | null)?.maintenance;
         maintenance = { windows: salvage(items, maintenanceWindow), at: p };
@@ -129,7 +130,7 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     const schema = isSite ? siteFile : checksFile;
     const result = schema.safeParse(p.data);
     if (!result.success) {
-      errors.push(...schemaErrors(p, schema, result.error.issues));
+      pushAll(errors, schemaErrors(p, schema, result.error.issues));
       // What is fine in a broken site.yml still checks the rest, so one run reports every error.
       if (isSite) {
         site = salvageSite(p.data);
@@ -153,13 +154,13 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     }
   }
 
-  if (site && siteParsed) errors.push(...siteErrors(site, siteParsed));
+  if (site && siteParsed) pushAll(errors, siteErrors(site, siteParsed));
   const siteIsValid = site !== undefined && !errors.some((e) => e.file === siteParsed?.file);
   if (site) {
     const vars = { ...site.vars, ...options.vars };
-    errors.push(...crossErrors(dir, site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
-    if (maintenance) errors.push(...maintenanceErrors(site, maintenance.windows, maintenance.at));
-    if (notify) errors.push(...notifyErrors(site, notify.file, notify.at, vars, options.env ?? {}, options.requireEnv ?? true, warnings));
+    pushAll(errors, crossErrors(dir, site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
+    if (maintenance) pushAll(errors, maintenanceErrors(site, maintenance.windows, maintenance.at));
+    if (notify) pushAll(errors, notifyErrors(site, notify.file, notify.at, vars, options.env ?? {}, options.requireEnv ?? true, warnings));
     for (const c of errors.length > 0 ? [] : site.components) {
       if (!checks.some((x) => x.check.component === c.id)) warnings.push(`component "${c.id}" has no checks: the page will show it as "no data"`);
     }

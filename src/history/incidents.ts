@@ -12,6 +12,7 @@ import { parseYaml } from '../config/yaml.ts';
 import type { Action } from '../status/incidents.ts';
 import type { Link } from '../text/links.ts';
 import { isPlainDirUnder, safeWriteFile } from './safe-fs.ts';
+import { pushAll } from '../util/arrays.ts';
 
 export type Incident = IncidentFile & { body: string; file: string };
 
@@ -81,7 +82,7 @@ export async function loadIncidents(historyDir: string, componentIds: readonly s
     }
     const text = await readFile(file, 'utf8');
     const r = parseIncident(text, file, componentIds, markdownLinks);
-    errors.push(...r.errors);
+    pushAll(errors, r.errors);
     if (r.incident && `${r.incident.id}.md` !== name) {
       errors.push({ file, line: 2, col: 1, path: 'id', message: `the id "${r.incident.id}" must match the file name (${name})` });
     } else if (r.incident) {

@@ -7,6 +7,7 @@ import { dayStartOf, rollupDay, utcDay, type DayRollup } from '../status/rollup.
 import type { Sample } from '../status/sample.ts';
 import { readRollupMonth, writeRollupMonth } from './rollups.ts';
 import { readDay, removeDay, sampleDays } from './store.ts';
+import { pushAll } from '../util/arrays.ts';
 
 export type CapFor = (check: string) => number;
 
@@ -60,7 +61,7 @@ export async function readHistory(
   const rolled = new Map<string, DayRollup[]>();
   for (const month of monthsOf(range)) {
     const r = await readRollupMonth(historyDir, month, utcDay(opts.now - (opts.histDays ?? 92) * DAY_MS));
-    warnings.push(...r.warnings);
+    pushAll(warnings, r.warnings);
     for (const row of r.rollups) {
       const list = rolled.get(row.day);
       if (list) list.push(row);
@@ -76,14 +77,14 @@ export async function readHistory(
     const useRaw = raw.has(day) && (!rows || day >= cutoff || day === toDay);
     if (useRaw) {
       const r = await readDay(historyDir, day);
-      warnings.push(...r.warnings);
-      if (day >= cutoff) recent.push(...r.samples);
+      pushAll(warnings, r.warnings);
+      if (day >= cutoff) pushAll(recent, r.samples);
       rows = rollupFromRaw(day, r.samples, lasts, opts.capFor, day === toDay ? opts.now : undefined);
     } else if (!rows) {
       rows = rollupFromRaw(day, [], lasts, opts.capFor, day === toDay ? opts.now : undefined);
     }
     for (const row of rows) if (row.last) lasts.set(key(row.check, row.region), row.last);
-    days.push(...rows);
+    pushAll(days, rows);
   }
   return { days, recent, warnings };
 }
@@ -103,7 +104,7 @@ export async function rollupHistory(historyDir: string, opts: { now: number; cap
   const loadMonth = async (month: string) => {
     if (!months.has(month)) {
       const r = await readRollupMonth(historyDir, month);
-      warnings.push(...r.warnings);
+      pushAll(warnings, r.warnings);
       months.set(month, r.rollups);
     }
     return months.get(month)!;
@@ -125,7 +126,7 @@ export async function rollupHistory(historyDir: string, opts: { now: number; cap
       for (const row of seed) if (row.last) lasts.set(key(row.check, row.region), row.last);
     }
     const r = await readDay(historyDir, day);
-    warnings.push(...r.warnings);
+    pushAll(warnings, r.warnings);
     const rows = rollupFromRaw(day, r.samples, lasts, opts.capFor);
     for (const row of rows) if (row.last) lasts.set(key(row.check, row.region), row.last);
     const month = day.slice(0, 7);

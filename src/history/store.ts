@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { Sample } from '../status/sample.ts';
 import { formatSampleLine, parseSampleLine } from './format.ts';
 import { isPlainDirUnder, safeOpenAppend, safeRemove, safeWriteFile } from './safe-fs.ts';
+import { pushAll } from '../util/arrays.ts';
 
 export type Shard = { index: number; count: number };
 
@@ -137,8 +138,8 @@ export async function readSamples(historyDir: string, fromDay: string, toDay: st
   const out: ReadResult = { samples: [], warnings: [] };
   for (const day of days) {
     const r = await readDay(historyDir, day);
-    out.samples.push(...r.samples);
-    out.warnings.push(...r.warnings);
+    pushAll(out.samples, r.samples);
+    pushAll(out.warnings, r.warnings);
   }
   return out;
 }

@@ -26,6 +26,7 @@ import type { Outgoing, Recipient, SinkContext } from './sink.ts';
 import { sinks } from './channels/index.ts';
 import type { NotifyEvent } from '../status/events.ts';
 import type { TargetGuard } from '../probes/guard.ts';
+import { pushAll } from '../util/arrays.ts';
 
 /** A channel's events before it was added are not news to it: older than this before its first run, they are left out. */
 export const NEW_CHANNEL_GRACE_MS = 60 * 60_000;
@@ -85,7 +86,7 @@ type Job = { dc: DeliveryChannel; event: NotifyEvent; only?: Set<string> };
 /** What a run would do on this ledger: the jobs to send, the events to give up on, the channels that begin now. */
 async function plan(input: DeliveryInput, carried: readonly LedgerLine[]) {
   const ledger = await readLedger(input.historyDir, input.now - input.delivery.retryForMs - NEW_CHANNEL_GRACE_MS);
-  ledger.lines.push(...carried);
+  pushAll(ledger.lines, carried);
   const standing = indexLedger(ledger, { now: input.now, leaseMs: input.delivery.leaseMs, runner: input.runner });
   const jobs: Job[] = [];
   const expired: LedgerLine[] = [];

@@ -6,6 +6,7 @@ import type { IncidentFile, IncidentUpdate } from '../config/schema.ts';
 import { formatDuration } from '../config/duration.ts';
 import { codeSpan } from '../text/markdown.ts';
 import { BAD_STATUSES, impactOf, impactRank, statusRank, type ComponentStatus, type Impact, type IncidentStatus } from './vocabulary.ts';
+import { maxOf } from '../util/arrays.ts';
 
 export const BY_UPKEEP = 'upkeep';
 
@@ -194,6 +195,6 @@ export function incidentMetrics(
   const mttr = mean(resolve);
   if (mttd !== undefined) m.mttdMs = mttd;
   if (mttr !== undefined) m.mttrMs = mttr;
-  if (resolve.length) m.longestMs = Math.max(...resolve);
+  if (resolve.length) m.longestMs = maxOf(resolve);
   return m;
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { readHistory } from '../../src/history/read.ts';
 import { appendSamples, dayFile, readDay, readSamples, sampleDays } from '../../src/history/store.ts';
 import type { Sample } from '../../src/status/sample.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -103,5 +104,22 @@ describe('history store', () => {
     const read = await readDay(dir, '2026-11-23');
     assert.deepEqual(read.warnings, []);
     assert.equal(read.samples[0].reason, 'timeout');
+  });
+});
+
+describe('history at scale', () => {
+  it('reads a day of 1,000 checks every 5 minutes (288,000 samples) without running out of stack', async () => {
+    const dir = await tempDir();
+    const lines: string[] = [];
+    for (let slot = 0; slot < 288; slot++) {
+      const t = `${String(Math.floor(slot / 12)).padStart(2, '0')}:${String((slot % 12) * 5).padStart(2, '0')}:00`;
+      for (let c = 0; c < 1_000; c++) lines.push(`${t}\tc${c}\tup\t42\t1`);
+    }
+    await mkdir(join(dir, 'samples'), { recursive: true });
+    await writeFile(join(dir, 'samples/2026-11-23.default.tsv'), `${lines.join('\n')}\n`);
+    const now = Date.parse('2026-11-24T00:00:00Z');
+    const h = await readHistory(dir, { from: now - 2 * 86_400_000, now, capFor: () => 600_000 });
+    assert.equal(h.recent.length, 288_000);
+    assert.equal(h.days.filter((d) => d.day === '2026-11-23').length, 1_000);
   });
 });
