@@ -31,7 +31,7 @@ import { lagInSla } from '../kinds/index.ts';
 import { deriveEvents, type NotifyEvent } from '../status/events.ts';
 import { intervalsFor, occurrences } from '../status/maintenance.ts';
 import { slaForMonth } from '../status/report.ts';
-import { stateAt, type CheckState, type Segment } from '../status/timeline.ts';
+import { observedUntil, stateAt, type CheckState, type Segment } from '../status/timeline.ts';
 import { DAY_MS, type ComponentStatus } from '../status/vocabulary.ts';
 import { civil, monthRange } from '../time/tz.ts';
 import { loadOrFail } from './config.ts';
@@ -126,9 +126,9 @@ export async function eventsFrom(config: Config, historyDir: string, now: number
   const lookback = now - config.notify.delivery.retry_for - NEW_CHANNEL_GRACE_MS - DAY_MS;
   const from = Math.min(lookback, monthStart);
   const history = await readHistory(historyDir, { from, now, capFor: coverageCap(counting) });
-  const timelines = componentTimelines(counting, history.days, from, now);
+  const timelines = componentTimelines(counting, history.days, from, observedUntil(now));
   const slaDays = forSla(history.days, (id) => lagInSla(config.checks.find((c) => c.id === id)));
-  const slaTimelines = slaDays === history.days ? timelines : componentTimelines(counting, slaDays, from, now);
+  const slaTimelines = slaDays === history.days ? timelines : componentTimelines(counting, slaDays, from, observedUntil(now));
   const maint = occurrences(config.maintenance, config.site.time_zone, from, now + 31 * DAY_MS);
   const ids = config.components.map((c) => c.id);
   const incidents = (await loadIncidents(historyDir, ids)).incidents;
@@ -331,8 +331,9 @@ async function statusesNow(config: Config, historyDir: string, now: number): Pro
   const counting = countingOf(config);
   const from = now - DAY_MS;
   const history = await readHistory(historyDir, { from, now, capFor: coverageCap(counting) });
-  const timelines = componentTimelines(counting, history.days, from, now);
-  return config.components.map((c) => stateAt(timelines.get(c.id)!.timeline, now - 1, 'nodata'));
+  const until = observedUntil(now);
+  const timelines = componentTimelines(counting, history.days, from, until);
+  return config.components.map((c) => stateAt(timelines.get(c.id)!.timeline, until - 1, 'nodata'));
 }
 
 async function sendTest(config: Config, channels: Channel[], opts: NotifyOptions, io: Io, s: Sender, now: number): Promise<DeliveryReport> {

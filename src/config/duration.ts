@@ -11,21 +11,26 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(m[1]) * units[m[2] as keyof typeof units]);
 }
 
-/** 2_700_000 → "45m", 5_400_000 → "1h 30m": short, for tables and messages; seconds truncated, as clocks do. */
+/**
+ * 2_700_000 → "45m", 5_400_000 → "1h 30m": the most significant unit and the one after it, so
+ * 1 h 0 min 1 s is "1h", never "1h 1s"; seconds truncated, as clocks do. Short, for messages.
+ */
 export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)}ms`;
-  let s = Math.floor(ms / 1_000);
-  const parts: string[] = [];
-  for (const [unit, size] of [
+  const units = [
     ['d', 86_400],
     ['h', 3_600],
     ['m', 60],
     ['s', 1],
-  ] as const) {
-    if (s >= size) {
-      parts.push(`${Math.floor(s / size)}${unit}`);
-      s %= size;
-    }
+  ] as const;
+  const s = Math.floor(ms / 1_000);
+  const first = units.findIndex(([, size]) => s >= size);
+  const [unit, size] = units[first];
+  const parts = [`${Math.floor(s / size)}${unit}`];
+  const next = units[first + 1];
+  if (next) {
+    const rest = Math.floor((s % size) / next[1]);
+    if (rest > 0) parts.push(`${rest}${next[0]}`);
   }
-  return parts.slice(0, 2).join(' ');
+  return parts.join(' ');
 }

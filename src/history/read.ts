@@ -8,6 +8,7 @@ import type { Sample } from '../status/sample.ts';
 import { readRollupMonth, writeRollupMonth } from './rollups.ts';
 import { readDay, removeDay, sampleDays } from './store.ts';
 import { pushAll } from '../util/arrays.ts';
+import { observedUntil } from '../status/timeline.ts';
 
 export type CapFor = (check: string) => number;
 
@@ -79,9 +80,9 @@ export async function readHistory(
       const r = await readDay(historyDir, day);
       pushAll(warnings, r.warnings);
       if (day >= cutoff) pushAll(recent, r.samples);
-      rows = rollupFromRaw(day, r.samples, lasts, opts.capFor, day === toDay ? opts.now : undefined);
+      rows = rollupFromRaw(day, r.samples, lasts, opts.capFor, day === toDay ? observedUntil(opts.now) : undefined);
     } else if (!rows) {
-      rows = rollupFromRaw(day, [], lasts, opts.capFor, day === toDay ? opts.now : undefined);
+      rows = rollupFromRaw(day, [], lasts, opts.capFor, day === toDay ? observedUntil(opts.now) : undefined);
     }
     for (const row of rows) if (row.last) lasts.set(key(row.check, row.region), row.last);
     pushAll(days, rows);

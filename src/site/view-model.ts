@@ -22,7 +22,7 @@ import {
 } from '../status/report.ts';
 import { exactPercentiles, histPercentiles, mergeHist, type DayRollup, type Latency } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
-import { stateAt, type CheckState, type Segment } from '../status/timeline.ts';
+import { observedUntil, stateAt, type CheckState, type Segment } from '../status/timeline.ts';
 import { DAY_MS, worstStatus, type ComponentStatus, type Impact, type IncidentStatus, type MaintenanceStatus } from '../status/vocabulary.ts';
 import type { Incident } from '../history/incidents.ts';
 import { byTime, incidentMetrics, incidentStatus, type IncidentMetrics } from '../status/incidents.ts';
@@ -188,7 +188,8 @@ export type ViewInput = {
 export function buildViewModel({ config, days, recent, now, incidents: allIncidents = [], siteUrl, basePath, beats }: ViewInput): SiteView {
   // A draft is the team's until a collaborator publishes it: not on the page, in feeds, the API or the SLA counts.
   const incidentFiles = allIncidents.filter((i) => !i.draft);
-  const to = now.getTime();
+  // The newest sample may be from this very second (a build right after a probe, at one clock).
+  const to = observedUntil(now.getTime());
   const from = to - HISTORY_DAYS * DAY_MS;
   const byCheck = groupBy(days, (d) => d.check);
   const recentByCheck = groupBy(recent, (s) => s.check);

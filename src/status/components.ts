@@ -11,7 +11,7 @@ import type { ComponentNow } from './incidents.ts';
 import { timelineFromDays } from './report.ts';
 import type { DayRollup } from './rollup.ts';
 import type { Sample } from './sample.ts';
-import { combine, quorumRule, stateAt, type CheckState, type Segment } from './timeline.ts';
+import { combine, observedUntil, quorumRule, stateAt, type CheckState, type Segment } from './timeline.ts';
 import { BAD_STATUSES, DAY_MS, type ComponentStatus } from './vocabulary.ts';
 
 export type CheckRef = { id: string; component: string; critical: boolean; every: number };
@@ -92,12 +92,13 @@ export function componentsNow(
   now: number,
   maintenance: readonly Occurrence[],
 ): ComponentNow[] {
-  const timelines = componentTimelines(counting, days, now - 2 * DAY_MS, now);
+  const until = observedUntil(now);
+  const timelines = componentTimelines(counting, days, now - 2 * DAY_MS, until);
   const latest = new Map<string, Sample>();
   for (const s of recent) latest.set(s.check, s);
   return counting.components.map((c) => {
     const { timeline } = timelines.get(c.id)!;
-    const status = stateAt(timeline, now - 1, 'nodata');
+    const status = stateAt(timeline, until - 1, 'nodata');
     let failingSince: number | undefined;
     if (BAD_STATUSES.includes(status)) {
       for (let i = timeline.length - 1; i >= 0; i--) {

@@ -10,6 +10,13 @@ export type CheckState = Outcome | 'nodata';
 
 export type Segment<S extends string = CheckState> = { start: number; end: number; state: S };
 
+/**
+ * Until when samples are known at `now`: the end of its whole second. Samples carry whole seconds,
+ * so one taken in the same second as a command that reads it (probe, then incidents, at one
+ * clock) is already in; cutting at `now` itself would leave the newest sample out.
+ */
+export const observedUntil = (now: number) => Math.floor(now / 1000) * 1000 + 1000;
+
 export type TimedOutcome = { at: number; outcome: Outcome };
 
 /** Segments covering exactly [from, to), adjacent equal states merged. `points` must be sorted by time. */

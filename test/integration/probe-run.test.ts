@@ -66,6 +66,21 @@ ${extra}`,
     assert.match(r.stdout, /3 probed, 1 down/);
   });
 
+  it('incidents and build at the same clock as the probe see its samples (the newest sample is never left out)', async () => {
+    const dir = await checks();
+    const history = await tempDir();
+    const env = { UPKEEP_NOW: '2026-11-23T10:00:00Z' };
+    assert.equal((await upkeep(['probe', '--checks', dir, '--history', history], env)).code, 0);
+    const r = await upkeep(['incidents', '--checks', dir, '--history', history, '--dry-run', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const actions = JSON.parse(r.stdout) as { type: string; component: string }[];
+    assert.deepEqual(
+      actions.filter((a) => a.type === 'open').map((a) => a.component),
+      ['email'],
+      'the sample taken this very second is what incidents acts on',
+    );
+  });
+
   it('--dry-run --json writes nothing and prints samples', async () => {
     const dir = await checks();
     const history = await tempDir();

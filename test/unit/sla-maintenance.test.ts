@@ -134,3 +134,18 @@ describe('latency percentiles', () => {
     for (const p of ['p50', 'p95', 'p99'] as const) assert.ok(Math.abs(approx[p] - exact[p]) / exact[p] <= 0.1, `${p}: ${approx[p]} vs ${exact[p]}`);
   });
 });
+
+describe('durations in messages', () => {
+  it('show the most significant unit and the next, never skipping a zero unit (1 h 0 min 1 s is "1h", not "1h 1s")', () => {
+    const cases: [number, string][] = [
+      [3_601_000, '1h'],
+      [3_661_000, '1h 1m'],
+      [90_061_000, '1d 1h'],
+      [86_401_000, '1d'],
+      [61_000, '1m 1s'],
+      [59_999, '59s'],
+      [999, '999ms'],
+    ];
+    for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, String(ms));
+  });
+});
