@@ -162,6 +162,7 @@ export async function eventsFrom(config: Config, historyDir: string, now: number
         timeZone: tz,
         target: c.sla ?? config.sla.target,
         credits: config.sla.credits,
+        minCoverage: config.sla.min_coverage,
         now,
       });
       return { component: c.id, month: m.month, usedMs: m.usedMs, budgetMs: m.budgetMs };

@@ -115,6 +115,11 @@ export const siteFile = z.strictObject({
       target: percent.default(99.9).describe('Monthly SLA target in percent, for components that name none.'),
       credits: z.array(credit).default([]).describe('Service credits, e.g. below 99.9 → 10, below 99 → 25.'),
       time_zone: timeZone.default('UTC').describe('Calendar months for the SLA are counted in this zone.'),
+      min_coverage: percent
+        .default(90)
+        .describe(
+          'A complete month observed less than this share of the time is "insufficient data", not judged, unless it breached even counting every unobserved minute as up.',
+        ),
     })
     .prefault({})
     .describe('Monthly SLA: target, credits, and the zone its calendar months are counted in.'),

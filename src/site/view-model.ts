@@ -18,6 +18,7 @@ import {
   type Outage,
   type ResponseStats,
   type SlaMonth,
+  type UptimeWindow,
   type WindowName,
 } from '../status/report.ts';
 import { exactPercentiles, histPercentiles, mergeHist, type DayRollup, type Latency } from '../status/rollup.ts';
@@ -87,7 +88,7 @@ export type ComponentView = {
   /** Status from the probes alone, even during maintenance. */
   probedStatus: ComponentStatus;
   slaTarget: number;
-  windows: Record<WindowName, WindowStats>;
+  windows: Record<WindowName, UptimeWindow>;
   bars: (DayBar & { incidents: number })[];
   sla: SlaMonth[];
   outages: Outage[];
@@ -157,7 +158,7 @@ export type SiteView = {
   lastChecked?: string;
   status: ComponentStatus;
   intervalMs: number;
-  sla: { target: number; timeZone: string; credits: { below: number; credit: number }[] };
+  sla: { target: number; timeZone: string; credits: { below: number; credit: number }[]; minCoverage: number };
   groups: GroupView[];
   components: ComponentView[];
   maintenance: MaintenanceView[];
@@ -200,6 +201,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
   const slaTimelinesOf = slaDays === days ? timelinesOf : componentTimelines(countingOf(config), slaDays, from, to);
   const incidents = incidentFiles.map((i) => incidentView(i, config, to)).sort((a, b) => b.started.localeCompare(a.started) || b.id.localeCompare(a.id));
 
+  const firstSeen = firstData(days) ?? to;
   const components: ComponentView[] = config.components.map((component) => {
     const { timeline, checks: timelines } = timelinesOf.get(component.id)!;
     const windows: Interval[] = intervalsFor(component.id, maint);
@@ -216,7 +218,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
       status: inMaintenance ? 'under_maintenance' : probedStatus,
       probedStatus,
       slaTarget: component.sla ?? config.sla.target,
-      windows: uptimeWindows(timeline, windows, to),
+      windows: uptimeWindows(timeline, windows, to, { since: firstSeen, minCoverage: config.sla.min_coverage }),
       bars: dailyBars(timeline, windows, config.site.time_zone, to, 90).map((b) => ({
         ...b,
         incidents: incidents.filter(
@@ -227,6 +229,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
         timeZone: config.sla.time_zone,
         target: component.sla ?? config.sla.target,
         credits: config.sla.credits,
+        minCoverage: config.sla.min_coverage,
         now: to,
         from: firstData(days) ?? to,
       }),
@@ -285,7 +288,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
     ...(last ? { lastChecked: last } : {}),
     status: worstStatus(components.map((c) => c.status)),
     intervalMs: config.defaults.interval,
-    sla: { target: config.sla.target, timeZone: config.sla.time_zone, credits: config.sla.credits },
+    sla: { target: config.sla.target, timeZone: config.sla.time_zone, credits: config.sla.credits, minCoverage: config.sla.min_coverage },
     groups,
     components,
     maintenance,

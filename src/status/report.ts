@@ -30,10 +30,36 @@ export function timelineFromDays(days: readonly DayRollup[], from: number, to: n
   return out;
 }
 
-export function uptimeWindows(timeline: readonly Segment<ComponentStatus>[], maintenance: readonly Interval[], now: number): Record<WindowName, WindowStats> {
-  const out = {} as Record<WindowName, WindowStats>;
-  for (const [name, days] of Object.entries(WINDOWS) as [WindowName, number][]) out[name] = windowStats(timeline, maintenance, now - days * DAY_MS, now);
+/** A window's figures, and whether there is enough data to state its uptime (see `enoughData`). */
+export type UptimeWindow = WindowStats & { enough: boolean };
+
+export function uptimeWindows(
+  timeline: readonly Segment<ComponentStatus>[],
+  maintenance: readonly Interval[],
+  now: number,
+  opts: { since?: number; minCoverage?: number } = {},
+): Record<WindowName, UptimeWindow> {
+  const out = {} as Record<WindowName, UptimeWindow>;
+  for (const [name, days] of Object.entries(WINDOWS) as [WindowName, number][]) {
+    const stats = windowStats(timeline, maintenance, now - days * DAY_MS, now);
+    out[name] = { ...stats, enough: enoughData(stats, opts.since, opts.minCoverage) };
+  }
   return out;
+}
+
+/** Under this much observed time, no uptime is stated: one failed probe is not "91 % uptime". */
+export const MIN_OBSERVED_MS = 3_600_000;
+
+/**
+ * Whether a window's uptime may be stated: at least an hour observed, and at least `minCoverage` %
+ * of the window's time since monitoring began (`since`, the first sample) observed. A new page's
+ * 90-day window is judged on the days it has existed; a page with gaps is not.
+ */
+export function enoughData(stats: WindowStats, since = stats.from, minCoverage = DEFAULT_MIN_COVERAGE): boolean {
+  const observed = stats.observedMs - stats.maintenanceMs;
+  if (stats.uptime === undefined || observed < MIN_OBSERVED_MS) return false;
+  const span = stats.to - Math.max(stats.from, since) - stats.maintenanceMs;
+  return span <= 0 || (100 * observed) / span >= minCoverage;
 }
 
 export type DayBar = {
@@ -77,6 +103,17 @@ export function dailyBars(
 
 export type Credit = { below: number; credit: number };
 
+/**
+ * How a month ends, by one published rule (README, How we measure):
+ * - `running`: the month is not over; figures are "so far", with a projection, and no credit.
+ * - `met` / `breach`: a complete month observed at least `minCoverage` % of the time, judged on
+ *   the time observed: allowed downtime = (1 − target) × observed time, so "budget left" and
+ *   "breach" can never disagree.
+ * - `insufficient_data`: observed less than that; not a breach unless it breached even with every
+ *   unobserved minute counted up (downtime over the whole month's allowance), then `breach`.
+ */
+export type SlaOutcome = 'running' | 'met' | 'breach' | 'insufficient_data';
+
 export type SlaMonth = {
   /** YYYY-MM in the SLA's zone. */
   month: string;
@@ -84,53 +121,92 @@ export type SlaMonth = {
   end: number;
   /** The month is not over yet. */
   running: boolean;
+  outcome: SlaOutcome;
   target: number;
   stats: WindowStats;
-  /** Downtime the target allows: (1 − target) × (month length − maintenance). */
+  /** The coverage below which a complete month is `insufficient_data`. */
+  minCoverage: number;
+  /**
+   * Downtime the target allows: (1 − target) × the observed time outside maintenance for a month
+   * judged on what was observed; (1 − target) × (month − maintenance) for a running month or one
+   * with too little data.
+   */
   budgetMs: number;
   usedMs: number;
   remainingMs: number;
+  /** Breached: judged so (complete month), or certain already (a running month past its whole allowance). */
   breach: boolean;
-  /** Percent of the monthly fee owed, from the credit table; 0 when none applies. */
+  /** The uptime the credit is read from (the observed one, or the whole-month one for too little data); absent when there is no final credit. */
+  creditUptime?: number;
+  /** Percent of the monthly fee owed, from the credit table; 0 when none applies or the month has no final figure. */
   credit: number;
+  /** A running month: the downtime the whole month would see at the rate so far. */
+  projectedDownMs?: number;
 };
+
+/** The coverage a complete month needs to be judged on what was observed (site.yml `sla.min_coverage`). */
+export const DEFAULT_MIN_COVERAGE = 90;
 
 /** The SLA of the calendar month `year`-`month` (in `timeZone`), up to `now` if it is still running. */
 export function slaForMonth(
   timeline: readonly Segment<ComponentStatus>[],
   maintenance: readonly Interval[],
-  opts: { year: number; month: number; timeZone: string; target: number; credits: readonly Credit[]; now: number },
+  opts: { year: number; month: number; timeZone: string; target: number; credits: readonly Credit[]; now: number; minCoverage?: number },
 ): SlaMonth {
   const { start, end } = monthRange(opts.year, opts.month, opts.timeZone);
   const stop = Math.min(end, opts.now);
+  const running = opts.now < end;
   const stats = windowStats(timeline, maintenance, start, stop);
-  const maintenanceInMonth = totalOverlap(maintenance, start, end);
-  const budgetMs = Math.round(((100 - opts.target) * (end - start - maintenanceInMonth)) / 100);
-  const achieved = stats.uptime;
-  const breach = achieved !== undefined && achieved < opts.target;
-  // The deepest threshold the month fell under decides the credit.
-  const owed = achieved === undefined ? [] : opts.credits.filter((c) => achieved < c.below);
-  const credit = owed.length === 0 ? 0 : owed.reduce((a, c) => (c.below < a.below ? c : a)).credit;
-  return {
-    month: `${opts.year}-${String(opts.month).padStart(2, '0')}`,
-    start,
-    end,
-    running: opts.now < end,
-    target: opts.target,
-    stats,
-    budgetMs,
-    usedMs: stats.downMs,
-    remainingMs: budgetMs - stats.downMs,
-    breach,
-    credit,
+  const minCoverage = opts.minCoverage ?? DEFAULT_MIN_COVERAGE;
+  const share = (100 - opts.target) / 100;
+  const monthMs = end - start - totalOverlap(maintenance, start, end);
+  const observedMs = stats.observedMs - stats.maintenanceMs;
+  const usedMs = stats.downMs;
+  const creditFor = (uptime: number) => {
+    // The deepest threshold the month fell under decides the credit.
+    const owed = opts.credits.filter((c) => uptime < c.below);
+    return owed.length === 0 ? 0 : owed.reduce((a, c) => (c.below < a.below ? c : a)).credit;
   };
+  const base = { month: `${opts.year}-${String(opts.month).padStart(2, '0')}`, start, end, running, target: opts.target, stats, minCoverage, usedMs };
+  if (running) {
+    const budgetMs = Math.round(share * monthMs);
+    return {
+      ...base,
+      outcome: 'running',
+      budgetMs,
+      remainingMs: budgetMs - usedMs,
+      breach: usedMs > budgetMs,
+      credit: 0,
+      ...(observedMs > 0 ? { projectedDownMs: Math.round((usedMs / observedMs) * monthMs) } : {}),
+    };
+  }
+  if (stats.uptime !== undefined && stats.coverage >= minCoverage) {
+    const budgetMs = Math.round(share * observedMs);
+    const breach = stats.uptime < opts.target;
+    return {
+      ...base,
+      outcome: breach ? 'breach' : 'met',
+      budgetMs,
+      remainingMs: budgetMs - usedMs,
+      breach,
+      creditUptime: stats.uptime,
+      credit: creditFor(stats.uptime),
+    };
+  }
+  const budgetMs = Math.round(share * monthMs);
+  // Too little observed to judge, unless the downtime seen already exceeds the whole month's allowance.
+  if (usedMs > budgetMs) {
+    const uptime = (100 * (monthMs - usedMs)) / monthMs;
+    return { ...base, outcome: 'breach', budgetMs, remainingMs: budgetMs - usedMs, breach: true, creditUptime: uptime, credit: creditFor(uptime) };
+  }
+  return { ...base, outcome: 'insufficient_data', budgetMs, remainingMs: budgetMs - usedMs, breach: false, credit: 0 };
 }
 
 /** SLA months from the one containing `from` to the one containing `now`, newest first. */
 export function slaMonths(
   timeline: readonly Segment<ComponentStatus>[],
   maintenance: readonly Interval[],
-  opts: { timeZone: string; target: number; credits: readonly Credit[]; now: number; from: number },
+  opts: { timeZone: string; target: number; credits: readonly Credit[]; now: number; from: number; minCoverage?: number },
 ): SlaMonth[] {
   const out: SlaMonth[] = [];
   let c = civil(opts.now, opts.timeZone);

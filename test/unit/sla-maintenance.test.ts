@@ -149,3 +149,52 @@ describe('durations in messages', () => {
     for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, String(ms));
   });
 });
+
+describe('the SLA rule: one month, one coherent verdict', () => {
+  const nov = { start: Date.parse('2026-11-01T00:00:00Z'), end: Date.parse('2026-12-01T00:00:00Z') };
+  const opts = {
+    year: 2026,
+    month: 11,
+    timeZone: 'UTC',
+    target: 99.9,
+    credits: [
+      { below: 99.9, credit: 10 },
+      { below: 99, credit: 25 },
+    ],
+  };
+  /** Observed for `observedDays` from the month's start, down `downMin` minutes at the start. */
+  const seen = (observedDays: number, downMin: number): { start: number; end: number; state: ComponentStatus }[] => [
+    { start: nov.start, end: nov.start + downMin * MIN, state: 'major_outage' },
+    { start: nov.start + downMin * MIN, end: nov.start + observedDays * 86_400_000, state: 'operational' },
+    { start: nov.start + observedDays * 86_400_000, end: nov.end, state: 'nodata' },
+  ];
+
+  it('low coverage with downtime inside the whole month’s allowance is insufficient data, not a breach, with no credit', () => {
+    // The reproduced case: 12.66 % observed, 10 min down: 34 of 44 min left, which used to show "breach, 10 % credit" too.
+    const m = slaForMonth(seen(3.8, 10), [], { ...opts, now: nov.end });
+    assert.equal(m.outcome, 'insufficient_data');
+    assert.equal(m.breach, false);
+    assert.equal(m.credit, 0);
+    assert.ok(m.remainingMs > 0);
+  });
+
+  it('a month judged on what was observed: remaining and breach always agree', () => {
+    for (const down of [0, 20, 38, 39, 40, 41, 60, 600]) {
+      const m = slaForMonth(seen(27, down), [], { ...opts, now: nov.end });
+      assert.notEqual(m.outcome, 'insufficient_data', '90 % observed is enough');
+      assert.equal(m.breach, m.remainingMs < 0, `${down} min down: breach ${m.breach}, remaining ${m.remainingMs / MIN} min`);
+      assert.equal(m.breach, m.stats.uptime! < 99.9);
+    }
+  });
+
+  it('a running month is "so far": no credit even at 50 % uptime after 12 hours, a projection, and a breach only once it is certain', () => {
+    const half = slaForMonth(seen(0.5, 360), [], { ...opts, now: nov.start + 12 * 3_600_000 });
+    assert.equal(half.outcome, 'running');
+    assert.equal(half.credit, 0);
+    assert.equal(half.breach, true, '6 h down already exceeds the 43 min the whole month allows');
+    assert.equal(half.projectedDownMs, Math.round(0.5 * 30 * 86_400_000));
+    const early = slaForMonth(seen(1, 10), [], { ...opts, now: nov.start + 86_400_000 });
+    assert.equal(early.breach, false, '10 min of 43: not certain, whatever the rate');
+    assert.equal(early.projectedDownMs, 300 * MIN);
+  });
+});
