@@ -35,5 +35,6 @@ export function judge(check: CheckOf<CheckKind>, measured: Measurement, now: Dat
 /** Whether time a check spent stale (its data too old) counts against the SLA: only when the vendor says so. */
 export function lagInSla(check: CheckOf<CheckKind> | undefined): boolean {
   const e = check?.expect as { fresh?: { sla?: boolean }; lag?: { sla?: boolean } } | undefined;
-  return !!(e?.fresh?.sla || e?.lag?.sla);
+  const steps = check?.kind === 'api' ? check.steps : [];
+  return !!(e?.fresh?.sla || e?.lag?.sla || steps.some((s) => s.expect.fresh?.sla));
 }

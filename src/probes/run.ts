@@ -118,12 +118,28 @@ async function probeOne(
       beforeScreenshot: options.beforeScreenshot,
       ...(options.untrusted ? { guard: options.untrusted.guard } : {}),
     });
-    verdict = judge(check, result, options.now());
-    // Old data (or a deadline already waited out) reads the same a second later: no re-probe, whose waits would only delay the round.
-    if (verdict.outcome === 'up' || attempts > retries || verdict.reason === 'stale' || verdict.reason === 'until_deadline') break;
+    verdict = judgeSafely(check, result, options.now());
+    // Old data (or a deadline already waited out) reads the same a second later, and a journey whose
+    // clean-up failed would only leave more behind: no re-probe.
+    if (verdict.outcome === 'up' || attempts > retries || NO_REPROBE.has(verdict.reason ?? '')) break;
     await options.wait(config.defaults.retry_backoff * 2 ** (attempts - 1));
   }
   return toSample(check, result, verdict, { time, region: options.region, attempts, secrets, untrusted: !!options.untrusted });
+}
+
+const NO_REPROBE = new Set(['stale', 'until_deadline', 'cleanup_failed']);
+
+/**
+ * The judge over what a target sent. An answer that makes judging throw (JSON nested 200,000 deep)
+ * is the target's doing: a down sample saying so, never a missing one that would read as no data.
+ */
+function judgeSafely(check: Check, result: Measurement, now: Date): Verdict {
+  try {
+    return judge(check, result, now);
+  } catch (error) {
+    const why = error instanceof RangeError ? 'the answer is nested too deeply to read' : 'the answer could not be judged';
+    return { outcome: 'down', reason: 'bad_response', message: why, public: why };
+  }
 }
 
 /**
@@ -143,7 +159,8 @@ export function toSample(
   const redact = (raw: string) => (captured ? captured.redact(at.secrets.redact(raw)) : at.secrets.redact(raw));
   const text = (raw: string, max?: number) => oneLine(withoutUnwanted(redact(raw)), max);
   const sample: Sample = { time: at.time, check: check.id, region: at.region, outcome: verdict.outcome, attempts: at.attempts };
-  if (!result.error) sample.latencyMs = result.latencyMs;
+  // A missed beat took no run: the last run's duration is not this sample's.
+  if (!result.error && verdict.reason !== 'heartbeat_missed' && verdict.reason !== 'heartbeat_missing') sample.latencyMs = result.latencyMs;
   if (verdict.reason) sample.reason = redact(verdict.reason);
   const message = at.untrusted ? verdict.public : verdict.message;
   if (message) sample.message = text(message);

@@ -73,7 +73,7 @@ export type BeatView = {
   at?: string;
   status?: 'ok' | 'fail';
   durationMs?: number;
-  /** How long past its expected time the next beat is (0 while on time). */
+  /** How long past its expected time and grace the next beat is (0 while on time). */
   lateMs: number;
   everyMs: number;
   graceMs: number;
@@ -486,7 +486,8 @@ function lagLimits(check: Check): { degraded_over?: number; down_over?: number }
 function beatView(check: Check, beat: { at: string; status: 'ok' | 'fail'; durationMs?: number } | undefined, to: number): Pick<CheckView, 'beat'> {
   if (check.kind !== 'heartbeat') return {};
   const { every, grace } = check.expect;
-  const lateMs = beat ? Math.max(0, to - Date.parse(beat.at) - every) : 0;
+  // Late once past its grace too: what the check judges as missed (and the page calls overdue).
+  const lateMs = beat ? Math.max(0, to - Date.parse(beat.at) - every - grace) : 0;
   return {
     beat: {
       ...(beat ? { at: beat.at, status: beat.status, ...(beat.durationMs !== undefined ? { durationMs: beat.durationMs } : {}) } : {}),

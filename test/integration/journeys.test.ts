@@ -19,7 +19,7 @@ const API_KEY = 'api-key-from-env-"x"&y';
 
 /** A small CRM: contacts appear in search `searchLagMs` after they are created. */
 function contactsApi() {
-  const state = { searchLagMs: 0, hangRead: false, failRead: false, failDelete: false, readDelayMs: 0, created: 0 };
+  const state = { searchLagMs: 0, hangRead: false, failRead: false, failDelete: false, failCreate: false, readDelayMs: 0, created: 0 };
   const contacts = new Map<string, { email: string; at: number }>();
   let next = 1;
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -32,6 +32,7 @@ function contactsApi() {
     for await (const chunk of req) body += chunk;
     if (req.headers['x-api-key'] !== API_KEY) return json(res, 401, { error: 'bad key' });
     if (req.method === 'POST' && url.pathname === '/contacts') {
+      if (state.failCreate) return json(res, 500, { error: 'no' });
       const email = req.headers['content-type']?.includes('json') ? JSON.parse(body).email : new URLSearchParams(body).get('email');
       const id = `c${next++}`;
       contacts.set(id, { email, at: Date.now() });
@@ -111,7 +112,7 @@ describe('API journeys', async () => {
     return { ...r, history, samples, sample: samples[0] };
   };
   const reset = (patch: Partial<typeof crm.state> = {}) =>
-    Object.assign(crm.state, { searchLagMs: 0, hangRead: false, failRead: false, failDelete: false }, patch);
+    Object.assign(crm.state, { searchLagMs: 0, hangRead: false, failRead: false, failDelete: false, failCreate: false, readDelayMs: 0 }, patch);
   /** Every file under history/, as text: captured values and secrets must be in none. */
   const everything = async (dir: string) => {
     let text = '';
@@ -176,12 +177,44 @@ describe('API journeys', async () => {
     crm.contacts.clear();
   });
 
-  it('skips a finally step whose value was never captured (the create failed), and says so', async () => {
+  it('a create that made a record but failed its expectation is still cleaned up (values are captured from any answer)', async () => {
     reset();
-    const r = await run({ 'journey.yml': JOURNEY().replace('expect: { status: 201 }', 'expect: { status: 200 }') });
+    const r = await run({ 'journey.yml': JOURNEY().replace('    retries: 0\n', '').replace('expect: { status: 201 }', 'expect: { status: 200 }') });
     assert.equal(r.sample.reason, 'status_201');
+    assert.equal(r.sample.attempts, 3, 'a failed create is re-probed like any failure…');
+    assert.equal(crm.contacts.size, 0, '…and every record each attempt made was deleted');
+  });
+
+  it('skips a finally step whose value was never captured (the create failed without a record), and says so', async () => {
+    reset({ failCreate: true });
+    const r = await run({ 'journey.yml': JOURNEY() });
+    assert.equal(r.sample.reason, 'status_500');
     assert.match(await everything(r.history), /finally 1\. Delete it — skipped: id was never captured/);
+  });
+
+  it('a failed clean-up is not re-probed (that would only leave more behind)', async () => {
+    reset({ failDelete: true });
+    const before = crm.state.created;
+    const r = await run({ 'journey.yml': JOURNEY().replace('    retries: 0\n', '') });
+    assert.equal(r.sample.reason, 'cleanup_failed');
+    assert.equal(r.sample.attempts, 1);
+    assert.equal(crm.state.created - before, 1);
     crm.contacts.clear();
+  });
+
+  it('a value captured earlier can be expected in a later answer', async () => {
+    reset();
+    const r = await run({ 'journey.yml': JOURNEY().replace("expect: { json: '$.email != null' }", 'expect: { body_contains: "${{ journey.id }}" }') });
+    assert.equal(r.sample.outcome, 'up', r.sample.message);
+  });
+
+  it('stops at the journey deadline: no step starts past it, and the clean-up still runs', async () => {
+    reset({ searchLagMs: 60_000 });
+    const started = Date.now();
+    const r = await run({ 'journey.yml': JOURNEY('    deadline: 1s\n').replace('deadline: 1500ms }', 'deadline: 10s }') });
+    assert.ok(Date.now() - started < 5_000, `ended near the 1 s journey deadline (${Date.now() - started} ms)`);
+    assert.equal(r.sample.outcome, 'down');
+    assert.equal(crm.contacts.size, 0);
   });
 
   it('sends form bodies, judges the lag against expect.lag', async () => {
@@ -229,6 +262,18 @@ describe('API journeys', async () => {
     assert.match(bad.stderr, /journey\.yml:\d+:\d+.*"Create it" is not the name of an earlier step \("Create a contact", "Read it back"\)/);
   });
 
+  it('validate refuses references in step names (shown on the page), two steps of one name, and since on a finally step', async () => {
+    const bad = JOURNEY()
+      .replace('- name: Read it back', '- name: Read ${{ captured.id }}')
+      .replace('- name: Delete it', '- name: Create a contact')
+      .replace('        expect: { status: 204 }', '        until: { interval: 100ms, deadline: 1s, since: Create a contact }\n        expect: { status: 204 }');
+    const r = await upkeep(['validate', '--checks', await writeTree({ 'site.yml': site, 'journey.yml': bad })], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /a step name is shown on the page: write it without \$\{\{ … \}\} references/);
+    assert.match(r.stderr, /two steps are named "Create a contact" \(first at steps\[0\]\)/);
+    assert.match(r.stderr, /`since` measures a journey’s lag, which finally steps do not have/);
+  });
+
   it('follows a captured Location header as a URL relative to the previous request', async () => {
     reset();
     const r = await run({
@@ -256,6 +301,45 @@ describe('API journeys', async () => {
     const two = JOURNEY().replace('capture: { id: $.id', 'body: "x"\n        capture: { id: $.id');
     const r3 = await upkeep(['validate', '--checks', await writeTree({ 'site.yml': site, 'journey.yml': two })], env);
     assert.match(r3.stderr, /a step sends one body: json or body/);
+  });
+});
+
+describe('http answers a hostile target can send', async () => {
+  const seen: Record<string, string | undefined>[] = [];
+  const other = await httpServer((req, res) => {
+    seen.push({ authorization: req.headers.authorization, key: req.headers['x-api-key'] as string | undefined });
+    res.end('ok');
+  });
+  const { url } = await httpServer((req, res) => {
+    if (req.url === '/away') return res.writeHead(302, { location: `${other.url}/landing` }).end();
+    if (req.url === '/here') return res.writeHead(302, { location: '/echo' }).end();
+    if (req.url === '/echo') return res.end(JSON.stringify({ key: req.headers['x-api-key'] }));
+    res.setHeader('content-type', 'application/json');
+    res.end(`${'['.repeat(200_000)}1${']'.repeat(200_000)}`);
+  });
+  const SECRET = 'redirect-secret-"x"&%';
+  const probe = async (path: string, expect = '') => {
+    const checks = await writeTree({
+      'site.yml': SITE_YML.replace('http://127.0.0.1:9', url),
+      'c.yml': `checks:\n  - id: c\n    name: C\n    component: api\n    kind: http\n    retries: 0\n    url: \${{ vars.base_url }}${path}\n    headers: { authorization: "Bearer \${{ env.K }}", x-api-key: "\${{ env.K }}" }\n${expect}`,
+    });
+    const history = await tempDir();
+    const r = await upkeep(['probe', '--checks', checks, '--history', history], { UPKEEP_SECRETS: JSON.stringify({ K: SECRET }) });
+    assert.equal(r.code, 0, r.stderr);
+    return (await readDay(history, new Date().toISOString().slice(0, 10))).samples;
+  };
+
+  it('a redirect to another origin gets none of the check’s headers (its secrets stay with the address the vendor wrote)', async () => {
+    await probe('/away');
+    assert.deepEqual(seen, [{ authorization: undefined, key: undefined }]);
+    const [same] = await probe('/here', "    expect: { json: '$.key != null' }\n");
+    assert.equal(same.outcome, 'up', 'a same-origin redirect keeps them');
+  });
+
+  it('JSON nested 200,000 deep is a down sample (bad_response), never a missing one', async () => {
+    const samples = await probe('/deep', "    expect: { json: '$[0] == 1' }\n");
+    assert.equal(samples.length, 1);
+    assert.equal(samples[0].outcome, 'down');
   });
 });
 

@@ -216,7 +216,19 @@ const rows: { name: string; check: Record<string, unknown>; measured: Measuremen
     outcome: 'down',
     reason: 'stale',
   },
-  ...['5', 'May 3', '07/14/2026 11:00', 20260714].map((t) => ({
+  {
+    name: 'a leap second is the last second of its minute',
+    check: { kind: 'http', url: 'https://crm.example/', expect: { fresh: { json: '$.t', max_age: '15m' } } },
+    measured: http(200, JSON.stringify({ t: '2026-11-23T11:59:60Z' }), {}, 30),
+    outcome: 'up',
+  },
+  {
+    name: 'a regex whose second group took part reads that group',
+    check: { kind: 'http', url: 'https://crm.example/', expect: { fresh: { regex: 'synced at (\\S+)|ts=(\\d+)', max_age: '15m' } } },
+    measured: http(200, `ts=${Math.floor(NOW.getTime() / 1000) - 60}`, {}, 30),
+    outcome: 'up',
+  },
+  ...['5', 'May 3', '07/14/2026 11:00', 20260714, '2026-02-30T00:00:00Z'].map((t) => ({
     name: `${JSON.stringify(t)} is not a timestamp (no guessing)`,
     check: { kind: 'http', url: 'https://crm.example/', expect: { fresh: { json: '$.t', max_age: '15m' } } },
     measured: http(200, JSON.stringify({ t }), {}, 30),

@@ -10,7 +10,9 @@ export function judge(check: ApiCheck, measured: ApiMeasurement): Verdict {
   if (!journey) return failed('down', 'error', 'the journey did not run', 'the journey did not run');
   const lag = journey.lagMs !== undefined ? { lagMs: journey.lagMs } : {};
   const where = (i: number, list = journey.steps, label = 'step') => `${label} ${i + 1} "${list[i].name}"`;
-  const failedAt = journey.steps.findIndex((s) => !s.ok);
+  // A step that failed only for old data did not stop the journey: a real failure after it comes first.
+  const hard = journey.steps.findIndex((s) => !s.ok && s.failure?.reason !== 'stale');
+  const failedAt = hard >= 0 ? hard : journey.steps.findIndex((s) => !s.ok);
   if (failedAt >= 0) {
     const f = journey.steps[failedAt].failure!;
     return { ...failed('down', f.reason, `${where(failedAt)}: ${f.message}`, `${where(failedAt)}: ${f.public}`), ...lag };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { references, substitute } from '../../config/template.ts';
-import { evaluate, type Verdict } from '../../status/evaluate.ts';
+import { evaluate, failed, type Verdict } from '../../status/evaluate.ts';
 import type { ApiMeasurement, ApiStepLog } from '../../status/measurement.ts';
 import type { Probe, ProbeContext } from '../../probes/types.ts';
 import { judge as judgeHttp } from '../http/judge.ts';
@@ -30,16 +30,24 @@ export const api: Probe<ApiCheck, ApiMeasurement> = async (check, ctx) => {
   const ended = new Map<string, number>();
   let previousEnd = performance.now();
   let freshLag: number | undefined;
+  // The whole journey's budget: past it, no step starts (an `until` stops polling), and the clean-up still runs.
+  const journeyEnd = performance.now() + check.deadline;
   try {
     for (const step of check.steps) {
+      if (performance.now() >= journeyEnd) {
+        const text = `the journey took over its deadline of ${Math.round(check.deadline / 1000)} s before this step`;
+        steps.push({ name: step.name, ms: 0, ok: false, attempts: 0, failure: { reason: 'timeout', message: text, public: text } });
+        break;
+      }
       const origin = step.until?.since !== undefined ? (ended.get(step.until.since) ?? previousEnd) : previousEnd;
-      const log = await runStep(check, step, values, ctx, ctx.timeoutMs, origin);
+      const log = await runStep(check, step, values, ctx, ctx.timeoutMs, origin, journeyEnd);
       steps.push(log);
       previousEnd = performance.now();
       ended.set(step.name, previousEnd);
       if (log.waitedMs !== undefined) lagMs = (lagMs ?? 0) + log.waitedMs;
       if (log.lagMs !== undefined) freshLag = Math.max(freshLag ?? 0, log.lagMs);
-      if (!log.ok) break;
+      // Old data is not the end of the journey: the steps after it still run, so a failure there is not hidden.
+      if (!log.ok && log.failure?.reason !== 'stale') break;
     }
   } finally {
     // Also after a failure (or a throw, which is Upkeep's bug): what the journey created is deleted.
@@ -49,8 +57,11 @@ export const api: Probe<ApiCheck, ApiMeasurement> = async (check, ctx) => {
         cleanup.push({ name: step.name, ms: 0, ok: true, attempts: 0, skipped: missing });
         continue;
       }
+      const now = performance.now();
       cleanup.push(
-        await runStep(check, step, values, ctx, Math.max(ctx.timeoutMs, CLEANUP_MS), performance.now()).catch((error: unknown) => crashed(step, error)),
+        await runStep(check, step, values, ctx, Math.max(ctx.timeoutMs, CLEANUP_MS), now, now + CLEANUP_MS + (step.until?.deadline ?? 0)).catch(
+          (error: unknown) => crashed(step, error),
+        ),
       );
     }
   }
@@ -66,13 +77,25 @@ type Values = { captured: Map<string, string>; journey: Map<string, string>; las
 
 /** The captured names a step's texts use. */
 function needs(step: ApiStep): string[] {
-  const text = [step.url, ...Object.values(step.headers), step.body ?? '', ...Object.values(step.form ?? {}), JSON.stringify(step.json ?? null)].join('\n');
+  const text = [
+    step.url,
+    ...Object.values(step.headers),
+    step.body ?? '',
+    ...Object.values(step.form ?? {}),
+    JSON.stringify(step.json ?? null),
+    JSON.stringify(step.expect),
+  ].join('\n');
   return references(text)
     .filter((r) => r.scope === 'captured')
     .map((r) => r.name);
 }
 
-/** One step: its request, repeated under `until` until its expectations hold or the deadline passes. */
+/**
+ * One step: its request, repeated under `until` until its expectations hold or the deadline passes
+ * (an attempt started before the deadline gets its whole timeout: the deadline bounds the polling,
+ * not the last answer). Values are captured from the last answer even when the step failed: a
+ * create that answered 200 instead of 201 still made a record, and `finally` must be able to delete it.
+ */
 async function runStep(
   check: ApiCheck,
   step: ApiStep,
@@ -80,10 +103,11 @@ async function runStep(
   ctx: ProbeContext,
   timeoutMs: number,
   origin: number,
+  journeyEnd: number,
 ): Promise<ApiStepLog & { lagMs?: number }> {
   const request = requestOf(check, step, values);
   const started = performance.now();
-  const deadline = step.until ? started + step.until.deadline : undefined;
+  const deadline = Math.min(step.until ? started + step.until.deadline : Infinity, journeyEnd);
   let attempts = 0;
   let verdict: Verdict;
   let attemptStart: number;
@@ -93,50 +117,60 @@ async function runStep(
   for (;;) {
     attempts++;
     attemptStart = performance.now();
-    const left = deadline === undefined ? timeoutMs : Math.max(1, Math.floor(Math.min(timeoutMs, deadline - attemptStart)));
+    const left = Math.max(1, Math.floor(Math.min(timeoutMs, journeyEnd - attemptStart)));
     const measured = await http(request, { ...ctx, timeoutMs: left });
-    verdict = evaluate(request, measured, ctx.now?.() ?? new Date(), judgeHttp);
+    verdict = judgeStep(request, measured, ctx.now?.() ?? new Date());
     status = measured.http?.status;
     if (measured.http) values.lastUrl = measured.http.url;
     body = measured.http?.body ?? '';
     headers = measured.http?.headers ?? {};
-    if (verdict.outcome !== 'down' || deadline === undefined) break;
-    const interval = step.until!.interval;
-    if (performance.now() + interval >= deadline) break;
-    await sleep(interval);
+    if (verdict.outcome !== 'down' || !step.until) break;
+    if (performance.now() + step.until.interval >= deadline) break;
+    await sleep(step.until.interval);
   }
   const ms = Math.round(performance.now() - started);
   const base = { name: step.name, ms, attempts, ...(status !== undefined ? { status } : {}), ...(verdict.lagMs !== undefined ? { lagMs: verdict.lagMs } : {}) };
-  // From `origin` (the end of the step before, or of the one `since` names) to the start of the attempt that passed.
-  const waited = step.until ? { waitedMs: Math.max(0, Math.round((verdict.outcome === 'down' ? performance.now() : attemptStart) - origin)) } : {};
+  const content = CONTENT_REASONS.has(verdict.reason ?? '');
+  // From `origin` (the end of the step before, or of the one `since` names) to the start of the
+  // attempt that passed; a wait that only ever saw errors measured no lag.
+  const waited =
+    step.until && (verdict.outcome !== 'down' || content)
+      ? { waitedMs: Math.max(0, Math.round((verdict.outcome === 'down' ? performance.now() : attemptStart) - origin)) }
+      : {};
+  const missing: string[] = [];
+  for (const [name, from] of Object.entries(step.capture)) {
+    const value = capture(from, body, headers);
+    if (value === undefined) missing.push(`${name}: ${from}`);
+    else values.captured.set(name, value);
+  }
   if (verdict.outcome === 'down') {
     const tried = step.until ? ` (${attempts} attempts over ${Math.round(ms / 1000)} s)` : '';
     // Data that never showed within the deadline is a failure the SLA counts (lag is what was measured within it);
     // an error or a bad status on the last attempt stays what it is.
-    const reason = step.until && CONTENT_REASONS.has(verdict.reason ?? '') ? 'until_deadline' : (verdict.reason ?? 'error');
+    const reason = step.until && content && verdict.reason !== 'stale' ? 'until_deadline' : (verdict.reason ?? 'error');
     return {
       ...base,
       ...waited,
       ok: false,
-      failure: {
-        reason,
-        message: `${verdict.message ?? reason}${tried}`,
-        public: `${verdict.public ?? reason}${tried}`,
-      },
+      failure: { reason, message: `${verdict.message ?? reason}${tried}`, public: `${verdict.public ?? reason}${tried}` },
     };
   }
-  // Captured values are secrets to every text made of this journey (an access token, a customer's id): toSample redacts them.
-  for (const [name, from] of Object.entries(step.capture)) {
-    const value = capture(from, body, headers);
-    if (value === undefined) {
-      const text = `capture ${name}: ${from} is not in the answer`;
-      return { ...base, ...waited, ok: false, failure: { reason: 'capture', message: text, public: text } };
-    }
-    values.captured.set(name, value);
+  if (missing.length > 0) {
+    const text = `capture ${missing.join(', ')}: not in the answer`;
+    return { ...base, ...waited, ok: false, failure: { reason: 'capture', message: text, public: text } };
   }
   const degraded =
     verdict.outcome === 'degraded' ? { degraded: { reason: verdict.reason ?? 'slow', message: verdict.message ?? '', public: verdict.public ?? '' } } : {};
   return { ...base, ...waited, ok: true, ...degraded };
+}
+
+/** The http kind's rules on one answer; an answer that makes judging throw (JSON nested too deep) fails the step. */
+function judgeStep(request: HttpCheck, measured: Awaited<ReturnType<typeof http>>, now: Date): Verdict {
+  try {
+    return evaluate(request, measured, now, judgeHttp);
+  } catch {
+    return failed('down', 'bad_response', 'the answer could not be read (nested too deeply?)', 'the answer could not be read');
+  }
 }
 
 /** The step as an http check, with the journey's values filled in (URL-encoded inside the URL, where a value is data, not syntax). */
@@ -168,7 +202,8 @@ function requestOf(check: ApiCheck, step: ApiStep, values: Values): HttpCheck {
     ...(body !== undefined ? { body } : {}),
     follow_redirects: check.follow_redirects,
     max_body_bytes: check.max_body_bytes,
-    expect: step.expect,
+    // "Read back what was created": an expectation may name a captured value (`body_contains: ${{ captured.email }}`).
+    expect: fillDeep(step.expect, fill) as HttpCheck['expect'],
   };
 }
 
@@ -213,7 +248,12 @@ function capture(from: string, body: string, headers: Record<string, string>): s
     v = (v as Record<string | number, unknown>)[key];
   }
   if (v === null || v === undefined) return undefined;
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
 }
 
 function crashed(step: ApiStep, error: unknown): ApiStepLog {

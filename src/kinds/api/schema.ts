@@ -81,6 +81,9 @@ export const apiCheck = z.strictObject({
     .describe(
       'Steps that always run after the journey, also after a failure or timeout: delete what it created. A step that needs a value never captured is skipped.',
     ),
+  deadline: durationIn('1s', '10m')
+    .prefault('3m')
+    .describe('The whole journey’s time limit: past it no step starts (`timeout`), and the `finally` steps still run. A round must fit its slot.'),
   follow_redirects: z.number().int().min(0).max(20).default(5).describe('How many redirects each request follows.'),
   max_body_bytes: z.number().int().positive().default(1_048_576).describe('Bytes of each body read at most.'),
   expect: z

@@ -41,6 +41,23 @@ export function validate(check: ApiCheck, ctx: ValidateContext): void {
         ctx.at([...path, 'url'], `${JSON.stringify(url)} is not an http:// or https:// URL`);
     }
   };
+  const seen = new Map<string, string>();
+  for (const [list, label] of [
+    [check.steps, 'steps'],
+    [check.finally, 'finally'],
+  ] as const) {
+    list.forEach((step, i) => {
+      // Step names are shown on the page and in failures: never a captured value, never a secret.
+      if (references(step.name).length > 0) ctx.at([label, i, 'name'], 'a step name is shown on the page: write it without ${{ … }} references');
+      const first = seen.get(step.name);
+      if (first) ctx.at([label, i, 'name'], `two steps are named ${JSON.stringify(step.name)} (first at ${first}); give each its own name`);
+      else seen.set(step.name, `${label}[${i}]`);
+    });
+  }
+  check.finally.forEach((step, i) => {
+    if (step.until?.since !== undefined)
+      ctx.at(['finally', i, 'until', 'since'], '`since` measures a journey’s lag, which finally steps do not have; remove it');
+  });
   check.steps.forEach((step, i) => {
     visit(step, ['steps', i], (name) => known.has(name));
     const since = step.until?.since;
@@ -62,4 +79,5 @@ function* texts(step: ApiStep): Generator<[PropertyKey[], string]> {
   if (step.body !== undefined) yield [['body'], step.body];
   for (const [k, v] of Object.entries(step.form ?? {})) yield [['form', k], v];
   if (step.json !== undefined) yield [['json'], JSON.stringify(step.json)];
+  yield [['expect'], JSON.stringify(step.expect)];
 }

@@ -91,8 +91,10 @@ export function lagOf(f: Fresh, answer: { headers: Record<string, string>; body:
   } else {
     const m = execWithin(f.regex!, answer.body);
     if (m === undefined) return { problem: `/${f.regex}/ took over ${REGEX_MS / 1000} s on this body (a pattern that backtracks a lot); simplify it` };
-    if (!m || m[1] === undefined) return { problem: `body does not match /${f.regex}/` };
-    raw = m[1];
+    if (!m) return { problem: `body does not match /${f.regex}/` };
+    // The first group that took part: `synced at (\S+)|ts=(\d+)` may match by either.
+    raw = m.slice(1).find((g) => g !== undefined);
+    if (raw === undefined) return { problem: `/${f.regex}/ matched, but no group captured a timestamp` };
   }
   const at = timestampOf(raw);
   if (at === undefined) return { problem: `${sourceOf(f)} is not a timestamp` };
@@ -117,9 +119,12 @@ export function timestampOf(raw: unknown): number | undefined {
   const text = raw.trim();
   const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
   if (iso) {
-    const [, date, time, zone] = iso;
+    const [, date, rawTime, zone] = iso;
+    // A leap second (23:59:60) is the last second of its minute; a date that does not exist (Feb 30) is not a timestamp.
+    const time = (rawTime ?? '00:00').replace(/^(\d{2}:\d{2}):60/, '$1:59');
+    if (new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) return undefined;
     const offset = zone && zone.toUpperCase() !== 'Z' ? (zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`) : 'Z';
-    return inRange(Date.parse(`${date}T${time ?? '00:00'}${offset}`));
+    return inRange(Date.parse(`${date}T${time}${offset}`));
   }
   // RFC 9110's HTTP date (Last-Modified), and RFC 2822 dates with a numeric zone.
   if (/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(:\d{2})? (GMT|UTC|[+-]\d{4})$/.test(text)) {

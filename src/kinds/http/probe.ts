@@ -40,10 +40,11 @@ async function measure(check: HttpCheck, ctx: ProbeContext): Promise<Measured> {
   const signal = AbortSignal.timeout(ctx.timeoutMs);
   try {
     let url = check.url;
+    const origin = new URL(url).origin;
     const visited = new Set<string>();
     for (let redirects = 0; ; redirects++) {
       visited.add(url);
-      const response = await send(check, url, dispatcher, signal, redirects > 0);
+      const response = await send(check, url, dispatcher, signal, redirects > 0, new URL(url).origin !== origin);
       phases.ttfb ??= elapsed();
       const location = response.headers.location;
       if (isRedirect(response.statusCode) && typeof location === 'string' && check.follow_redirects > 0) {
@@ -88,7 +89,12 @@ async function measure(check: HttpCheck, ctx: ProbeContext): Promise<Measured> {
   }
 }
 
-function send(check: HttpCheck, url: string, dispatcher: Dispatcher, signal: AbortSignal, redirected: boolean) {
+/**
+ * `crossOrigin`: a redirect led to another origin. The check's own headers (an Authorization, an
+ * API key from a secret, a journey's captured token) are then not sent: they are for the address
+ * the vendor wrote, and a redirect must not hand them to another (browsers drop Authorization so).
+ */
+function send(check: HttpCheck, url: string, dispatcher: Dispatcher, signal: AbortSignal, redirected: boolean, crossOrigin: boolean) {
   // A 303, or any redirect after a POST, continues as GET without a body, as browsers do.
   const keepMethod = !redirected || check.method === 'GET' || check.method === 'HEAD';
   const method = keepMethod ? check.method : 'GET';
@@ -99,7 +105,7 @@ function send(check: HttpCheck, url: string, dispatcher: Dispatcher, signal: Abo
     'accept-encoding': 'gzip, deflate, br',
     ...(json ? { 'content-type': 'application/json' } : {}),
   };
-  for (const [k, v] of Object.entries(check.headers)) headers[k.toLowerCase()] = v;
+  if (!crossOrigin) for (const [k, v] of Object.entries(check.headers)) headers[k.toLowerCase()] = v;
   const body = keepMethod && check.body !== undefined ? (json ? JSON.stringify(check.body) : (check.body as string)) : undefined;
   return request(url, { method, headers, body, dispatcher, signal });
 }
