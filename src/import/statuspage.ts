@@ -11,7 +11,7 @@
 import { Document, isSeq, parseDocument, type YAMLSeq } from 'yaml';
 import { join } from 'node:path';
 import { linkSchemes, maintenanceFile, siteFile, type IncidentUpdate } from '../config/schema.ts';
-import { parseIncident } from '../history/incidents.ts';
+import { MAX_INCIDENT_BYTES, parseIncident } from '../history/incidents.ts';
 import { markdownLinks } from '../text/links.ts';
 import { timeZone } from '../config/fields.ts';
 import { impact as impactEnum, type Impact, type IncidentStatus } from '../status/vocabulary.ts';
@@ -331,9 +331,14 @@ export function planStatuspage(src: SpBundle, existing: Existing): Plan {
   const siteIds = checkConfigFiles(files, existing);
   const kept: Outcome[] = [];
   for (const o of outcomes) {
+    if (o.change.after === o.change.before) {
+      kept.push(o);
+      continue;
+    }
+    const size = Buffer.byteLength(o.change.after);
     const r = parseIncident(o.change.after, o.change.path, siteIds, markdownLinks);
-    if (r.errors.length && o.change.after !== o.change.before)
-      skipped.push(`${o.change.what}: ${r.errors[0].path} ${r.errors[0].message} (Upkeep would refuse the file)`);
+    if (size > MAX_INCIDENT_BYTES) skipped.push(`${o.change.what}: ${(size / 1024 / 1024).toFixed(1)} MB, more than an incident file may be`);
+    else if (r.errors.length) skipped.push(`${o.change.what}: ${r.errors[0].path} ${r.errors[0].message} (Upkeep would refuse the file)`);
     else kept.push(o);
   }
   files.push(...kept.map((o) => o.change));
@@ -382,9 +387,10 @@ export function planStatuspage(src: SpBundle, existing: Existing): Plan {
     report.decisions.push(`${count(stats.addedResolved, 'incident')} resolved on Statuspage without a resolved update got one, at resolved_at`);
   for (const [value, n] of stats.unknownStatus)
     report.decisions.push(`update status "${value}" (${count(n, 'update')}) written as "${statusOf[value] ?? 'investigating'}"`);
-  report.decisions.push(
-    `update times are Statuspage's display_at, the time its page showed${stats.displayAt ? ` (${count(stats.displayAt, 'update')} had one other than created_at)` : ''}`,
-  );
+  if (outcomes.length)
+    report.decisions.push(
+      `update times are Statuspage's display_at, the time its page showed${stats.displayAt ? ` (${count(stats.displayAt, 'update')} had one other than created_at)` : ''}`,
+    );
   if (stats.br) report.decisions.push(`<br /> in ${count(stats.br, 'update')} became paragraph breaks (Upkeep shows raw HTML as text)`);
   if (stats.emptyBodies) report.decisions.push(`${count(stats.emptyBodies, 'update')} without text say "Status: <status>." (Upkeep's updates need a message)`);
   if (stats.badLinks)

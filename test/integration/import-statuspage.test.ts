@@ -444,6 +444,15 @@ describe('hostile or odd text from the source', () => {
         incident_updates: [update('weird', 'Hello', '2026-01-04T10:00:00Z')],
       },
       {
+        id: 'huge00000001',
+        name: 'A very long story',
+        status: 'resolved',
+        impact: 'minor',
+        created_at: '2026-01-06T10:00:00Z',
+        components: [],
+        incident_updates: [update('resolved', 'word '.repeat(220_000), '2026-01-06T10:00:00Z')],
+      },
+      {
         id: 'noupdates001',
         name: 'Nothing said',
         status: 'resolved',
@@ -483,6 +492,7 @@ describe('hostile or odd text from the source', () => {
     assert.match(r.stdout, /left out: broken\.json: not JSON/);
     assert.match(r.stdout, /left out: notes\.json: not a Statuspage v2 answer/);
     assert.match(r.stdout, /left out: summary\.json components\[1\]/);
+    assert.match(r.stdout, /left out: incident 2026-01-06-a-very-long-story: 1\.0 MB, more than an incident file may be/);
     assert.match(r.stdout, /left out: incident noupdates001 \("Nothing said"\): no updates to make an incident of/);
     assert.match(r.stdout, /left out: maintenance maint0000001 \("No times"\): no scheduled_for and scheduled_until/);
     assert.match(r.stdout, /time zone "Mars\/Olympus" is not an IANA zone Upkeep knows: site.time_zone is UTC/);
