@@ -120,4 +120,9 @@ export const checkBase = {
   every: z.number().int().min(1).max(1_440).default(1).describe('Probe every Nth cycle of `defaults.interval`.'),
   timeout: durationIn('100ms', '10m').optional().describe('Per-attempt limit, e.g. "10s" (defaults.timeout when absent).'),
   retries: z.number().int().min(0).max(5).optional().describe('Re-probes of a failure before it is recorded as down (defaults.retries when absent).'),
+  for_each: z
+    .union([z.literal('instances'), z.array(id).min(1)])
+    .optional()
+    .describe('`instances`: one check per instance of site.yml (ids `check@instance`), with `${{ instance.NAME }}` in its fields; or a list of instance ids.'),
+  instance: id.optional().describe('The one instance this check is about (set for you by `for_each`).'),
 };

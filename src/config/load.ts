@@ -12,6 +12,7 @@ import {
   checksFile,
   component,
   group,
+  instance,
   maintenanceFile,
   maintenanceWindow,
   siteFile,
@@ -26,6 +27,7 @@ import type { ValidateContext } from '../kinds/kind.ts';
 import { channel, eventKinds, notifyFile, publicKinds, type NotifyFile } from '../notify/schema.ts';
 import { parseYaml } from './yaml.ts';
 import { pushAll } from '../util/arrays.ts';
+import { expandInstances } from './instances.ts';
 
 export type Source = { file: string; line: number; col: number };
 
@@ -155,6 +157,15 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
   }
 
   if (site && siteParsed) pushAll(errors, siteErrors(site, siteParsed));
+  if (site) {
+    // One check per instance from here on: every later rule (ids, components, references) sees plain checks.
+    const expanded = expandInstances(checks, site.instances ?? [], (c, path, message) => {
+      const full = ['checks', c.index, ...path];
+      errors.push({ file: c.at.file, ...locate(c.at.doc, c.at.lines, full), path: formatPath(full), message });
+    });
+    checks.length = 0;
+    pushAll(checks, expanded);
+  }
   const siteIsValid = site !== undefined && !errors.some((e) => e.file === siteParsed?.file);
   if (site) {
     const vars = { ...site.vars, ...options.vars };
@@ -249,6 +260,11 @@ function siteErrors(site: SiteFile, p: Parsed): ConfigError[] {
       at(['components', i, 'group'], `unknown group "${c.group}"${didYouMean(c.group, groupIds)}; declare it under \`groups:\``);
     }
   });
+  const instances = new Map<string, number>();
+  (site.instances ?? []).forEach((inst, i) => {
+    if (instances.has(inst.id)) at(['instances', i, 'id'], `duplicate instance id "${inst.id}" (also instances[${instances.get(inst.id)}])`);
+    instances.set(inst.id, i);
+  });
   const groups = new Set<string>();
   site.groups.forEach((g, i) => {
     if (groups.has(g.id)) at(['groups', i, 'id'], `duplicate group id "${g.id}"`);
@@ -291,7 +307,7 @@ function crossErrors(
     for (const { path, text } of strings(check, [])) {
       for (const ref of references(text)) {
         // References the kind fills in as it runs (a journey's captured values) are its validate's to check.
-        if (scopes.includes(ref.scope)) continue;
+        if (scopes.includes(ref.scope) || ref.scope === 'instance') continue;
         if (ref.scope === 'vars' && vars[ref.name] === undefined) {
           at(path, `${ref.text} is not defined${didYouMean(ref.name, Object.keys(vars))}; add it under \`vars:\` in site.yml`);
         } else if (ref.scope === 'env' && requireEnv && env[ref.name] === undefined) {
@@ -425,6 +441,7 @@ function salvageSite(data: unknown): SiteFile {
     vars: part('vars') ?? {},
     defaults: part('defaults'),
     groups: salvage(d.groups, group),
+    instances: salvage(d.instances, instance),
     components: salvage(d.components, component),
     sla: part('sla'),
     incidents: part('incidents'),

@@ -93,6 +93,21 @@ export const component = z.strictObject({
   down_when: z.enum(['any', 'all']).default('any').describe('Down when `any` critical check is down (default), or only when `all` are.'),
 });
 
+export const instance = z.strictObject({
+  id: id.describe('Stable id, e.g. "na1"; checks run once per instance as `check@na1`.'),
+  name: z.string().min(1).max(60).describe('What customers call it, e.g. "NA1".'),
+  region: z.string().min(1).max(60).optional().describe('Where it runs, e.g. "North America": shown beside the name and searched.'),
+  hosts: z
+    .array(z.string().min(1).max(253))
+    .default([])
+    .describe('Customer-facing host names on this instance (acme.pipewell.example): "find your instance" searches them.'),
+  aliases: z.array(z.string().min(1).max(60)).default([]).describe('Other names customers use for it (us1, "Frankfurt"): searched too.'),
+  vars: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+    .default({})
+    .describe('Values its checks use as `${{ instance.NAME }}` (e.g. base_url); id, name and region are there too.'),
+});
+
 export const credit = z.strictObject({
   below: percent.describe('Monthly uptime below this percentage…'),
   credit: percent.describe('…earns this service credit, in percent of the monthly fee.'),
@@ -106,6 +121,12 @@ export const siteFile = z.strictObject({
     .describe("Values checks use as `${{ vars.NAME }}`, e.g. the CRM's base URL. Not secret."),
   defaults: defaults.prefault({}).describe('How every check is probed unless it says otherwise.'),
   groups: z.array(group).default([]).describe('Headings the components are shown under.'),
+  instances: z
+    .array(instance)
+    .default([])
+    .describe(
+      'The CRM instances customers are on (pods, cells, data centres): each gets its own status. A check with `for_each: instances` runs once per instance.',
+    ),
   components: z
     .array(component)
     .min(1, { error: 'add at least one component (what customers see, e.g. "API")' })
@@ -198,6 +219,7 @@ export const maintenanceWindow = z
     title: z.string().min(1).describe('What is done, as customers read it: "Database upgrade".'),
     description: z.string().optional().describe('Markdown, shown on the page and in feeds.'),
     components: z.array(id).min(1).describe('Component ids the window covers: their failures raise no incident and count as maintenance.'),
+    instances: z.array(id).min(1).optional().describe('The instances it covers (site.yml `instances`); all of them when absent.'),
     time_zone: timeZone.optional().describe("Zone for times without an offset, and for recurring windows; the site's zone when absent."),
     start: dateTime.optional().describe('A one-off window\'s start: "2026-11-28 22:00" in the window\'s zone, or with an offset.'),
     end: dateTime.optional().describe("A one-off window's end."),
@@ -285,6 +307,7 @@ export const incidentFile = z.strictObject({
     .describe('Must match the file name (`<id>.md`).'),
   title: z.string().min(1),
   components: z.array(id).min(1),
+  instances: z.array(id).min(1).optional().describe('The instances it affects (site.yml `instances`); all of them when absent.'),
   impact,
   automatic: z.boolean().default(false).describe('Opened by Upkeep from probe results (people may still add updates).'),
   draft: z.boolean().default(false).describe('A draft is for the team only: not on the page, not in feeds or the API, no subscriber hears of it.'),

@@ -11,7 +11,7 @@
  * would cost about an eighth of the repository's growth (measured) and say nothing new.
  */
 import type { Sample } from '../status/sample.ts';
-import { ID_PATTERN } from '../status/vocabulary.ts';
+import { CHECK_ID_PATTERN } from '../status/vocabulary.ts';
 
 const OUTCOMES = new Set(['up', 'degraded', 'down']);
 
@@ -37,7 +37,7 @@ export function parseSampleLine(line: string, day: string, region: string): Samp
   const f = line.split('\t');
   if (f.length < 5) return undefined;
   const [time, check, outcome, latency, attempts] = f;
-  if (!/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(time) || !ID_PATTERN.test(check) || !OUTCOMES.has(outcome)) return undefined;
+  if (!/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(time) || !CHECK_ID_PATTERN.test(check) || !OUTCOMES.has(outcome)) return undefined;
   if (latency !== '-' && !/^\d+$/.test(latency)) return undefined;
   if (!/^\d+$/.test(attempts)) return undefined;
   const s: Sample = { time: `${day}T${time}Z`, check, region, outcome: outcome as Sample['outcome'], attempts: Number(attempts) };
@@ -58,7 +58,7 @@ export function parseSampleLine(line: string, day: string, region: string): Samp
       if (ttfb !== undefined) s.phases.ttfb = ttfb;
     } else if (key === 'lag' && /^\d+(\.\d+)?$/.test(value)) s.lagMs = Math.round(Number(value) * 1000);
     else if (key === 'steps' && /^\d+(\/\d+)*$/.test(value)) s.steps = value.split('/').map(Number);
-    else if (key === 'art' && /^\d{4}-\d{2}-\d{2}\/[\w.-]+$/.test(value)) s.artifact = value;
+    else if (key === 'art' && /^\d{4}-\d{2}-\d{2}\/[\w.@-]+$/.test(value)) s.artifact = value;
     else if (key === 'msg') s.message = value;
     // Unknown keys come from a newer Upkeep: keep reading.
   }

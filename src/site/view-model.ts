@@ -101,12 +101,28 @@ export type ComponentView = {
   incidentMonths: ({ month: string } & IncidentMetrics)[];
 };
 
+/** One CRM instance ("am I affected?"): its components counted from its own checks and those of every instance. */
+export type InstanceView = {
+  id: string;
+  name: string;
+  region?: string;
+  hosts: string[];
+  aliases: string[];
+  status: ComponentStatus;
+  components: ComponentView[];
+  groups: GroupView[];
+  /** Incidents that name it, or name no instance (all), newest first. */
+  incidents: string[];
+};
+
 export type UpdateView = { at: string; status: IncidentStatus; by?: string; html: string; text: string };
 
 export type IncidentView = {
   id: string;
   title: string;
   components: { id: string; name: string }[];
+  /** The instances it affects; all when absent. */
+  instances?: string[];
   impact: Impact;
   status: IncidentStatus;
   automatic: boolean;
@@ -161,6 +177,8 @@ export type SiteView = {
   sla: { target: number; timeZone: string; credits: { below: number; credit: number }[]; minCoverage: number };
   groups: GroupView[];
   components: ComponentView[];
+  /** site.yml's instances, each with its own status; empty for a page without instances. */
+  instances: InstanceView[];
   maintenance: MaintenanceView[];
   /** Newest first. */
   incidents: IncidentView[];
@@ -195,66 +213,85 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
   const byCheck = groupBy(days, (d) => d.check);
   const recentByCheck = groupBy(recent, (s) => s.check);
   const maint = occurrences(config.maintenance, config.site.time_zone, from, to + 180 * DAY_MS);
-  const timelinesOf = componentTimelines(countingOf(config), days, from, to);
+  const incidents = incidentFiles.map((i) => incidentView(i, config, to)).sort((a, b) => b.started.localeCompare(a.started) || b.id.localeCompare(a.id));
+  const firstSeen = firstData(days) ?? to;
   // The SLA counts stale time only for checks that say so; without any stale day it is the same timelines.
   const slaDays = forSla(days, (id) => lagInSla(config.checks.find((c) => c.id === id)));
-  const slaTimelinesOf = slaDays === days ? timelinesOf : componentTimelines(countingOf(config), slaDays, from, to);
-  const incidents = incidentFiles.map((i) => incidentView(i, config, to)).sort((a, b) => b.started.localeCompare(a.started) || b.id.localeCompare(a.id));
 
-  const firstSeen = firstData(days) ?? to;
-  const components: ComponentView[] = config.components.map((component) => {
-    const { timeline, checks: timelines } = timelinesOf.get(component.id)!;
-    const windows: Interval[] = intervalsFor(component.id, maint);
-    const probedStatus = stateAt(timeline, to - 1, 'nodata');
-    const inMaintenance = windows.some((w) => w.start <= to && to < w.end);
-    const checkViews = timelines.map(({ check, timeline: tl }) =>
-      checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to, config.vars, beats?.get(check.id)),
+  /** The components as `checks` make them, with the incidents and maintenance that `affects` keeps: the whole page, or one instance. */
+  const componentsFor = (checks: readonly Check[], incidentList: readonly IncidentView[], maintList: readonly Occurrence[]): ComponentView[] => {
+    const counting = { ...countingOf(config), checks };
+    const timelinesOf = componentTimelines(counting, days, from, to);
+    const slaTimelinesOf = slaDays === days ? timelinesOf : componentTimelines(counting, slaDays, from, to);
+    return config.components.map((component) => {
+      const { timeline, checks: timelines } = timelinesOf.get(component.id)!;
+      const windows: Interval[] = intervalsFor(component.id, maintList);
+      const probedStatus = stateAt(timeline, to - 1, 'nodata');
+      const inMaintenance = windows.some((w) => w.start <= to && to < w.end);
+      const checkViews = timelines.map(({ check, timeline: tl }) =>
+        checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to, config.vars, beats?.get(check.id)),
+      );
+      const mine = incidentList.filter((i) => i.components.some((c) => c.id === component.id));
+      return {
+        id: component.id,
+        name: component.name,
+        ...(component.description ? { description: component.description } : {}),
+        ...(component.group ? { group: component.group } : {}),
+        status: inMaintenance ? 'under_maintenance' : probedStatus,
+        probedStatus,
+        slaTarget: component.sla ?? config.sla.target,
+        windows: uptimeWindows(timeline, windows, to, { since: firstSeen, minCoverage: config.sla.min_coverage }),
+        bars: dailyBars(timeline, windows, config.site.time_zone, to, 90).map((b) => ({
+          ...b,
+          incidents: mine.filter((i) => Date.parse(i.started) < b.end && Date.parse(i.resolvedAt ?? now.toISOString()) >= b.start).length,
+        })),
+        sla: slaMonths(slaTimelinesOf.get(component.id)!.timeline, windows, {
+          timeZone: config.sla.time_zone,
+          target: component.sla ?? config.sla.target,
+          credits: config.sla.credits,
+          minCoverage: config.sla.min_coverage,
+          now: to,
+          from: firstSeen,
+        }),
+        outages: outages(timeline, windows, to).slice(-50),
+        checks: checkViews,
+        ...behindOf(checkViews),
+        incidents: mine.map((i) => i.id),
+        incidentMonths: monthsBack(config.sla.time_zone, to, 12).map(({ month, start, end }) => ({
+          month,
+          ...incidentMetrics(
+            incidentFiles.filter((f) => incidentList.some((i) => i.id === f.id)),
+            component.id,
+            start,
+            end,
+          ),
+        })),
+      };
+    });
+  };
+  const components = componentsFor(config.checks, incidents, maint);
+  const groups = groupsOf(components, config);
+
+  // Each instance: its own checks and those of every instance, the incidents and maintenance naming it (or all).
+  const instances: InstanceView[] = config.instances.map((inst) => {
+    const affects = (names?: readonly string[]) => !names || names.includes(inst.id);
+    const list = componentsFor(
+      config.checks.filter((c) => !c.instance || c.instance === inst.id),
+      incidents.filter((i) => affects(i.instances)),
+      maint.filter((o) => affects(o.instances)),
     );
     return {
-      id: component.id,
-      name: component.name,
-      ...(component.description ? { description: component.description } : {}),
-      ...(component.group ? { group: component.group } : {}),
-      status: inMaintenance ? 'under_maintenance' : probedStatus,
-      probedStatus,
-      slaTarget: component.sla ?? config.sla.target,
-      windows: uptimeWindows(timeline, windows, to, { since: firstSeen, minCoverage: config.sla.min_coverage }),
-      bars: dailyBars(timeline, windows, config.site.time_zone, to, 90).map((b) => ({
-        ...b,
-        incidents: incidents.filter(
-          (i) => i.components.some((c) => c.id === component.id) && Date.parse(i.started) < b.end && Date.parse(i.resolvedAt ?? now.toISOString()) >= b.start,
-        ).length,
-      })),
-      sla: slaMonths(slaTimelinesOf.get(component.id)!.timeline, windows, {
-        timeZone: config.sla.time_zone,
-        target: component.sla ?? config.sla.target,
-        credits: config.sla.credits,
-        minCoverage: config.sla.min_coverage,
-        now: to,
-        from: firstData(days) ?? to,
-      }),
-      outages: outages(timeline, windows, to).slice(-50),
-      checks: checkViews,
-      ...behindOf(checkViews),
-      incidents: incidents.filter((i) => i.components.some((c) => c.id === component.id)).map((i) => i.id),
-      incidentMonths: monthsBack(config.sla.time_zone, to, 12).map(({ month, start, end }) => ({
-        month,
-        ...incidentMetrics(incidentFiles, component.id, start, end),
-      })),
+      id: inst.id,
+      name: inst.name,
+      ...(inst.region ? { region: inst.region } : {}),
+      hosts: inst.hosts,
+      aliases: inst.aliases,
+      status: worstStatus(list.map((c) => c.status)),
+      components: list,
+      groups: groupsOf(list, config),
+      incidents: incidents.filter((i) => affects(i.instances)).map((i) => i.id),
     };
   });
-
-  const groups: GroupView[] = [];
-  for (const c of components) {
-    const g = config.groups.find((x) => x.id === c.group);
-    let view = groups.find((x) => x.id === g?.id);
-    if (!view) {
-      view = { ...(g ? { id: g.id, name: g.name, ...(g.description ? { description: g.description } : {}) } : {}), status: 'nodata', components: [] };
-      groups.push(view);
-    }
-    view.components.push(c);
-  }
-  for (const g of groups) g.status = worstStatus(g.components.map((c) => c.status));
 
   const names = new Map(config.components.map((c) => [c.id, c.name]));
   const maintenance: MaintenanceView[] = maint
@@ -291,11 +328,28 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
     sla: { target: config.sla.target, timeZone: config.sla.time_zone, credits: config.sla.credits, minCoverage: config.sla.min_coverage },
     groups,
     components,
+    instances,
     maintenance,
     incidents,
     incidentsByMonth: byMonth(incidents, config.site.time_zone),
     homeMaintenance: homeMaintenance(maintenance),
   };
+}
+
+/** Components under their groups, in order; a group's status is its worst component's. */
+function groupsOf(components: readonly ComponentView[], config: Config): GroupView[] {
+  const groups: GroupView[] = [];
+  for (const c of components) {
+    const g = config.groups.find((x) => x.id === c.group);
+    let view = groups.find((x) => x.id === g?.id);
+    if (!view) {
+      view = { ...(g ? { id: g.id, name: g.name, ...(g.description ? { description: g.description } : {}) } : {}), status: 'nodata', components: [] };
+      groups.push(view);
+    }
+    view.components.push(c);
+  }
+  for (const g of groups) g.status = worstStatus(g.components.map((c) => c.status));
+  return groups;
 }
 
 /** Incident ids by the month they started in, in the page's zone, newest first (incidents come newest first). */
@@ -330,6 +384,7 @@ function incidentView(i: Incident, config: Config, now: number): IncidentView {
     id: i.id,
     title: i.title,
     components: i.components.map((id) => ({ id, name: config.components.find((c) => c.id === id)?.name ?? id })),
+    ...(i.instances ? { instances: i.instances } : {}),
     impact: i.impact,
     status,
     automatic: i.automatic,

@@ -12,6 +12,8 @@ export type Occurrence = {
   title: string;
   description?: string;
   components: string[];
+  /** The instances it covers; all when absent. */
+  instances?: string[];
   start: number;
   end: number;
   recurring: boolean;
@@ -22,7 +24,13 @@ export function occurrences(windows: readonly MaintenanceWindow[], siteZone: str
   const out: Occurrence[] = [];
   for (const w of windows) {
     const zone = w.time_zone ?? siteZone;
-    const base = { windowId: w.id, title: w.title, components: w.components, ...(w.description ? { description: w.description } : {}) };
+    const base = {
+      windowId: w.id,
+      title: w.title,
+      components: w.components,
+      ...(w.instances ? { instances: w.instances } : {}),
+      ...(w.description ? { description: w.description } : {}),
+    };
     if (!w.recurring) {
       const start = parseWhen(w.start!, zone);
       const end = parseWhen(w.end!, zone);

@@ -57,6 +57,12 @@ export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as con
 /** Ids end up in file names and URLs: lowercase letters, digits and dashes, 1–64 characters. */
 export const ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
+/** A check's id as history stores it: a vendor's id, or one expanded per instance (`api-health@na1`). */
+export const CHECK_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)?$/;
+
+/** The id of a check run for one instance. */
+export const instanceCheckId = (check: string, instance: string) => `${check}@${instance}`;
+
 /** What people can be told about (DESIGN.md's events), and which of them subscribers may hear. */
 export const eventKinds = [
   'incident.drafted',
