@@ -109,6 +109,41 @@ async function latestBeats(historyDir: string, checks: Config['checks']): Promis
   return out;
 }
 
+/**
+ * One Astro build at a time per checkout: for an output folder outside Upkeep's own, Astro renders
+ * pages in `.astro/.prerender/` under the project, which two builds at once (two test files, a
+ * `dev` beside a `build`) would share and break. A lock folder holding the builder's pid; one whose
+ * process is gone is taken over.
+ */
+async function buildLock(): Promise<() => Promise<void>> {
+  const lock = join(siteRoot, '.astro', 'build.lock');
+  await mkdir(join(siteRoot, '.astro'), { recursive: true });
+  for (let waited = 0; ; waited += 100) {
+    try {
+      await mkdir(lock);
+      await writeFile(join(lock, 'pid'), String(process.pid));
+      return () => rm(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+    const pid = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
+    const alive = pid > 0 && (pid === process.pid || isAlive(pid));
+    // A lock without a pid yet is being taken this instant; give it a second before calling it stale.
+    if (!alive && (pid > 0 || waited > 1_000)) await rm(lock, { recursive: true, force: true });
+    if (waited > 600_000) throw new InputError(`another upkeep build has held ${lock} for 10 minutes; remove the folder if no build is running`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+};
+
 export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const started = performance.now();
   await assertSafeOut(opts.out, [opts.checks, opts.history, process.cwd(), siteRoot]);
@@ -154,6 +189,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   // Astro resolves the page's packages from the working directory: build from Upkeep's own folder, so
   // `upkeep build` works wherever it is started (every path it was given is absolute by now).
   const cwd = process.cwd();
+  const unlock = await buildLock();
   process.chdir(siteRoot);
   try {
     await astroBuild({
@@ -168,6 +204,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
     });
   } finally {
     process.chdir(cwd);
+    await unlock();
     await rm(scratch, { recursive: true, force: true });
   }
   // A custom domain: hosts that publish a folder as it is (Pages from a branch, and others) read it

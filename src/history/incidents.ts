@@ -226,6 +226,7 @@ export async function applyIncidentActions(historyDir: string, actions: readonly
           id: a.id,
           title: a.title,
           components: [a.component],
+          ...(a.instances ? { instances: a.instances } : {}),
           impact: a.impact,
           automatic: true,
           ...(a.draft ? { draft: true } : {}),

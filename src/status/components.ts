@@ -12,9 +12,9 @@ import { timelineFromDays } from './report.ts';
 import type { DayRollup } from './rollup.ts';
 import type { Sample } from './sample.ts';
 import { combine, observedUntil, quorumRule, stateAt, type CheckState, type Segment } from './timeline.ts';
-import { BAD_STATUSES, DAY_MS, type ComponentStatus } from './vocabulary.ts';
+import { BAD_STATUSES, DAY_MS, worstStatus, type ComponentStatus } from './vocabulary.ts';
 
-export type CheckRef = { id: string; component: string; critical: boolean; every: number };
+export type CheckRef = { id: string; component: string; critical: boolean; every: number; instance?: string };
 
 /** What counting needs to know of the configuration. */
 export type Counting<C extends CheckRef = CheckRef> = {
@@ -107,6 +107,7 @@ export function componentsNow(
         else if (seg.state !== 'nodata') break;
       }
     }
+    const failing = failingInstances(counting, c.id, days, now - 2 * DAY_MS, until);
     const reasons = counting.checks
       .filter((k) => k.component === c.id)
       .map((k) => latest.get(k.id))
@@ -119,8 +120,32 @@ export function componentsNow(
       inMaintenance: intervalsFor(c.id, maintenance).some((w) => w.start <= now && now < w.end),
       ...(failingSince !== undefined ? { failingSince } : {}),
       ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+      ...(failing ? { instances: failing.ids, instanceStatus: failing.worst } : {}),
     };
   });
+}
+
+/**
+ * The instances where a component is failing now, counted from each instance's own checks and
+ * those of every instance; undefined when it has no per-instance checks, or when it fails on all.
+ */
+function failingInstances(
+  counting: Counting,
+  component: string,
+  days: readonly DayRollup[],
+  from: number,
+  until: number,
+): { ids: string[]; worst: ComponentStatus } | undefined {
+  const mine = counting.checks.filter((k) => k.component === component);
+  const ids = [...new Set(mine.flatMap((k) => (k.instance ? [k.instance] : [])))].sort();
+  if (ids.length === 0) return undefined;
+  const states = ids.map((id) => {
+    const checks = mine.filter((k) => !k.instance || k.instance === id);
+    const one = componentTimelines({ ...counting, components: counting.components.filter((c) => c.id === component), checks }, days, from, until);
+    return { id, state: stateAt(one.get(component)!.timeline, until - 1, 'nodata') };
+  });
+  const failing = states.filter((x) => BAD_STATUSES.includes(x.state));
+  return failing.length > 0 && failing.length < ids.length ? { ids: failing.map((x) => x.id), worst: worstStatus(failing.map((x) => x.state)) } : undefined;
 }
 
 export function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {

@@ -20,6 +20,9 @@ export type ComponentNow = {
   failingSince?: number;
   /** What the failing checks say, e.g. "status_503: HTTP 503, expected 200". */
   reason?: string;
+  /** With instances: the ones where it is failing, when not all of them are, and its worst status there. */
+  instances?: string[];
+  instanceStatus?: ComponentStatus;
 };
 
 type IncidentLike = Pick<IncidentFile, 'id' | 'components' | 'impact' | 'automatic' | 'started'> & {
@@ -27,7 +30,18 @@ type IncidentLike = Pick<IncidentFile, 'id' | 'components' | 'impact' | 'automat
 };
 
 export type Action =
-  | { type: 'open'; id: string; component: string; title: string; impact: Impact; started: string; draft: boolean; update: IncidentUpdate }
+  | {
+      type: 'open';
+      id: string;
+      component: string;
+      /** The instances it affects, when not all. */
+      instances?: string[];
+      title: string;
+      impact: Impact;
+      started: string;
+      draft: boolean;
+      update: IncidentUpdate;
+    }
   | { type: 'update'; id: string; update: IncidentUpdate; impact?: Impact }
   | { type: 'resolve'; id: string; update: IncidentUpdate }
   | { type: 'reopen'; id: string; update: IncidentUpdate; impact?: Impact };
@@ -102,8 +116,10 @@ export function planIncidents(input: {
         type: 'open',
         id,
         component: c.id,
-        title: `${c.name}: ${words[c.status].replace(/^an? /, '')}`,
-        impact: impactOf[c.status]!,
+        ...(c.instances ? { instances: c.instances } : {}),
+        // On some instances: named, with how bad it is there (one pod down is its customers' major outage).
+        title: `${c.name}${c.instances ? ` (${c.instances.join(', ')})` : ''}: ${words[c.instanceStatus ?? c.status].replace(/^an? /, '')}`,
+        impact: impactOf[c.instanceStatus ?? c.status]!,
         started: iso(since),
         draft: input.review ?? false,
         update: {
@@ -111,7 +127,7 @@ export function planIncidents(input: {
           status: 'investigating',
           by: BY_UPKEEP,
           component_status: c.status as IncidentUpdate['component_status'],
-          message: `Our checks show ${words[c.status]} of ${c.name} since ${hhmm(since)}${reason}. We are investigating.`,
+          message: `Our checks show ${words[c.instanceStatus ?? c.status]} of ${c.name}${c.instances ? ` on ${c.instances.join(', ')}` : ''} since ${hhmm(since)}${reason}. We are investigating.`,
         },
       });
     } else if (bad && open) {
