@@ -151,9 +151,27 @@ function html(res: ServerResponse, status: number, title: string, body: string) 
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`);
 }
 
+/**
+ * The sample CRM runs its customers on six pods in three regions. EU2 is having a bad day, every
+ * day: down 07:00–08:30 UTC, then slow until 11:00; the others follow the shared API's schedule.
+ */
+export const DEMO_PODS = ['na1', 'na2', 'eu1', 'eu2', 'ap1', 'ap2'] as const;
+
+export function podCondition(pod: string, t: number): 'ok' | 'slow' | 'down' {
+  if (pod !== 'eu2') return 'ok';
+  const minute = new Date(t).getUTCHours() * 60 + new Date(t).getUTCMinutes();
+  return minute >= 7 * 60 && minute < 8 * 60 + 30 ? 'down' : minute >= 8 * 60 + 30 && minute < 11 * 60 ? 'slow' : 'ok';
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, path: string, t: number, roll: number) {
   const c = crmConditions(t);
   for await (const _ of req); // drain any request body
+  const pod = /^\/pods\/([a-z0-9-]+)\/health$/.exec(path)?.[1];
+  if (pod && (DEMO_PODS as readonly string[]).includes(pod)) {
+    const state = c.apiDown ? 'down' : podCondition(pod, t);
+    if (state === 'slow') await sleep(900);
+    return state === 'down' ? json(res, 503, { status: 'down', pod }) : json(res, 200, { status: 'ok', pod });
+  }
   switch (`${req.method} ${path}`) {
     case 'GET /api/v1/health':
       return c.apiDown ? json(res, 503, { status: 'down' }) : json(res, 200, { status: 'ok', version: '2026.11' });
