@@ -33,6 +33,7 @@ export const cs: Messages = {
   'instances.found': 'nalezeno: {count}',
   'instances.none': 'Žádná instance neodpovídá; zkuste region, nebo vyberte ze seznamu.',
   'instances.all': 'Všechny instance',
+  'instances.byInstance': 'Podle instance',
   'instances.component': 'Komponenta',
   'instances.includes': 'Také jako',
   uptime: 'dostupnost {value}',

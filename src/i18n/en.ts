@@ -32,6 +32,7 @@ export const en = {
   'instances.found': '{count} found',
   'instances.none': 'No instance matches; try your region, or pick from the list.',
   'instances.all': 'All instances',
+  'instances.byInstance': 'By instance',
   'instances.component': 'Component',
   'instances.includes': 'Also known as',
   uptime: '{value} uptime',

@@ -33,6 +33,7 @@ export const fa: Messages = {
   'instances.found': '{count} مورد پیدا شد',
   'instances.none': 'هیچ نمونه‌ای جور نیست؛ منطقه را امتحان کنید یا از فهرست انتخاب کنید.',
   'instances.all': 'همه‌ی نمونه‌ها',
+  'instances.byInstance': 'به تفکیک نمونه',
   'instances.component': 'بخش',
   'instances.includes': 'نام‌های دیگر',
   uptime: 'دسترس‌پذیری {value}',

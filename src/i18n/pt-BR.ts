@@ -33,6 +33,7 @@ export const ptBR: Messages = {
   'instances.found': '{count} encontrada(s)',
   'instances.none': 'Nenhuma instância corresponde; tente a região ou escolha na lista.',
   'instances.all': 'Todas as instâncias',
+  'instances.byInstance': 'Por instância',
   'instances.component': 'Componente',
   'instances.includes': 'Também conhecida como',
   uptime: '{value} de disponibilidade',

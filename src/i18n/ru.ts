@@ -33,6 +33,7 @@ export const ru: Messages = {
   'instances.found': 'найдено: {count}',
   'instances.none': 'Ничего не найдено; попробуйте регион или выберите из списка.',
   'instances.all': 'Все инстансы',
+  'instances.byInstance': 'По инстансам',
   'instances.component': 'Компонент',
   'instances.includes': 'Также известен как',
   uptime: 'доступность {value}',

@@ -33,6 +33,7 @@ export const zhCN: Messages = {
   'instances.found': '找到 {count} 个',
   'instances.none': '没有匹配的实例；试试区域名，或从列表中选择。',
   'instances.all': '所有实例',
+  'instances.byInstance': '按实例',
   'instances.component': '组件',
   'instances.includes': '别名',
   uptime: '可用率 {value}',

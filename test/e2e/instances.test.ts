@@ -161,6 +161,9 @@ ${INSTANCES.map(([id, name, region, host]) => `  - id: ${id}\n    name: ${name}\
     await page.waitForURL(/instances\/eu2\/$/);
     assert.match(await page.locator('h1').innerText(), /EU2/);
     assert.match(await page.locator('main').innerText(), /API errors in Europe/);
+    await page.goto(`${base}components/api/`);
+    assert.match(await page.locator('[data-by-instance] [data-instance="eu2"]').innerText(), /Major outage\s+EU2/);
+    assert.match(await page.locator('[data-by-instance] [data-instance="na1"]').innerText(), /Operational\s+NA1/);
     await plain.close();
 
     const js = await browser.newContext();
