@@ -350,6 +350,11 @@ function notifyErrors(
     (c.components ?? []).forEach((id, j) => {
       if (!componentIds.includes(id)) at(['channels', i, 'components', j], `unknown component "${id}"${didYouMean(id, componentIds)}`);
     });
+    const instanceIds = (site.instances ?? []).map((x) => x.id);
+    (c.instances ?? []).forEach((id, j) => {
+      if (!instanceIds.includes(id))
+        at(['channels', i, 'instances', j], `unknown instance "${id}"${didYouMean(id, instanceIds)}; instances are declared in site.yml`);
+    });
     const fromSecret = (value: string) => references(value).some((r) => r.scope === 'env');
     const must = (key: string, what: string) => {
       const value = (c as Record<string, unknown>)[key];
@@ -401,6 +406,11 @@ function maintenanceErrors(site: SiteFile, windows: MaintenanceWindow[], p: Pars
     seen.add(w.id);
     w.components.forEach((c, j) => {
       if (!componentIds.includes(c)) at(['maintenance', i, 'components', j], `unknown component "${c}"${didYouMean(c, componentIds)}`);
+    });
+    const instanceIds = (site.instances ?? []).map((x) => x.id);
+    (w.instances ?? []).forEach((x, j) => {
+      if (!instanceIds.includes(x))
+        at(['maintenance', i, 'instances', j], `unknown instance "${x}"${didYouMean(x, instanceIds)}; instances are declared in site.yml`);
     });
     if (w.start && w.end) {
       const zone = w.time_zone ?? site.site.time_zone;

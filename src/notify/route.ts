@@ -38,5 +38,7 @@ export function routes(channel: Channel, event: NotifyEvent): boolean {
   if (!kindOk) return false;
   // Events about no component in particular (monitoring) reach every channel that hears their kind.
   if (channel.components && event.components.length > 0 && !event.components.some((c) => channel.components!.includes(c))) return false;
+  // An event about every instance reaches a channel of some; one about other instances does not.
+  if (channel.instances && event.instances && !event.instances.some((i) => channel.instances!.includes(i))) return false;
   return rank(event.severity) >= rank(channel.severity);
 }

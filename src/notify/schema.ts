@@ -26,6 +26,7 @@ const routing = {
   id: id.describe('Stable name of the channel: the ledger and the logs use it (never its address).'),
   events: z.array(eventPattern).optional().describe('Event kinds it hears; `incident.*` for a family. Default: every kind its audience may hear.'),
   components: z.array(id).optional().describe('Components it hears about; default all.'),
+  instances: z.array(id).optional().describe('Instances it hears about (site.yml `instances`); default all. Events about every instance reach it too.'),
   severity: z.enum(severities).default('info').describe('The least severe event it hears: info, minor, major or critical.'),
   language: z.enum(supportedLanguages).optional().describe("Language of its messages; the page's default when absent."),
 };

@@ -14,6 +14,7 @@ export type EventIncident = {
   id: string;
   title: string;
   components: string[];
+  instances?: string[];
   impact: Impact;
   status: IncidentStatus;
   draft: boolean;
@@ -31,6 +32,8 @@ export type NotifyEvent = {
   /** May reach subscribers (what the page itself shows); else the team only. */
   public: boolean;
   components: string[];
+  /** The instances it is about; every instance when absent. */
+  instances?: string[];
   /** One line, plain text. */
   title: string;
   /** Plain text, for people. */
@@ -51,7 +54,7 @@ export type NotifyEvent = {
 export type EventInput = {
   now: number;
   components: readonly { id: string; name: string }[];
-  checks: readonly { id: string; name: string; component: string; critical: boolean }[];
+  checks: readonly { id: string; name: string; component: string; critical: boolean; instance?: string }[];
   incidents: readonly (Omit<EventIncident, 'status'> & { published?: string })[];
   /** Each component's timeline over the lookback. */
   componentTimelines: ReadonlyMap<string, readonly Segment<ComponentStatus>[]>;
@@ -100,7 +103,13 @@ export function deriveEvents(input: EventInput): NotifyEvent[] {
     const updates = byTime(i.updates);
     const first = updates[0];
     const incident = { ...i, status: incidentStatus(i) };
-    const base = { components: i.components, path: `incidents/${i.id}/`, dedupKey: `incident:${i.id}`, incident };
+    const base = {
+      components: i.components,
+      ...(i.instances ? { instances: i.instances } : {}),
+      path: `incidents/${i.id}/`,
+      dedupKey: `incident:${i.id}`,
+      incident,
+    };
     if (i.draft) {
       out.push({
         ...base,
@@ -154,7 +163,14 @@ export function deriveEvents(input: EventInput): NotifyEvent[] {
       components: m.components,
       ...(m.description ? { description: m.description } : {}),
     };
-    const base = { components: m.components, path: `maintenance/#${m.id}`, maintenance, public: true, severity: 'info' as const };
+    const base = {
+      components: m.components,
+      ...(m.instances ? { instances: m.instances } : {}),
+      path: `maintenance/#${m.id}`,
+      maintenance,
+      public: true,
+      severity: 'info' as const,
+    };
     const when = `${iso(m.start)} to ${iso(m.end)}`;
     // Announced once per window (a weekly window is not announced every week), when still ahead.
     if (m.start > input.now && m.start - input.now <= 30 * 86_400_000 && !announced.has(m.windowId)) {
@@ -209,7 +225,12 @@ export function deriveEvents(input: EventInput): NotifyEvent[] {
     const timeline = input.checkTimelines.get(check.id) ?? [];
     let downSince: number | undefined;
     for (const change of changes(timeline, 'up')) {
-      const base = { components: [check.component], path: `components/${check.component}/`, public: false };
+      const base = {
+        components: [check.component],
+        ...(check.instance ? { instances: [check.instance] } : {}),
+        path: `components/${check.component}/`,
+        public: false,
+      };
       if (change.to === 'down') {
         downSince = change.at;
         out.push({

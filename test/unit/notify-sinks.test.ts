@@ -259,6 +259,13 @@ describe('routing', () => {
     assert.ok(!routes(majorUp, { ...down, severity: 'minor' }));
     assert.ok(routes(majorUp, resolved));
   });
+  it('by instance: a channel of EU instances hears their events and those about every instance, not NA1’s', () => {
+    const eu = parse({ id: 'eu', kind: 'slack', url: 'https://x', instances: ['eu1', 'eu2'] });
+    assert.ok(routes(eu, { ...down, instances: ['eu2'] }));
+    assert.ok(!routes(eu, { ...down, instances: ['na1'] }));
+    assert.ok(routes(eu, down), 'an event naming no instance is about all of them');
+    assert.ok(routes(team, { ...down, instances: ['na1'] }), 'a channel naming no instance hears every one');
+  });
   it('event families: incident.* is every incident kind and nothing else', () => {
     const c = parse({ id: 'i', kind: 'slack', url: 'https://x', events: ['incident.*'] });
     assert.ok(routes(c, updated));
