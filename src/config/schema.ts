@@ -313,6 +313,7 @@ export const incidentFile = z.strictObject({
   draft: z.boolean().default(false).describe('A draft is for the team only: not on the page, not in feeds or the API, no subscriber hears of it.'),
   published: instantText.optional().describe('When a draft was published (subscribers hear of it then, with everything that happened before as one message).'),
   started: instantText.optional().describe('When the problem began (the first failing sample), if known.'),
+  last_good: instantText.optional().describe('The last good sample before it (automatic incidents): time to detect is measured from here, an upper bound.'),
   github_issue: z.number().int().positive().optional().describe('The GitHub issue that mirrors it, if any.'),
   updates: z
     .array(incidentUpdate)

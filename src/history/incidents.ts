@@ -231,6 +231,7 @@ export async function applyIncidentActions(historyDir: string, actions: readonly
           automatic: true,
           ...(a.draft ? { draft: true } : {}),
           started: a.started,
+          ...(a.lastGood ? { last_good: a.lastGood } : {}),
           updates: [a.update],
         },
         redact,

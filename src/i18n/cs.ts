@@ -83,6 +83,16 @@ export const cs: Messages = {
   'maintenance.completed': 'Dokončeno',
   'maintenance.when': 'od {start} do {end}',
   'maintenance.recurring': 'Opakovaná',
+  'maintenance.weekly': 'Každý týden: {days}, {time} ({zone})',
+  'maintenance.monthly': 'Měsíčně, {day}. den v měsíci, {time} ({zone})',
+  'maintenance.monthlyOrLast': 'Měsíčně, {day}. den v měsíci (v kratších měsících poslední den), {time} ({zone})',
+  'maintenance.monthlyLast': 'Měsíčně, poslední den v měsíci, {time} ({zone})',
+  'maintenance.lasting': '{start} po dobu {duration}',
+  'maintenance.fromDate': 'od {date}',
+  'maintenance.untilDate': 'do {date}',
+  'maintenance.next': 'Příště: {start}',
+  'maintenance.nowUntil': 'Právě probíhá, do {end}',
+  'maintenance.last': 'Naposledy: {date}',
   'component.back': 'Všechny součásti',
   'component.uptime': 'Dostupnost',
   'component.window': 'Období',
@@ -185,6 +195,9 @@ export const cs: Messages = {
   'measure.lag.h': 'Zpoždění dat a úlohy',
   'measure.lag.p':
     'Některé kontroly měří stáří dat za odpovědí (dobu od poslední synchronizace nebo jak dlouho trvalo, než se nový záznam objevil ve vyhledávání) a zaznamenávají ho s každým vzorkem jako zpoždění, zobrazené jako doba odezvy: denní medián a 95. percentil. Data starší než limit kontroly jsou zpomalená nebo selhávající („zastaralá“), ale do SLA se zastaralý čas počítá jen tam, kde to dodavatel uvede. Úlohy na pozadí se hlásí samy; úloha, která se neozvala v očekávaném intervalu a toleranci, selhává.',
+  'measure.metrics.h': 'Údaje o incidentech',
+  'measure.metrics.p':
+    'Doba zjištění běží od poslední úspěšné kontroly před problémem do chvíle, kdy jej naše kontroly potvrdily (otevřel se incident): problém začal někde mezi tím, jde tedy o horní odhad. Doba vyřešení běží od první neúspěšné kontroly (nebo první zprávy u incidentů psaných lidmi) do zprávy, která incident vyřešila. Obojí jsou průměry přes incidenty, které v měsíci začaly; „nejdelší“ je nejdelší doba vyřešení.',
   'measure.times.h': 'Čas',
   'measure.times.p':
     'Všechny časy se ukládají v UTC a zobrazují v pásmu {zone}. Den v denních sloupcích je kalendářní den v tomto pásmu, při změně letního času dlouhý 23 nebo 25 hodin.',

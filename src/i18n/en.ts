@@ -82,6 +82,16 @@ export const en = {
   'maintenance.completed': 'Completed',
   'maintenance.when': '{start} to {end}',
   'maintenance.recurring': 'Recurring',
+  'maintenance.weekly': 'Every {days}, {time} ({zone})',
+  'maintenance.monthly': 'Monthly on day {day}, {time} ({zone})',
+  'maintenance.monthlyOrLast': 'Monthly on day {day} (the last day in shorter months), {time} ({zone})',
+  'maintenance.monthlyLast': 'Monthly on the last day, {time} ({zone})',
+  'maintenance.lasting': '{start} for {duration}',
+  'maintenance.fromDate': 'from {date}',
+  'maintenance.untilDate': 'until {date}',
+  'maintenance.next': 'Next: {start}',
+  'maintenance.nowUntil': 'In progress now, until {end}',
+  'maintenance.last': 'Last: {date}',
   'component.back': 'All components',
   'component.uptime': 'Uptime',
   'component.window': 'Period',
@@ -184,6 +194,9 @@ export const en = {
   'measure.lag.h': 'Data lag and jobs',
   'measure.lag.p':
     'Some checks measure how old the data behind an answer is (the time since a sync last ran, or how long a new record took to appear in search) and record it with every sample as lag, shown like response time: daily median and 95th percentile. Data older than the check’s limit is degraded or failing (“stale”), but stale time counts against the SLA only where the vendor says so. Background jobs report in themselves; a job that has not reported within its expected interval plus a grace period is failing.',
+  'measure.metrics.h': 'Incident figures',
+  'measure.metrics.p':
+    'Time to detect runs from the last good probe before a problem to the moment our checks confirmed it (an incident opened): the problem began somewhere in between, so it is an upper bound. Time to resolve runs from the first failing probe (or the first update, for incidents written by people) to the update that resolved it. Both are means over the incidents that began in the month; “longest” is the longest time to resolve.',
   'measure.times.h': 'Times',
   'measure.times.p':
     'All times are stored in UTC and shown in {zone}. A day on the daily bars is a calendar day in that zone, 23 or 25 hours long on daylight-saving changes.',

@@ -83,6 +83,16 @@ export const ptBR: Messages = {
   'maintenance.completed': 'Concluída',
   'maintenance.when': 'de {start} até {end}',
   'maintenance.recurring': 'Recorrente',
+  'maintenance.weekly': 'Semanalmente, {days}, {time} ({zone})',
+  'maintenance.monthly': 'Mensalmente no dia {day}, {time} ({zone})',
+  'maintenance.monthlyOrLast': 'Mensalmente no dia {day} (no último dia nos meses mais curtos), {time} ({zone})',
+  'maintenance.monthlyLast': 'Mensalmente no último dia, {time} ({zone})',
+  'maintenance.lasting': '{start} por {duration}',
+  'maintenance.fromDate': 'a partir de {date}',
+  'maintenance.untilDate': 'até {date}',
+  'maintenance.next': 'Próxima: {start}',
+  'maintenance.nowUntil': 'Em andamento agora, até {end}',
+  'maintenance.last': 'Última: {date}',
   'component.back': 'Todos os componentes',
   'component.uptime': 'Disponibilidade',
   'component.window': 'Período',
@@ -185,6 +195,9 @@ export const ptBR: Messages = {
   'measure.lag.h': 'Atraso dos dados e tarefas',
   'measure.lag.p':
     'Algumas verificações medem a idade dos dados por trás de uma resposta (o tempo desde a última sincronização, ou quanto um novo registro levou para aparecer na busca) e a registram em cada amostra como atraso, mostrado como o tempo de resposta: mediana diária e percentil 95. Dados mais antigos que o limite da verificação ficam lentos ou falhando (“desatualizados”), mas esse tempo só conta no SLA onde o fornecedor indicar. Tarefas em segundo plano se reportam sozinhas; uma tarefa que não se reportou no intervalo esperado mais a tolerância está falhando.',
+  'measure.metrics.h': 'Números de incidentes',
+  'measure.metrics.p':
+    'O tempo para detectar vai da última verificação boa antes de um problema até o momento em que nossas verificações o confirmaram (um incidente foi aberto): o problema começou em algum ponto entre os dois, então é um limite superior. O tempo para resolver vai da primeira verificação com falha (ou da primeira atualização, em incidentes escritos por pessoas) até a atualização que o resolveu. Ambos são médias dos incidentes iniciados no mês; “mais longo” é o maior tempo para resolver.',
   'measure.times.h': 'Horários',
   'measure.times.p':
     'Todos os horários são guardados em UTC e mostrados em {zone}. Um dia nas barras diárias é um dia do calendário nesse fuso, com 23 ou 25 horas nas mudanças de horário de verão.',

@@ -107,6 +107,14 @@ export function componentsNow(
         else if (seg.state !== 'nodata') break;
       }
     }
+    // The last good sample before the failure: detection is measured from it (the problem began after it, and by the failing sample at the latest).
+    const ids = new Set(counting.checks.filter((k) => k.component === c.id).map((k) => k.id));
+    let lastGood: number | undefined;
+    if (failingSince !== undefined)
+      for (const s of recent) {
+        const t = Date.parse(s.time);
+        if (ids.has(s.check) && s.outcome === 'up' && t < failingSince && (lastGood === undefined || t > lastGood)) lastGood = t;
+      }
     const failing = failingInstances(counting, c.id, days, now - 2 * DAY_MS, until);
     const reasons = counting.checks
       .filter((k) => k.component === c.id)
@@ -121,6 +129,7 @@ export function componentsNow(
       ...(failingSince !== undefined ? { failingSince } : {}),
       ...(reasons.length ? { reason: reasons.join('; ') } : {}),
       ...(failing ? { instances: failing.ids, instanceStatus: failing.worst } : {}),
+      ...(lastGood !== undefined ? { lastGood } : {}),
     };
   });
 }

@@ -23,6 +23,8 @@ export type ComponentNow = {
   /** With instances: the ones where it is failing, when not all of them are, and its worst status there. */
   instances?: string[];
   instanceStatus?: ComponentStatus;
+  /** The last good sample of its checks before `failingSince`, when the recent samples hold one. */
+  lastGood?: number;
 };
 
 type IncidentLike = Pick<IncidentFile, 'id' | 'components' | 'impact' | 'automatic' | 'started'> & {
@@ -34,6 +36,8 @@ export type Action =
       type: 'open';
       id: string;
       component: string;
+      /** The last good sample before the problem (detection is measured from it). */
+      lastGood?: string;
       /** The instances it affects, when not all. */
       instances?: string[];
       title: string;
@@ -117,6 +121,7 @@ export function planIncidents(input: {
         id,
         component: c.id,
         ...(c.instances ? { instances: c.instances } : {}),
+        ...(c.lastGood !== undefined ? { lastGood: iso(c.lastGood) } : {}),
         // On some instances: named, with how bad it is there (one pod down is its customers' major outage).
         title: `${c.name}${c.instances ? ` (${c.instances.join(', ')})` : ''}: ${words[c.instanceStatus ?? c.status].replace(/^an? /, '')}`,
         impact: impactOf[c.instanceStatus ?? c.status]!,
@@ -188,7 +193,7 @@ export type IncidentMetrics = {
 
 /** Metrics over the incidents touching a component that started in [from, to). */
 export function incidentMetrics(
-  incidents: readonly Pick<IncidentFile, 'components' | 'started' | 'updates'>[],
+  incidents: readonly Pick<IncidentFile, 'components' | 'started' | 'updates' | 'last_good'>[],
   component: string,
   from: number,
   to: number,
@@ -200,11 +205,13 @@ export function incidentMetrics(
       const opened = Date.parse(sorted[0].at);
       const started = i.started ? Date.parse(i.started) : opened;
       const last = sorted[sorted.length - 1];
-      return { started, opened, resolved: last.status === 'resolved' ? Date.parse(last.at) : undefined };
+      // Detection runs from the last good sample (the problem began after it): an upper bound, never the ~0 s from the first failing sample.
+      const lastGood = i.last_good ? Date.parse(i.last_good) : started;
+      return { started, lastGood, opened, resolved: last.status === 'resolved' ? Date.parse(last.at) : undefined };
     });
   const inRange = mine.filter((i) => i.started >= from && i.started < to);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
-  const detect = inRange.map((i) => i.opened - i.started);
+  const detect = inRange.map((i) => i.opened - i.lastGood);
   const resolve = inRange.filter((i) => i.resolved !== undefined).map((i) => i.resolved! - i.started);
   const m: IncidentMetrics = { count: inRange.length };
   const mttd = mean(detect);

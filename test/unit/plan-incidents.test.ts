@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { incidentMetrics, planIncidents, type Action, type ComponentNow } from '../../src/status/incidents.ts';
+import { componentsNow } from '../../src/status/components.ts';
+import { rollupDay } from '../../src/status/rollup.ts';
 
 const NOW = Date.parse('2026-11-23T13:05:00Z');
 const MIN = 60_000;
@@ -127,5 +129,49 @@ describe('planIncidents', () => {
     ];
     const m = incidentMetrics(incidents, 'email', Date.parse('2026-11-01T00:00:00Z'), Date.parse('2026-12-01T00:00:00Z'));
     assert.deepEqual(m, { count: 2, mttdMs: 3 * MIN, mttrMs: 45 * MIN, longestMs: 60 * MIN });
+  });
+});
+
+describe('time to detect', () => {
+  it('runs from the last good sample before the problem (an upper bound), not from the first failing one', () => {
+    const m = incidentMetrics(
+      [
+        {
+          components: ['api'],
+          started: '2026-11-02T10:05:00Z',
+          last_good: '2026-11-02T10:00:00Z',
+          updates: [{ at: '2026-11-02T10:05:01Z', status: 'investigating' as const, message: 'x' }],
+        },
+      ],
+      'api',
+      Date.parse('2026-11-01T00:00:00Z'),
+      Date.parse('2026-12-01T00:00:00Z'),
+    );
+    assert.equal(m.mttdMs, 5 * MIN + 1_000);
+  });
+
+  it('an automatic incident records the last good sample its checks had', () => {
+    const T = Date.parse('2026-11-02T10:00:00Z');
+    const sample = (min: number, outcome: 'up' | 'down') => ({
+      time: new Date(T + min * MIN).toISOString().replace('.000Z', 'Z'),
+      check: 'api-health',
+      region: 'default',
+      outcome,
+      attempts: 1,
+    });
+    const recent = [sample(0, 'up'), sample(5, 'down'), sample(10, 'down')];
+    const counting = {
+      components: [{ id: 'api', name: 'API', down_when: 'any' as const }],
+      checks: [{ id: 'api-health', component: 'api', critical: true, every: 1 }],
+      intervalMs: 5 * MIN,
+    };
+    const days = [rollupDay({ day: '2026-11-02', check: 'api-health', region: 'default', capMs: 10 * MIN, samples: recent, end: T + 12 * MIN })];
+    const [api] = componentsNow(counting, days, recent, T + 11 * MIN, []);
+    assert.equal(api.status, 'major_outage');
+    assert.equal(api.failingSince, T + 5 * MIN);
+    assert.equal(api.lastGood, T);
+    const [open] = planIncidents({ components: [api], incidents: [], now: T + 11 * MIN, quietMs: 0 });
+    assert.equal(open.type, 'open');
+    assert.equal((open as { lastGood?: string }).lastGood, '2026-11-02T10:00:00Z');
   });
 });
