@@ -13,7 +13,18 @@ import { siteRoot } from './build.ts';
 import { InputError } from './errors.ts';
 import type { Io } from './io.ts';
 
-export type InitOptions = { dir: string; force: boolean; interactive: boolean; vendor?: string; checkUrl?: string; timeZone?: string; language?: string };
+export type InitOptions = {
+  dir: string;
+  force: boolean;
+  interactive: boolean;
+  vendor?: string;
+  checkUrl?: string;
+  timeZone?: string;
+  language?: string;
+  /** Where questions are read and asked (the terminal; tests pass streams). */
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+};
 
 type Answers = { vendor: string; checkUrl: URL; timeZone: string; language: string };
 
@@ -69,7 +80,7 @@ function fromFlags(opts: InitOptions): Answers {
 
 /** Asks for what the flags did not say, with defaults from this machine; a wrong answer is asked again. */
 async function ask(opts: InitOptions, io: Io): Promise<Answers> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = createInterface({ input: opts.input ?? process.stdin, output: opts.output ?? process.stdout });
   try {
     const question = async (text: string, fallback: string | undefined, check: (v: string) => string | undefined): Promise<string> => {
       for (;;) {

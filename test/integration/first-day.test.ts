@@ -174,3 +174,34 @@ describe('upkeep dev', async () => {
     }
   });
 });
+
+describe('upkeep init on a terminal', () => {
+  it('asks what the flags did not say, with this machine’s zone as the default, and asks again after a wrong answer', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { init } = await import('../../src/cli/init.ts');
+    const dir = await tempDir();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let asked = '';
+    output.on('data', (c: Buffer) => (asked += c.toString()));
+    const errors: string[] = [];
+    // Answers: a name; a wrong address, then a right one; the default zone; a language.
+    const answers = ['Term CRM', 'not a url', 'https://api.term.example/health', '', 'pt-BR'];
+    const done = init({ dir, force: false, interactive: true, input, output }, { out: () => {}, err: (l) => errors.push(l) });
+    for (const a of answers) {
+      await new Promise((r) => setTimeout(r, 50));
+      input.write(`${a}\n`);
+    }
+    await done;
+    assert.match(asked, /Your company or product name: /);
+    assert.match(asked, /The page’s time zone \[[^\]]+\]: /);
+    assert.ok(
+      errors.some((e) => /is not an address/.test(e)),
+      errors.join('\n'),
+    );
+    const site = await readFile(join(dir, 'checks/site.yml'), 'utf8');
+    assert.match(site, /vendor: Term CRM/);
+    assert.match(site, /language: pt-BR/);
+    assert.match(site, new RegExp(`time_zone: ${Intl.DateTimeFormat().resolvedOptions().timeZone}`));
+  });
+});
