@@ -4,38 +4,42 @@
  * The year of samples is GENERATED for load (in the real on-disk format, through the real writer's
  * line format), not probed: 10.5 M real probes would take days. Everything measured on it — rollup,
  * build, git — is the real code.
+ *
+ * `npm run bench:history -- --instances`: the same questions for 50 instances × 10 components × 2
+ * checks (`for_each: instances`, 1,000 checks) beside 5 instances (100 checks): rollup, build with
+ * 30 and 365 days, the daily rollup, the built site, and git growth. How its history is generated:
+ * instances.ts.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile, appendFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatSampleLine } from '../../src/history/format.ts';
 import { dayFile } from '../../src/history/store.ts';
 import type { Sample } from '../../src/status/sample.ts';
-import { round } from './util.ts';
+import { capForDir, generateHistory, instancesMode, sampleOf, writeInstanceSite, type Generated } from './instances.ts';
+import { measureProcess, round, treeSize } from './util.ts';
 
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 100);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const STEP = 5 * 60_000;
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-23T12:00:00Z');
+const GIT_DAYS = Number(process.env.BENCH_GIT_DAYS ?? 7);
+const RAW_DAYS = 30;
+const SMALL_INSTANCES = Number(process.env.BENCH_SMALL_INSTANCES ?? 5);
+const LARGE_INSTANCES = Number(process.env.BENCH_INSTANCES ?? 50);
 const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
 
 const root = await mkdtemp(join(tmpdir(), 'upkeep-bench-history-'));
 const checksDir = join(root, 'checks');
 
-/** Runs the real CLI in its own process; returns wall ms and peak RSS MB. */
-function timed(args: string[]): { ms: number; rssMb: number; out: string } {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], {
-    env: { ...process.env, UPKEEP_NOW: new Date(NOW).toISOString() },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`upkeep ${args.join(' ')} failed: ${r.stderr}`);
-  const lines = r.stderr.toString().trim().split('\n');
-  return { ms, rssMb: Number(lines.pop()) / 1024, out: r.stdout.toString().trim() };
+/** Runs the real CLI in its own process; returns wall ms and its peak RSS MB (the --import hook of util.ts). */
+async function timed(args: string[]): Promise<{ ms: number; rssMb: number; out: string }> {
+  const r = await measureProcess([cli, ...args], { UPKEEP_NOW: new Date(NOW).toISOString() });
+  if (r.code !== 0) throw new Error(`upkeep ${args.join(' ')} failed (exit ${r.code}, peak RSS ${round(r.peakRssMb)} MB): ${r.stderr}`);
+  return { ms: r.wallMs, rssMb: r.peakRssMb, out: r.stdout.trim() };
 }
 
 function samplesAt(t: number): Sample[] {
@@ -73,7 +77,7 @@ async function generate(historyDir: string, days: number) {
   }
 }
 
-try {
+async function flat() {
   await mkdir(checksDir, { recursive: true });
   const components = Array.from({ length: Math.ceil(CHECKS / 4) }, (_, i) => `  - id: component-${i}\n    name: Component ${i}\n`).join('');
   await writeFile(join(checksDir, 'site.yml'), `site:\n  title: Bench\n  vendor: Bench\nhistory:\n  raw_days: 400\ncomponents:\n${components}`);
@@ -85,7 +89,7 @@ try {
 
   const year = join(root, 'year');
   const month = join(root, 'month');
-  let t0 = performance.now();
+  const t0 = performance.now();
   await generate(year, DAYS);
   await generate(month, 30);
   const generateMs = performance.now() - t0;
@@ -95,11 +99,11 @@ try {
   );
 
   if (process.env.BENCH_STOP_AFTER_ROLLUP) {
-    timed(['rollup', '--all', '--checks', checksDir, '--history', year]);
+    await timed(['rollup', '--all', '--checks', checksDir, '--history', year]);
     throw new Error(`stopped; data in ${root}`);
   }
-  const rollupYear = timed(['rollup', '--all', '--checks', checksDir, '--history', year]);
-  timed(['rollup', '--all', '--checks', checksDir, '--history', month]);
+  const rollupYear = await timed(['rollup', '--all', '--checks', checksDir, '--history', year]);
+  await timed(['rollup', '--all', '--checks', checksDir, '--history', month]);
   console.log(`rollup --all of the year: ${round(rollupYear.ms / 1000, 1)} s, peak RSS ${round(rollupYear.rssMb)} MB`);
 
   const builds: Record<string, { ms: number; rssMb: number }[]> = { month: [], year: [] };
@@ -108,7 +112,7 @@ try {
       ['month', month],
       ['year', year],
     ] as const) {
-      const b = timed(['build', '--checks', checksDir, '--history', dir, '--out', join(root, `dist-${name}`)]);
+      const b = await timed(['build', '--checks', checksDir, '--history', dir, '--out', join(root, `dist-${name}`)]);
       builds[name].push({ ms: b.ms, rssMb: b.rssMb });
     }
   }
@@ -121,27 +125,10 @@ try {
   );
 
   // Git: one simulated week of 5-minute probe runs, each appending its lines and committing.
-  const repo = join(root, 'repo');
-  await mkdir(repo);
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@upkeep.invalid', ...args], { cwd: repo });
-  git('init', '-q');
-  const weekStart = Math.floor((NOW - 7 * DAY) / DAY) * DAY;
-  t0 = performance.now();
-  let commits = 0;
-  for (let t = weekStart; t < weekStart + 7 * DAY; t += STEP) {
-    const day = new Date(t).toISOString().slice(0, 10);
-    const file = dayFile(join(repo, 'history'), day, 'default');
-    await mkdir(dirname(file), { recursive: true });
-    await appendFile(file, `${samplesAt(t).map(formatSampleLine).join('\n')}\n`);
-    git('add', '-A');
-    git('commit', '-q', '-m', 'probe [skip ci]');
-    commits++;
-  }
-  git('gc', '-q');
-  const sizePack = Number(/size-pack: (\d+)/.exec(git('count-objects', '-v').toString())![1]) * 1024;
-  const perCheckDay = sizePack / CHECKS / 7;
+  const git = await gitGrowth(join(root, 'repo'), (t) => samplesAt(t).map(formatSampleLine));
+  const perCheckDay = git.packedBytes / CHECKS / GIT_DAYS;
   console.log(
-    `git: ${commits} commits (one week of 5-minute runs) in ${round((performance.now() - t0) / 1000, 1)} s; packed ${round(sizePack / 1024)} KiB after gc = ${round(perCheckDay)} bytes per check per day (target ≤ 4096)`,
+    `git: ${git.commits} commits (${GIT_DAYS} days of 5-minute runs) in ${round(git.ms / 1000, 1)} s; packed ${round(git.packedBytes / 1024)} KiB after gc = ${round(perCheckDay)} bytes per check per day (target ≤ 4096)`,
   );
 
   console.log(
@@ -161,6 +148,147 @@ try {
       gitBytesPerCheckPerDay: round(perCheckDay),
     }),
   );
+}
+
+/**
+ * `GIT_DAYS` simulated days of 5-minute probe runs in a new repository, each appending its lines
+ * to the day's file and committing; then `git gc`. Returns the packed size.
+ */
+async function gitGrowth(repo: string, linesAt: (t: number) => string[]): Promise<{ commits: number; ms: number; packedBytes: number }> {
+  await mkdir(repo);
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@upkeep.invalid', ...args], { cwd: repo });
+  git('init', '-q');
+  const weekStart = Math.floor((NOW - GIT_DAYS * DAY) / DAY) * DAY;
+  const t0 = performance.now();
+  let commits = 0;
+  for (let t = weekStart; t < weekStart + GIT_DAYS * DAY; t += STEP) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    const file = dayFile(join(repo, 'history'), day, 'default');
+    await mkdir(dirname(file), { recursive: true });
+    await appendFile(file, `${linesAt(t).join('\n')}\n`);
+    git('add', '-A');
+    git('commit', '-q', '-m', 'probe [skip ci]');
+    commits++;
+  }
+  git('gc', '-q');
+  const packedBytes = Number(/size-pack: (\d+)/.exec(git('count-objects', '-v').toString())![1]) * 1024;
+  return { commits, ms: performance.now() - t0, packedBytes };
+}
+
+type Size = {
+  instances: number;
+  checks: number;
+  rollupMonth: { ms: number; rssMb: number };
+  buildMonth: { ms: number; rssMb: number };
+  buildYear: { ms: number; rssMb: number };
+  rollupDaily: { ms: number; rssMb: number };
+  site: { files: number; bytes: number };
+  generated: Generated;
+};
+
+/** One size of the instance fixture: 30 raw days rolled up by the CLI, then the year's older days added as rollups. */
+async function instanceSize(instances: number): Promise<Size> {
+  const dir = join(root, `instances-${instances}`);
+  const checksDir = join(dir, 'checks');
+  const ids = await writeInstanceSite(checksDir, instances);
+  const capFor = await capForDir(checksDir);
+  const month = join(dir, 'month');
+  const year = join(dir, 'year');
+  let t0 = performance.now();
+  const raw = await generateHistory(month, ids, { now: NOW, rawDays: RAW_DAYS, rolledDays: 0, capFor });
+  const rawS = (performance.now() - t0) / 1000;
+  const rollupMonth = await timed(['rollup', '--all', '--checks', checksDir, '--history', month]);
+  console.log(
+    `${ids.length} checks (${instances} instances): generated ${RAW_DAYS} days of raw samples, ${(raw.rawSamples / 1e6).toFixed(2)} M lines, ${round(raw.rawBytes / 2 ** 20)} MiB, in ${round(rawS, 1)} s; rollup --all of them: ${round(rollupMonth.ms / 1000, 1)} s, peak RSS ${round(rollupMonth.rssMb)} MB`,
+  );
+  const buildMonth = await timed(['build', '--checks', checksDir, '--history', month, '--out', join(dir, 'dist-month')]);
+  console.log(`  upkeep build, ${RAW_DAYS} days: ${round(buildMonth.ms / 1000, 2)} s, peak RSS ${round(buildMonth.rssMb)} MB`);
+  await rm(join(dir, 'dist-month'), { recursive: true, force: true });
+
+  // The year: the month's files (hard links: the CLI replaces files, never edits them) and rollup rows for the older days.
+  execFileSync('cp', ['-al', month, year]);
+  t0 = performance.now();
+  const older = await generateHistory(year, ids, { now: NOW, rawDays: RAW_DAYS, rolledDays: DAYS - RAW_DAYS, capFor, raw: false });
+  console.log(
+    `  generated ${older.rolledRows} rollup rows (${DAYS - RAW_DAYS} older days × ${ids.length} checks, real rollupDay) in ${round((performance.now() - t0) / 1000, 1)} s`,
+  );
+  const out = join(dir, 'dist-year');
+  const buildYear = await timed(['build', '--checks', checksDir, '--history', year, '--out', out]);
+  const site = await treeSize(out);
+  console.log(
+    `  upkeep build, ${DAYS} days: ${round(buildYear.ms / 1000, 2)} s, peak RSS ${round(buildYear.rssMb)} MB; the site: ${site.files} files, ${round(site.bytes / 2 ** 20)} MiB`,
+  );
+  const rollupDaily = await timed(['rollup', '--checks', checksDir, '--history', year]);
+  console.log(
+    `  daily upkeep rollup (the two latest complete days, the month file rewritten): ${round(rollupDaily.ms / 1000, 2)} s, peak RSS ${round(rollupDaily.rssMb)} MB`,
+  );
+  await rm(dir, { recursive: true, force: true });
+  return {
+    instances,
+    checks: ids.length,
+    rollupMonth: pick(rollupMonth),
+    buildMonth: pick(buildMonth),
+    buildYear: pick(buildYear),
+    rollupDaily: pick(rollupDaily),
+    site,
+    generated: { ...raw, rolledDays: older.rolledDays, rolledRows: older.rolledRows },
+  };
+}
+
+const pick = ({ ms, rssMb }: { ms: number; rssMb: number }) => ({ ms, rssMb });
+
+async function instanceScale() {
+  const [small, large] = [await instanceSize(SMALL_INSTANCES), await instanceSize(LARGE_INSTANCES)];
+  const buildRatio = large.buildYear.ms / small.buildYear.ms;
+  console.log(
+    `build time over ${DAYS} days, ${large.checks} checks to ${small.checks}: ${round(buildRatio, 2)}× (target ≤ 12); ${large.checks} checks: ${round(large.buildYear.ms / 1000, 1)} s (target ≤ 60 s), peak RSS ${round(large.buildYear.rssMb)} MB (target ≤ 2048)`,
+  );
+  console.log(
+    `rollup at ${large.checks} checks: daily ${round(large.rollupDaily.rssMb)} MB (target ≤ 1024), --all of ${RAW_DAYS} days ${round(large.rollupMonth.rssMb)} MB peak RSS`,
+  );
+  const dir = join(root, 'instances-git');
+  const ids = await writeInstanceSite(join(dir, 'checks'), LARGE_INSTANCES);
+  const git = await gitGrowth(join(dir, 'repo'), (t) => ids.map((id, c) => formatSampleLine(sampleOf(id, c, t))));
+  const perCheckDay = git.packedBytes / large.checks / GIT_DAYS;
+  console.log(
+    `git at ${large.checks} checks: ${git.commits} commits (${GIT_DAYS} days of 5-minute runs) in ${round(git.ms / 1000, 1)} s; packed ${round(git.packedBytes / 2 ** 20, 1)} MiB after gc = ${round(perCheckDay)} bytes per check per day (target ≤ 4096)`,
+  );
+  const sizeJson = (s: Size) => ({
+    checks: s.checks,
+    instances: s.instances,
+    rollupAll30dS: round(s.rollupMonth.ms / 1000, 2),
+    rollupAll30dRssMb: round(s.rollupMonth.rssMb),
+    build30dS: round(s.buildMonth.ms / 1000, 2),
+    build30dRssMb: round(s.buildMonth.rssMb),
+    build365dS: round(s.buildYear.ms / 1000, 2),
+    build365dRssMb: round(s.buildYear.rssMb),
+    rollupDailyS: round(s.rollupDaily.ms / 1000, 2),
+    rollupDailyRssMb: round(s.rollupDaily.rssMb),
+    siteFiles: s.site.files,
+    siteBytes: s.site.bytes,
+    rawSamples: s.generated.rawSamples,
+    rolledRows: s.generated.rolledRows,
+  });
+  console.log(
+    JSON.stringify({
+      bench: 'history-instances',
+      generated: true,
+      days: DAYS,
+      rawDays: RAW_DAYS,
+      small: sizeJson(small),
+      large: sizeJson(large),
+      buildRatio: round(buildRatio, 3),
+      gitDays: GIT_DAYS,
+      gitCommits: git.commits,
+      gitPackedBytes: git.packedBytes,
+      gitBytesPerCheckPerDay: round(perCheckDay),
+    }),
+  );
+}
+
+try {
+  if (instancesMode()) await instanceScale();
+  else await flat();
 } finally {
   if (process.env.BENCH_KEEP) console.error(`kept ${root}`);
   else await rm(root, { recursive: true, force: true });

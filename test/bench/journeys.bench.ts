@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { recordBeat } from '../../src/history/heartbeats.ts';
 import { readDay } from '../../src/history/store.ts';
 import type { Sample } from '../../src/status/sample.ts';
-import { percentile, round, startProcess } from './util.ts';
+import { percentile, round, rssHook, startProcess } from './util.ts';
 
 const HEARTBEATS = 200;
 const JOURNEYS = 200;
@@ -25,9 +25,6 @@ const SEARCH_LAG_MS = 300;
 const MIN = 60_000;
 
 const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
-const rssHook = `data:text/javascript,${encodeURIComponent(
-  "import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(process.env.BENCH_RSS_FILE,(({maxRSS,userCPUTime,systemCPUTime})=>JSON.stringify({maxRSS,cpuUs:userCPUTime+systemCPUTime}))(process.resourceUsage())))",
-)}`;
 
 /** Heartbeat i's beat: the first half on time, then late ones, then on time but reporting a failed run. */
 const beatOf = (i: number, now: number) =>

@@ -5,6 +5,10 @@
  * Then, with `LIGHTHOUSE=1`, runs Lighthouse (npx lighthouse@13, mobile preset, CHROME_PATH or
  * /usr/bin/chromium) on the home, a component and an incident page, LIGHTHOUSE_RUNS times each
  * (default 3), and reports every run and the median. Prints one JSON line last.
+ *
+ * `npm run bench:page -- --instances`: the same for 50 instances × 10 components × 2 checks
+ * (`for_each: instances`), 90 days generated as instances.ts says, an incident open on IN-00; adds
+ * an instance page and the whole site's file count and bytes.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,14 +19,17 @@ import { preview } from 'astro';
 import { formatSampleLine } from '../../src/history/format.ts';
 import { dayFile } from '../../src/history/store.ts';
 import { siteRoot } from '../../src/cli/build.ts';
-import { round } from './util.ts';
+import { capForDir, generateHistory, instancesMode, writeInstanceSite, type Generated } from './instances.ts';
+import { round, treeSize } from './util.ts';
 
-const COMPONENTS = Number(process.env.BENCH_COMPONENTS ?? 30);
+const INSTANCES = instancesMode() ? Number(process.env.BENCH_INSTANCES ?? 50) : 0;
+const COMPONENTS = INSTANCES ? 10 : Number(process.env.BENCH_COMPONENTS ?? 30);
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
 const STEP = 5 * 60_000;
 const cli = new URL('../../src/cli/upkeep.js', import.meta.url).pathname;
 const root = await mkdtemp(join(tmpdir(), 'upkeep-bench-page-'));
+let generated: Generated | undefined;
 
 const run = (args: string[]) => {
   const r = spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, UPKEEP_NOW: new Date(NOW).toISOString() } });
@@ -33,44 +40,21 @@ try {
   const checks = join(root, 'checks');
   const history = join(root, 'history');
   await mkdir(checks, { recursive: true });
-  const groups = ['core', 'sync', 'apps'];
-  await writeFile(
-    join(checks, 'site.yml'),
-    `site:\n  title: Bench CRM Status\n  vendor: Bench CRM\n  url: https://status.bench.example.com\n  time_zone: Europe/Prague\ngroups:\n${groups.map((g) => `  - id: ${g}\n    name: Group ${g}\n`).join('')}components:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: component-${i}\n    name: Component number ${i}\n    group: ${groups[i % 3]}\n`).join('')}`,
-  );
-  await writeFile(
-    join(checks, 'checks.yml'),
-    `checks:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: check-${i}\n    name: Check ${i}\n    component: component-${i}\n    kind: http\n    url: http://127.0.0.1:9/${i}\n`).join('')}`,
-  );
-  // 90 days, a sample every 5 minutes; now and then an outage or a slow hour, so bars differ.
-  for (let day = NOW - 90 * DAY; day < NOW; day += DAY) {
-    const lines: string[] = [];
-    for (let t = day; t < Math.min(day + DAY, NOW); t += STEP) {
-      for (let c = 0; c < COMPONENTS; c++) {
-        const k = Math.floor(t / STEP) + c * 131;
-        const outcome = k % 2011 < 6 ? 'down' : k % 1499 < 12 ? 'degraded' : 'up';
-        lines.push(
-          formatSampleLine({
-            time: new Date(t).toISOString().replace('.000Z', 'Z'),
-            check: `check-${c}`,
-            region: 'default',
-            outcome,
-            attempts: outcome === 'down' ? 3 : 1,
-            ...(outcome === 'down' ? { reason: 'timeout' } : { latencyMs: 40 + (k % 90) }),
-          }),
-        );
-      }
-    }
-    const file = dayFile(history, new Date(day).toISOString().slice(0, 10), 'default');
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${lines.join('\n')}\n`);
-  }
+  if (INSTANCES) {
+    const ids = await writeInstanceSite(checks, INSTANCES, { extraSite: '  time_zone: Europe/Prague\n' });
+    generated = await generateHistory(history, ids, { now: NOW, rawDays: 3, rolledDays: 87, capFor: await capForDir(checks) });
+  } else await flatFixture(checks, history);
   run(['rollup', '--checks', checks, '--history', history]);
   await mkdir(join(history, 'incidents'), { recursive: true });
   await writeFile(
     join(history, 'incidents', '2026-11-20-component-0.md'),
-    '---\nid: 2026-11-20-component-0\ntitle: Component number 0 is slow\ncomponents: [component-0]\nimpact: minor\nupdates:\n  - at: 2026-11-20T10:00:00Z\n    status: investigating\n    message: Requests take longer than usual.\n  - at: 2026-11-20T10:40:00Z\n    status: resolved\n    message: A cache node was replaced.\n---\n',
+    `---\nid: 2026-11-20-component-0\ntitle: Component number 0 is slow\ncomponents: [component-0]\n${INSTANCES ? 'instances: [in-00, in-01]\n' : ''}impact: minor\nupdates:\n  - at: 2026-11-20T10:00:00Z\n    status: investigating\n    message: Requests take longer than usual.\n  - at: 2026-11-20T10:40:00Z\n    status: resolved\n    message: A cache node was replaced.\n---\n`,
   );
+  if (INSTANCES)
+    await writeFile(
+      join(history, 'incidents', '2026-11-23-component-1.md'),
+      '---\nid: 2026-11-23-component-1\ntitle: Component number 1 answers slowly on IN-00\ncomponents: [component-1]\ninstances: [in-00]\nimpact: minor\nupdates:\n  - at: 2026-11-23T11:00:00Z\n    status: investigating\n    message: Some requests on IN-00 take several seconds.\n---\n',
+    );
   const out = join(root, 'dist');
   run(['build', '--checks', checks, '--history', history, '--out', out]);
 
@@ -90,9 +74,16 @@ try {
   const component = await transfer('components/component-0/index.html');
   const incidentsPage = await transfer('incidents/index.html');
   console.log(
-    `home page, ${COMPONENTS} components with 90-day bars: ${home.gzipKb} KB gzip (${home.rawKb} KB raw) in ${home.requests} requests — ${round(home.gzipKb / COMPONENTS, 2)} KB per component (target ≤ 40 KB)`,
+    `home page, ${INSTANCES ? `${INSTANCES} instances, ` : ''}${COMPONENTS} components with 90-day bars: ${home.gzipKb} KB gzip (${home.rawKb} KB raw) in ${home.requests} requests — ${round(home.gzipKb / COMPONENTS, 2)} KB per component (target ≤ 40 KB)`,
   );
   console.log(`component page: ${component.gzipKb} KB gzip; incident history: ${incidentsPage.gzipKb} KB gzip`);
+  const instance = INSTANCES ? await transfer('instances/in-00/index.html') : undefined;
+  const site = await treeSize(out);
+  if (instance && generated)
+    console.log(
+      `${INSTANCES} instances × ${COMPONENTS} components × 2 checks: instance page (IN-00, an incident open) ${instance.gzipKb} KB gzip (${instance.rawKb} KB raw) in ${instance.requests} requests (target ≤ 40 KB); history generated: ${generated.rawDays} days raw (${(generated.rawSamples / 1e6).toFixed(2)} M samples), ${generated.rolledDays} older days as ${generated.rolledRows} rollup rows`,
+    );
+  console.log(`the built site: ${site.files} files, ${round(site.bytes / 2 ** 20, 1)} MiB`);
 
   const result: Record<string, unknown> = {
     bench: 'page',
@@ -102,6 +93,17 @@ try {
     homeRawKb: home.rawKb,
     homeRequests: home.requests,
     componentGzipKb: component.gzipKb,
+    ...(instance
+      ? {
+          instances: INSTANCES,
+          checks: INSTANCES * COMPONENTS * 2,
+          instanceGzipKb: instance.gzipKb,
+          instanceRawKb: instance.rawKb,
+          instanceRequests: instance.requests,
+        }
+      : {}),
+    siteFiles: site.files,
+    siteBytes: site.bytes,
   };
   if (process.env.LIGHTHOUSE) {
     const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
@@ -165,4 +167,39 @@ try {
 } finally {
   if (process.env.BENCH_KEEP) console.error(`kept ${root}`);
   else await rm(root, { recursive: true, force: true });
+}
+
+/** 30 components with a check each; 90 days of raw samples, now and then an outage or a slow hour, so bars differ. */
+async function flatFixture(checks: string, history: string) {
+  const groups = ['core', 'sync', 'apps'];
+  await writeFile(
+    join(checks, 'site.yml'),
+    `site:\n  title: Bench CRM Status\n  vendor: Bench CRM\n  url: https://status.bench.example.com\n  time_zone: Europe/Prague\ngroups:\n${groups.map((g) => `  - id: ${g}\n    name: Group ${g}\n`).join('')}components:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: component-${i}\n    name: Component number ${i}\n    group: ${groups[i % 3]}\n`).join('')}`,
+  );
+  await writeFile(
+    join(checks, 'checks.yml'),
+    `checks:\n${Array.from({ length: COMPONENTS }, (_, i) => `  - id: check-${i}\n    name: Check ${i}\n    component: component-${i}\n    kind: http\n    url: http://127.0.0.1:9/${i}\n`).join('')}`,
+  );
+  for (let day = NOW - 90 * DAY; day < NOW; day += DAY) {
+    const lines: string[] = [];
+    for (let t = day; t < Math.min(day + DAY, NOW); t += STEP) {
+      for (let c = 0; c < COMPONENTS; c++) {
+        const k = Math.floor(t / STEP) + c * 131;
+        const outcome = k % 2011 < 6 ? 'down' : k % 1499 < 12 ? 'degraded' : 'up';
+        lines.push(
+          formatSampleLine({
+            time: new Date(t).toISOString().replace('.000Z', 'Z'),
+            check: `check-${c}`,
+            region: 'default',
+            outcome,
+            attempts: outcome === 'down' ? 3 : 1,
+            ...(outcome === 'down' ? { reason: 'timeout' } : { latencyMs: 40 + (k % 90) }),
+          }),
+        );
+      }
+    }
+    const file = dayFile(history, new Date(day).toISOString().slice(0, 10), 'default');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${lines.join('\n')}\n`);
+  }
 }
