@@ -1,13 +1,18 @@
 /**
  * RSS 2.0 and Atom feeds (with the `feed` library) and an iCalendar of maintenance windows (with
- * `ical-generator`). One item per incident or maintenance, every update in its content newest
- * first, a stable id, dated by its latest update, titled with its current state.
+ * `ical-generator`). One item per incident or maintenance window, every update in its content newest
+ * first, a stable id, dated by its latest update, titled with its current state; a recurring window
+ * is one item for its schedule and one per occurrence that has begun. Nothing is dated after the build.
  */
 import { Feed } from 'feed';
-import ical from 'ical-generator';
+import ical, { ICalEventRepeatingFreq, ICalWeekday, type ICalRepeatingOptions } from 'ical-generator';
 import { feedPaths } from '../config/address.ts';
 import { pageUrl } from './statuspage.ts';
 import { markdownToHtml, plainLine } from '../text/render.ts';
+import type { Schedule } from '../status/maintenance.ts';
+import { civil, dayKey, instant, pad, type Civil } from '../time/tz.ts';
+import { vtimezone } from '../time/vtimezone.ts';
+import { maintenanceWindows, scheduleText, type MaintenanceWindowView } from './maintenance.ts';
 import type { IncidentView, MaintenanceView, SiteView } from './view-model.ts';
 
 const stateWords: Record<string, string> = {
@@ -38,25 +43,76 @@ function incidentItem(view: SiteView, i: IncidentView): Item {
   };
 }
 
-function maintenanceItem(view: SiteView, m: MaintenanceView): Item {
-  const range = `${m.start.slice(0, 16).replace('T', ' ')} – ${m.end.slice(0, 16).replace('T', ' ')} UTC`;
-  const updated = m.status === 'completed' ? m.end : m.status === 'in_progress' ? m.start : view.generatedAt;
+const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+function maintenanceBody(view: SiteView, m: MaintenanceView, lines: string[]): string {
+  const names = m.components.map((c) => escapeHtml(view.components.find((x) => x.id === c)?.name ?? c)).join(', ');
+  return [...lines.map((l) => `<p>${l}</p>`), `<p>Affected: ${names}</p>`, m.description ? markdownToHtml(m.description) : ''].join('\n');
+}
+
+/**
+ * A one-off window: one item, dated by its latest change (completed at its end, started at its
+ * start, and until then the build's clock: a feed holds no date in the future).
+ */
+function oneOffItem(view: SiteView, m: MaintenanceView, now: Date): Item {
+  const range = `${utc(m.start)} – ${utc(m.end)}`;
+  const date = m.status === 'completed' ? new Date(m.end) : m.status === 'in_progress' ? new Date(m.start) : now;
   return {
     id: pageUrl(view, `maintenance/#${m.id}`),
     title: `[${stateWords[m.status]}] ${plainLine(m.title)}`,
     link: pageUrl(view, `maintenance/#${m.id}`),
-    date: new Date(m.status === 'scheduled' ? m.start : updated),
-    published: new Date(m.start),
-    content: `<p><strong>${stateWords[m.status]}</strong>: ${escapeHtml(range)}</p>\n<p>Affected: ${m.components.map((c) => escapeHtml(view.components.find((x) => x.id === c)?.name ?? c)).join(', ')}</p>\n${m.description ? markdownToHtml(m.description) : ''}`,
+    date,
+    published: m.status === 'scheduled' ? now : new Date(m.start),
+    content: maintenanceBody(view, m, [`<strong>${stateWords[m.status]}</strong>: ${escapeHtml(range)}`]),
     description: `${stateWords[m.status]}: ${range}`,
   };
 }
 
-/** Items about one component, or all when `component` is undefined; newest first. */
+/** A recurring window, said once: its schedule and the next occurrence, dated by its first occurrence (or the build, if none began yet). */
+function scheduleItem(view: SiteView, w: MaintenanceWindowView, now: Date): Item {
+  const schedule = scheduleText(w.schedule!, 'en');
+  const next = w.status === 'completed' ? [] : [`${w.status === 'in_progress' ? 'In progress now' : 'Next'}: ${escapeHtml(`${utc(w.start)} – ${utc(w.end)}`)}`];
+  const date = new Date(Math.min(Date.parse(w.first!.start), now.getTime()));
+  return {
+    id: pageUrl(view, `maintenance/#${w.windowId}`),
+    title: `[Scheduled] ${plainLine(w.title)}`,
+    link: pageUrl(view, `maintenance/#${w.windowId}`),
+    date,
+    published: date,
+    content: maintenanceBody(view, w, [`<strong>Scheduled</strong>: ${escapeHtml(schedule)}`, ...next]),
+    description: `Scheduled: ${schedule}`,
+  };
+}
+
+/** One occurrence of a recurring window once it has begun, dated by its start, then by its end. */
+function occurrenceItem(view: SiteView, m: MaintenanceView): Item {
+  const range = `${utc(m.start)} – ${utc(m.end)}`;
+  return {
+    id: pageUrl(view, `maintenance/#${m.id}`),
+    title: `[${stateWords[m.status]}] ${plainLine(m.title)} (${dayKey(Date.parse(m.start), m.schedule!.timeZone)})`,
+    link: pageUrl(view, `maintenance/#${m.windowId}`),
+    date: new Date(m.status === 'completed' ? m.end : m.start),
+    published: new Date(m.start),
+    content: maintenanceBody(view, m, [`<strong>${stateWords[m.status]}</strong>: ${escapeHtml(range)}`]),
+    description: `${stateWords[m.status]}: ${range}`,
+  };
+}
+
+/** Items about one component, or all when `component` is undefined; newest first, none dated after the build. */
 export function feedItems(view: SiteView, component?: string): Item[] {
-  const incidents = view.incidents.filter((i) => !component || i.components.some((c) => c.id === component)).map((i) => incidentItem(view, i));
-  const maintenance = view.maintenance.filter((m) => !component || m.components.includes(component)).map((m) => maintenanceItem(view, m));
-  return [...incidents, ...maintenance].sort((a, b) => b.date.getTime() - a.date.getTime()).slice(0, 100);
+  const now = new Date(view.generatedAt);
+  const mine = (components: readonly string[]) => !component || components.includes(component);
+  const incidents = view.incidents.filter((i) => mine(i.components.map((c) => c.id))).map((i) => incidentItem(view, i));
+  const list = view.maintenance.filter((m) => mine(m.components));
+  const maintenance = [
+    ...maintenanceWindows(list).map((w) => (w.schedule ? scheduleItem(view, w, now) : oneOffItem(view, w, now))),
+    ...list.filter((m) => m.schedule && m.status !== 'scheduled').map((m) => occurrenceItem(view, m)),
+  ];
+  // A person may date an update ahead by mistake: a feed still says nothing happened after the build.
+  const capped = [...incidents, ...maintenance]
+    .map((i) => (i.date > now ? { ...i, date: now } : i))
+    .map((i) => (i.published > now ? { ...i, published: now } : i));
+  return capped.sort((a, b) => b.date.getTime() - a.date.getTime()).slice(0, 100);
 }
 
 function buildFeed(view: SiteView, path: string, component?: string): Feed {
@@ -90,19 +146,55 @@ export function feeds(view: SiteView): Record<string, string> {
   return out;
 }
 
-/** maintenance.ics: every window that has not ended, so subscribers can put them in their calendar. */
+/** maintenance.ics: every window that has not ended; a recurring one is one event with its rule (RRULE), in its own zone. */
 export function maintenanceCalendar(view: SiteView): string {
-  const cal = ical({ name: plainLine(`${view.site.vendor} maintenance`), prodId: { company: 'Upkeep', product: 'status page', language: 'EN' } });
-  for (const m of view.maintenance.filter((x) => x.status !== 'completed')) {
-    cal.createEvent({
+  const year = Number(view.generatedAt.slice(0, 4));
+  const cal = ical({
+    name: plainLine(`${view.site.vendor} maintenance`),
+    prodId: { company: 'Upkeep', product: 'status page', language: 'EN' },
+    timezone: { name: null, generator: (zone) => vtimezone(zone, year) },
+  });
+  for (const m of maintenanceWindows(view.maintenance).filter((x) => x.status !== 'completed')) {
+    const common = {
       id: `${m.id}@upkeep`,
-      start: new Date(m.start),
-      end: new Date(m.end),
       stamp: new Date(view.generatedAt),
       summary: plainLine(`${view.site.vendor} maintenance: ${m.title}`),
       description: `${m.description ?? ''}\n\nAffected: ${m.components.map((c) => view.components.find((x) => x.id === c)?.name ?? c).join(', ')}`.trim(),
       url: pageUrl(view, `maintenance/#${m.id}`),
-    });
+    };
+    if (!m.schedule) cal.createEvent({ ...common, start: new Date(m.start), end: new Date(m.end) });
+    else cal.createEvent({ ...common, ...recurringTimes(m.schedule, Date.parse(m.first!.start)), repeating: rruleOf(m.schedule) });
   }
   return cal.toString();
+}
+
+/** DTSTART and DTEND of the first occurrence as wall-clock times in the window's zone (TZID). */
+function recurringTimes(s: Schedule, first: number): { start: string; end: string; timezone: string } {
+  const wall = (c: Civil) => `${c.year}-${pad(c.month)}-${pad(c.day)}T${pad(c.hour)}:${pad(c.minute)}:00`;
+  // The rule's time, even when the first occurrence fell in a DST gap and began an hour later.
+  const start = `${dayKey(first, s.timeZone)}T${s.at}:00`;
+  return { start, end: wall(civil(first + s.durationMs, s.timeZone)), timezone: s.timeZone };
+}
+
+function rruleOf(s: Schedule): ICalRepeatingOptions | string {
+  const byDay = {
+    sun: ICalWeekday.SU,
+    mon: ICalWeekday.MO,
+    tue: ICalWeekday.TU,
+    wed: ICalWeekday.WE,
+    thu: ICalWeekday.TH,
+    fri: ICalWeekday.FR,
+    sat: ICalWeekday.SA,
+  };
+  // The last occurrence may start at any time on `until`: the rule ends with that local day.
+  const [y, mo, d] = (s.until ?? '').split('-').map(Number);
+  const until = s.until ? new Date(instant({ year: y, month: mo, day: d + 1 }, s.timeZone) - 1000) : undefined;
+  if (s.weekly) return { freq: ICalEventRepeatingFreq.WEEKLY, byDay: s.weekly.map((w) => byDay[w]), ...(until ? { until } : {}) };
+  const day = s.monthly!;
+  if (day <= 28) return { freq: ICalEventRepeatingFreq.MONTHLY, byMonthDay: day, ...(until ? { until } : {}) };
+  // Day 29–31 means the month's last day in shorter months: the last of the days 28 up to it (BYSETPOS=-1),
+  // which ical-generator's options do not allow without BYDAY, so the rule is written out.
+  const days = Array.from({ length: day - 27 }, (_, k) => 28 + k).join(',');
+  const end = until ? `;UNTIL=${until.toISOString().replace(/[-:]|\.\d{3}/g, '')}` : '';
+  return `FREQ=MONTHLY${end};BYMONTHDAY=${days};BYSETPOS=-1`;
 }

@@ -146,7 +146,9 @@ export function maintenance(view: SiteView, m: MaintenanceView) {
 }
 
 const unresolved = (view: SiteView) => view.incidents.filter((i) => i.status !== 'resolved');
-const upcoming = (view: SiteView) => view.maintenance.filter((m) => m.status === 'scheduled');
+// Statuspage has no recurrence: a weekly window is one entry per occurrence here, so only the next 30 days are listed.
+const upcoming = (view: SiteView) =>
+  view.maintenance.filter((m) => m.status === 'scheduled' && Date.parse(m.start) - Date.parse(view.generatedAt) <= 30 * 86_400_000);
 const active = (view: SiteView) => view.maintenance.filter((m) => m.status === 'in_progress');
 
 /** Every v2 endpoint, path → body. */
@@ -165,7 +167,12 @@ export function statuspageApi(view: SiteView): Record<string, unknown> {
     'components.json': { page: p, components: components(view) },
     'incidents.json': { page: p, incidents: incidentsAll },
     'incidents/unresolved.json': { page: p, incidents: unresolved(view).map((i) => incident(view, i)) },
-    'scheduled-maintenances.json': { page: p, scheduled_maintenances: [...view.maintenance].reverse().map((m) => maintenance(view, m)) },
+    'scheduled-maintenances.json': {
+      page: p,
+      scheduled_maintenances: [...view.maintenance.filter((m) => m.status === 'completed'), ...active(view), ...upcoming(view)]
+        .reverse()
+        .map((m) => maintenance(view, m)),
+    },
     'scheduled-maintenances/upcoming.json': { page: p, scheduled_maintenances: upcoming(view).map((m) => maintenance(view, m)) },
     'scheduled-maintenances/active.json': { page: p, scheduled_maintenances: active(view).map((m) => maintenance(view, m)) },
   };

@@ -241,7 +241,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
         probedStatus,
         slaTarget: component.sla ?? config.sla.target,
         windows: uptimeWindows(timeline, windows, to, { since: firstSeen, minCoverage: config.sla.min_coverage }),
-        bars: dailyBars(timeline, windows, config.site.time_zone, to, 90).map((b) => ({
+        bars: dailyBars(timeline, windows, config.site.time_zone, to, 90, firstSeen).map((b) => ({
           ...b,
           incidents: mine.filter((i) => Date.parse(i.started) < b.end && Date.parse(i.resolvedAt ?? now.toISOString()) >= b.start).length,
         })),

@@ -17,6 +17,21 @@ export type Occurrence = {
   start: number;
   end: number;
   recurring: boolean;
+  /** A recurring window's rule, so a page, a feed or a calendar can say it once instead of per occurrence. */
+  schedule?: Schedule;
+};
+
+/** When a recurring window happens: wall-clock times in `timeZone`. */
+export type Schedule = {
+  weekly?: (typeof weekdays)[number][];
+  monthly?: number;
+  /** "HH:MM" */
+  at: string;
+  durationMs: number;
+  timeZone: string;
+  /** First and last dates it applies (inclusive), "YYYY-MM-DD". */
+  from?: string;
+  until?: string;
 };
 
 /** Every occurrence that overlaps [from, to). */
@@ -39,6 +54,14 @@ export function occurrences(windows: readonly MaintenanceWindow[], siteZone: str
     }
     const r = w.recurring;
     const [hour, minute] = r.at.split(':').map(Number);
+    const schedule: Schedule = {
+      ...(r.weekly ? { weekly: r.weekly } : { monthly: r.monthly! }),
+      at: r.at,
+      durationMs: r.duration,
+      timeZone: zone,
+      ...(r.from ? { from: r.from } : {}),
+      ...(r.until ? { until: r.until } : {}),
+    };
     // Start a day early: an occurrence that began yesterday may still be running.
     for (let day = addDays(startOfDay(from, zone), -1, zone); day < to; day = addDays(day, 1, zone)) {
       const c = civil(day, zone);
@@ -47,7 +70,7 @@ export function occurrences(windows: readonly MaintenanceWindow[], siteZone: str
       if (!matches(r, c)) continue;
       const start = instant({ year: c.year, month: c.month, day: c.day, hour, minute }, zone);
       const end = start + r.duration;
-      if (end > from && start < to) out.push({ ...base, id: `${w.id}-${date}`, start, end, recurring: true });
+      if (end > from && start < to) out.push({ ...base, id: `${w.id}-${date}`, start, end, recurring: true, schedule });
     }
   }
   return out.sort((a, b) => a.start - b.start);

@@ -74,13 +74,17 @@ export type DayBar = {
   maintenance: boolean;
 };
 
-/** One bar per local day (23, 24 or 25 hours long), the last `count` days up to `now`. */
+/**
+ * One bar per local day (23, 24 or 25 hours long), the last `count` days up to `now`. Maintenance
+ * before `since` (when monitoring began) marks no day: nothing was watched then.
+ */
 export function dailyBars(
   timeline: readonly Segment<ComponentStatus>[],
   maintenance: readonly Interval[],
   timeZone: string,
   now: number,
   count = 90,
+  since = Number.NEGATIVE_INFINITY,
 ): DayBar[] {
   const bars: DayBar[] = [];
   const today = startOfDay(now, timeZone);
@@ -95,7 +99,7 @@ export function dailyBars(
       end,
       stats: windowStats(timeline, maintenance, start, end),
       worst: worstStatus(seen),
-      maintenance: inside.some((s) => s.end > s.start),
+      maintenance: inside.some((s) => s.end > Math.max(s.start, since)),
     });
   }
   return bars;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { maintenanceWindow } from '../../src/config/schema.ts';
 import { formatDuration } from '../../src/config/duration.ts';
 import { maintenanceStatus, occurrences } from '../../src/status/maintenance.ts';
-import { slaForMonth } from '../../src/status/report.ts';
+import { dailyBars, slaForMonth } from '../../src/status/report.ts';
 import { histPercentiles, bucketOf, exactPercentiles } from '../../src/status/rollup.ts';
 import { addDays, instant, startOfDay } from '../../src/time/tz.ts';
 import type { ComponentStatus } from '../../src/status/vocabulary.ts';
@@ -116,6 +116,26 @@ describe('maintenance windows', () => {
       [50, 100, 199, 200].map((t) => maintenanceStatus(o, t)),
       ['scheduled', 'in_progress', 'in_progress', 'completed'],
     );
+  });
+  it('the daily bars mark maintenance only from when monitoring began', () => {
+    const day = 86_400_000;
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    const began = Date.parse('2026-11-21T10:00:00Z');
+    const timeline: { start: number; end: number; state: ComponentStatus }[] = [
+      { start: now - 10 * day, end: began, state: 'nodata' },
+      { start: began, end: now, state: 'operational' },
+    ];
+    // A weekly window's occurrences: two before the first sample (one that same morning), one after.
+    const windows = ['2026-11-17T05:00:00Z', '2026-11-21T05:00:00Z', '2026-11-22T05:00:00Z'].map((t) => ({
+      start: Date.parse(t),
+      end: Date.parse(t) + 1_800_000,
+    }));
+    const marked = (since?: number) =>
+      dailyBars(timeline, windows, 'UTC', now, 7, since)
+        .filter((b) => b.maintenance)
+        .map((b) => b.date);
+    assert.deepEqual(marked(began), ['2026-11-22']);
+    assert.deepEqual(marked(), ['2026-11-17', '2026-11-21', '2026-11-22'], 'without a start, every window marks its day');
   });
   it('refuses a window that is both one-off and recurring, or neither', () => {
     assert.throws(() => parse({ start: '2026-11-28 22:00', end: '2026-11-28 23:00', recurring: { weekly: ['mon'], at: '06:00', duration: '1h' } }));
