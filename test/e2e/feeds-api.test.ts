@@ -3,9 +3,10 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { feedparse } from '../helpers/feedparser.ts';
+import { icalparse } from '../helpers/icalendar.ts';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { buildFixtureSite, HOSTILE } from '../helpers/site-fixture.ts';
+import { buildFixtureSite, HOSTILE, NOW } from '../helpers/site-fixture.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { feedUrls } from '../../src/cli/websub.ts';
 
@@ -81,7 +82,17 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
       );
       assert.ok(feed.entries.some((e) => e.title === '[In progress] Running now'));
       assert.ok(feed.entries.some((e) => e.title === '[Scheduled] Upcoming upgrade'));
-      assert.equal(feed.entries.length, incidentFiles.length + 3);
+      // The weekly window: one item when scheduled, one per Thursday that has passed within 90 days; nothing after the build.
+      assert.equal(feed.entries.filter((e) => e.title === '[Scheduled] Weekly deploy').length, 1);
+      assert.equal(feed.entries.filter((e) => /^\[Completed\] Weekly deploy \(2026-\d\d-\d\d\)$/.test(e.title)).length, 13);
+      assert.equal(feed.entries.length, incidentFiles.length + 3 + 1 + 13);
+      assert.deepEqual(
+        feed.entries.filter((e) => Date.parse(e.updated) > NOW).map((e) => e.title),
+        [],
+      );
+      const body = await read(`history.${kind}`);
+      const built = kind === 'rss' ? /<lastBuildDate>([^<]+)</.exec(body)?.[1] : /<updated>([^<]+)</.exec(body)?.[1];
+      assert.ok(built && Date.parse(built) <= NOW, `the feed's own date ${built} is not after the build`);
     });
   }
 
@@ -116,11 +127,15 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
     assert.ok(ids.every((id) => id.startsWith('https://status.fixture.example.com/')));
   });
 
-  it('maintenance.ics holds the windows that have not ended', async () => {
+  it('maintenance.ics holds the windows that have not ended, a weekly one as one event with its rule', async () => {
     const ics = await read('maintenance.ics');
     assert.match(ics, /^BEGIN:VCALENDAR/);
     const events = ics.split('BEGIN:VEVENT').slice(1);
-    assert.equal(events.length, 2);
+    assert.equal(events.length, 3);
+    const weekly = icalparse(ics, 3).events.find((e) => e.uid === 'weekly-window@upkeep');
+    assert.equal(weekly?.rrule, 'FREQ=WEEKLY;BYDAY=TH');
+    assert.equal(weekly?.tzid, 'Europe/Prague');
+    assert.deepEqual(weekly?.starts, ['2026-08-27T04:00:00Z', '2026-09-03T04:00:00Z', '2026-09-10T04:00:00Z']);
     assert.match(ics, /UID:now-window@upkeep/);
     assert.match(ics, /UID:next-window@upkeep/);
     assert.match(ics, /DTSTART:20261130T220000Z/);
@@ -170,7 +185,15 @@ describe('feeds, calendar, JSON API and badges of a site built from real probe r
     assert.equal(summary.components.find((c: { id: string }) => c.id === 'hostile').status, 'under_maintenance');
     assert.deepEqual(
       summary.scheduled_maintenances.map((m: { id: string; status: string }) => `${m.id} ${m.status}`),
-      ['now-window in_progress', 'next-window scheduled'],
+      // Statuspage has no recurrence: the weekly window's occurrences of the next 30 days.
+      [
+        'now-window in_progress',
+        'weekly-window-2026-11-26 scheduled',
+        'next-window scheduled',
+        'weekly-window-2026-12-03 scheduled',
+        'weekly-window-2026-12-10 scheduled',
+        'weekly-window-2026-12-17 scheduled',
+      ],
     );
     const incidents = JSON.parse(await read('api/v2/incidents.json')).incidents;
     const api = incidents.find((i: { id: string }) => i.id === '2026-11-21-api');

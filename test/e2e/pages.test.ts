@@ -78,6 +78,22 @@ describe('the status page in Chromium', async () => {
     await context.close();
   });
 
+  it('maintenance page: a weekly window is one card with its schedule and next time, in English and Persian', async () => {
+    const { page, context } = await open('maintenance/');
+    const weekly = page.locator('[data-maintenance^="weekly-window"]');
+    assert.equal(await weekly.count(), 1, 'one card, not one per week');
+    assert.equal(await weekly.getAttribute('data-maintenance'), 'weekly-window');
+    assert.equal(await weekly.locator('[data-schedule]').textContent(), 'Every Thursday, 6:00\u2009–\u20096:30\u202fAM (Europe/Prague)');
+    assert.match(await weekly.innerText(), /Scheduled · Next: Nov 26, 2026, 6:00\s?AM[\s\S]*· Affected: Hostile/);
+    assert.equal(await page.locator('#upcoming ~ div [data-maintenance]').count(), 2, 'the weekly window and the upgrade');
+    await page.goto(`${site.url}fa/maintenance/`);
+    assert.equal(await page.locator('[data-maintenance^="weekly-window"] [data-schedule]').textContent(), 'هر پنجشنبه، ۶:۰۰ تا ۶:۳۰ (Europe/Prague)');
+    // Its past Thursdays all fell before monitoring began: the strip marks only today's window.
+    await page.goto(site.url);
+    assert.equal(await page.locator('[data-component="hostile"] .strip li.mt').count(), 1);
+    await context.close();
+  });
+
   it('the strip is one tab stop with arrow keys when JavaScript runs, and shows the day as you move', async () => {
     const { page, context } = await open('');
     const strip = page.locator('[data-component="api"] .strip');

@@ -1,7 +1,8 @@
 /**
  * A built site from a fixture history made by real probe runs (UPKEEP_NOW stepping through three
  * days against a local server with a known schedule), `upkeep incidents` after every run, a
- * person's incident with hostile text, maintenance windows in every state, and every language.
+ * person's incident with hostile text, maintenance windows in every state (and a weekly one whose
+ * past occurrences all fall before monitoring began), and every language.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -257,6 +258,14 @@ sla:
     components: [api]
     start: 2026-11-30T22:00:00Z
     end: 2026-11-30T23:30:00Z
+  - id: weekly-window
+    title: Weekly deploy
+    components: [hostile]
+    time_zone: Europe/Prague
+    recurring:
+      weekly: [thu]
+      at: "06:00"
+      duration: 30m
 `,
   });
   const history = join(shared, 'history');
