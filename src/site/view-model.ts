@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/load.ts';
 import type { Check } from '../config/schema.ts';
-import type { Interval, WindowStats } from '../status/component.ts';
+import type { Interval } from '../status/component.ts';
 import { componentTimelines, countingOf, forSla, groupBy } from '../status/components.ts';
 import { lagInSla } from '../kinds/index.ts';
 import { intervalsFor, maintenanceStatus, occurrences, type Occurrence } from '../status/maintenance.ts';
@@ -23,7 +23,7 @@ import {
 } from '../status/report.ts';
 import { exactPercentiles, histPercentiles, mergeHist, type DayRollup, type Latency } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
-import { observedUntil, stateAt, type CheckState, type Segment } from '../status/timeline.ts';
+import { stateAt, type CheckState, type Segment } from '../status/timeline.ts';
 import { DAY_MS, worstStatus, type ComponentStatus, type Impact, type IncidentStatus, type MaintenanceStatus } from '../status/vocabulary.ts';
 import type { Incident } from '../history/incidents.ts';
 import { byTime, incidentMetrics, incidentStatus, type IncidentMetrics } from '../status/incidents.ts';
@@ -207,8 +207,9 @@ export type ViewInput = {
 export function buildViewModel({ config, days, recent, now, incidents: allIncidents = [], siteUrl, basePath, beats }: ViewInput): SiteView {
   // A draft is the team's until a collaborator publishes it: not on the page, in feeds, the API or the SLA counts.
   const incidentFiles = allIncidents.filter((i) => !i.draft);
-  // The newest sample may be from this very second (a build right after a probe, at one clock).
-  const to = observedUntil(now.getTime());
+  // Counted up to the build's clock: time after it is not observed yet (incidents, which must act on a
+  // sample of this very second, read up to the end of the second: observedUntil).
+  const to = now.getTime();
   const from = to - HISTORY_DAYS * DAY_MS;
   const byCheck = groupBy(days, (d) => d.check);
   const recentByCheck = groupBy(recent, (s) => s.check);
