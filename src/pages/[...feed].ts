@@ -1,11 +1,13 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import view from 'virtual:upkeep/view';
-import { feeds, maintenanceCalendar } from '../site/feeds.ts';
+import { feeds, instanceFeeds, maintenanceCalendar } from '../site/feeds.ts';
+import { instanceScope } from '../site/instances.ts';
 
-/** history.rss / history.atom, components/<id>/history.rss / .atom, and maintenance.ics. */
+/** history.rss / history.atom, components/<id>/ and instances/<id>/history.rss / .atom, and maintenance.ics. */
+const all = { ...feeds(view), ...Object.assign({}, ...view.instances.map((i) => instanceFeeds(instanceScope(view, i), i))) };
 const files: Record<string, { body: string; type: string }> = {
   ...Object.fromEntries(
-    Object.entries(feeds(view)).map(([path, body]) => [path, { body, type: path.endsWith('.rss') ? 'application/rss+xml' : 'application/atom+xml' }]),
+    Object.entries(all).map(([path, body]) => [path, { body, type: path.endsWith('.rss') ? 'application/rss+xml' : 'application/atom+xml' }]),
   ),
   'maintenance.ics': { body: maintenanceCalendar(view), type: 'text/calendar' },
 };

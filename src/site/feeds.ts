@@ -115,14 +115,16 @@ export function feedItems(view: SiteView, component?: string): Item[] {
   return capped.sort((a, b) => b.date.getTime() - a.date.getTime()).slice(0, 100);
 }
 
-function buildFeed(view: SiteView, path: string, component?: string): Feed {
-  const name = component ? view.components.find((c) => c.id === component)?.name : undefined;
+/** `scope`: a feed of one instance (its own view and page) rather than of a component. */
+function buildFeed(view: SiteView, path: string, component?: string, scope?: { name: string; page: string }): Feed {
+  const name = scope?.name ?? (component ? view.components.find((c) => c.id === component)?.name : undefined);
+  const page = scope?.page ?? (component ? `components/${component}/` : '');
   const items = feedItems(view, component);
   const feed = new Feed({
     title: plainLine(`${view.site.vendor} status${name ? ` — ${name}` : ''}: incidents and maintenance`),
     description: plainLine(`Incidents and maintenance of ${name ?? view.site.vendor}, newest first.`),
-    id: pageUrl(view, component ? `components/${component}/` : ''),
-    link: pageUrl(view, component ? `components/${component}/` : ''),
+    id: pageUrl(view, page),
+    link: pageUrl(view, page),
     language: view.site.language,
     updated: items[0]?.date ?? new Date(view.generatedAt),
     generator: 'Upkeep',
@@ -133,6 +135,13 @@ function buildFeed(view: SiteView, path: string, component?: string): Feed {
   });
   for (const item of items) feed.addItem(item);
   return feed;
+}
+
+/** One instance's feeds, `instances/<id>/history.rss|atom`, from its scoped view (src/site/instances.ts). */
+export function instanceFeeds(scoped: SiteView, instance: { id: string; name: string }): Record<string, string> {
+  const path = `instances/${instance.id}/history`;
+  const feed = buildFeed(scoped, path, undefined, { name: instance.name, page: `instances/${instance.id}/` });
+  return { [`${path}.rss`]: feed.rss2(), [`${path}.atom`]: feed.atom1() };
 }
 
 /** Every feed, path → body: all incidents and maintenance, and one pair per component. */

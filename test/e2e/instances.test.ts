@@ -13,6 +13,7 @@ import addFormats from 'ajv-formats';
 import { preview } from 'astro';
 import { siteRoot } from '../../src/cli/build.ts';
 import { launch } from '../helpers/browser.ts';
+import { feedparse } from '../helpers/feedparser.ts';
 import { upkeep } from '../helpers/cli.ts';
 import { httpServer } from '../helpers/servers.ts';
 import { tempDir, writeTree } from '../helpers/temp.ts';
@@ -104,6 +105,21 @@ ${INSTANCES.map(([id, name, region, host]) => `  - id: ${id}\n    name: ${name}\
         id === 'eu2' ? ['API errors in Europe', 'REST API (eu2): major outage'] : id === 'eu1' ? ['API errors in Europe'] : [],
         id,
       );
+    }
+    // Each instance's feeds, read by a real feed client: EU2's carry its incidents, NA1's none of them.
+    for (const [id, want] of [
+      ['eu2', 2],
+      ['na1', 0],
+    ] as const) {
+      for (const ext of ['rss', 'atom']) {
+        const feed = feedparse(join(out, `instances/${id}/history.${ext}`));
+        assert.ok(!feed.bozo, `${id}.${ext}: ${feed.bozo_exception}`);
+        assert.equal(feed.entries.filter((e) => /Europe|eu2/.test(e.title)).length, want, `${id}.${ext}`);
+        assert.ok(
+          feed.links.some((l) => l.rel === 'alternate' && l.href.endsWith(`/instances/${id}/`)),
+          `${id}.${ext} links its instance page: ${JSON.stringify(feed.links)}`,
+        );
+      }
     }
     // The whole page: one instance of six down is a partial outage of the API, not a major one.
     const all = await json('api/v2/summary.json');
