@@ -298,6 +298,10 @@ export const incidentUpdate = z.strictObject({
   message: z.string().min(1).describe('Markdown. Rendered safely: raw HTML is shown as text.'),
   by: z.string().optional().describe('Who wrote it: "upkeep" for automatic updates, a GitHub login for comments, anything for people.'),
   component_status: componentStatus.optional().describe('Automatic updates note the component status they saw.'),
+  reasons: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/))
+    .optional()
+    .describe("Automatic updates: the failing checks' reason codes (status_503, timeout, stale, …); pages word them in their own language."),
 });
 
 export const incidentFile = z.strictObject({

@@ -26,9 +26,11 @@ import type { Sample } from '../status/sample.ts';
 import { stateAt, type CheckState, type Segment } from '../status/timeline.ts';
 import { DAY_MS, worstStatus, type ComponentStatus, type Impact, type IncidentStatus, type MaintenanceStatus } from '../status/vocabulary.ts';
 import type { Incident } from '../history/incidents.ts';
-import { byTime, incidentMetrics, incidentStatus, type IncidentMetrics } from '../status/incidents.ts';
-import { civil, monthKey, monthRange } from '../time/tz.ts';
+import { BY_UPKEEP, byTime, incidentMetrics, incidentStatus, type IncidentMetrics } from '../status/incidents.ts';
+import { dayStatus, incidentsOnDay, type DayIncident } from '../status/declared.ts';
+import { addDays, civil, dayKey, monthKey, monthRange, startOfDay } from '../time/tz.ts';
 import { markdownToHtml, markdownToText } from '../text/render.ts';
+import { autoWords, reasonsFromMessage, textHtml, type AutoUpdate } from './incident-words.ts';
 import { resolve } from '../config/template.ts';
 
 /** How far back the build reads: the longest window shown. */
@@ -89,7 +91,7 @@ export type ComponentView = {
   probedStatus: ComponentStatus;
   slaTarget: number;
   windows: Record<WindowName, UptimeWindow>;
-  bars: (DayBar & { incidents: number })[];
+  bars: DayView[];
   sla: SlaMonth[];
   outages: Outage[];
   checks: CheckView[];
@@ -100,6 +102,9 @@ export type ComponentView = {
   /** Incident metrics per SLA month, newest first. */
   incidentMonths: ({ month: string } & IncidentMetrics)[];
 };
+
+/** A day on the bars: `worst` as measured, `status` the worse of that and its incidents' declared impact (the colour). */
+export type DayView = DayBar & { incidents: number; incidentList: DayIncident[]; status: ComponentStatus; declared: boolean };
 
 /** One CRM instance ("am I affected?"): its components counted from its own checks and those of every instance. */
 export type InstanceView = {
@@ -115,7 +120,8 @@ export type InstanceView = {
   incidents: string[];
 };
 
-export type UpdateView = { at: string; status: IncidentStatus; by?: string; html: string; text: string };
+/** `auto`: an update Upkeep wrote, as data, for pages to word in their language; its `html` and `text` are those words in the default language. */
+export type UpdateView = { at: string; status: IncidentStatus; by?: string; html: string; text: string; auto?: AutoUpdate };
 
 export type IncidentView = {
   id: string;
@@ -184,6 +190,8 @@ export type SiteView = {
   incidents: IncidentView[];
   /** Incident ids by the month (in the page's zone) they started in, newest month first. */
   incidentsByMonth: { month: string; incidents: string[] }[];
+  /** The home page's "past incidents": the last seven days in the page's zone, today first, each with the incidents begun on it (newest first). */
+  pastDays: { date: string; incidents: string[] }[];
   /** What the home page shows: maintenance in progress, then the next occurrence of each window (three at most). */
   homeMaintenance: MaintenanceView[];
 };
@@ -244,7 +252,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
         windows: uptimeWindows(timeline, windows, to, { since: firstSeen, minCoverage: config.sla.min_coverage }),
         bars: dailyBars(timeline, windows, config.site.time_zone, to, 90, firstSeen).map((b) => ({
           ...b,
-          incidents: mine.filter((i) => Date.parse(i.started) < b.end && Date.parse(i.resolvedAt ?? now.toISOString()) >= b.start).length,
+          ...dayView(b, incidentsOnDay(b, mine, to)),
         })),
         sla: slaMonths(slaTimelinesOf.get(component.id)!.timeline, windows, {
           timeZone: config.sla.time_zone,
@@ -334,7 +342,12 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
     incidents,
     incidentsByMonth: byMonth(incidents, config.site.time_zone),
     homeMaintenance: homeMaintenance(maintenance),
+    pastDays: pastDays(incidents, config.site.time_zone, to, 7),
   };
+}
+
+function dayView(bar: DayBar, list: DayIncident[]): Omit<DayView, keyof DayBar> {
+  return { incidents: list.length, incidentList: list, ...dayStatus(bar.worst, list) };
 }
 
 /** Components under their groups, in order; a group's status is its worst component's. */
@@ -365,6 +378,19 @@ function byMonth(incidents: readonly IncidentView[], timeZone: string): SiteView
   return out;
 }
 
+/** The last `count` days in `timeZone`, today first, with the ids of the incidents begun on each (incidents come newest first). */
+function pastDays(incidents: readonly IncidentView[], timeZone: string, now: number, count: number): SiteView['pastDays'] {
+  const today = startOfDay(now, timeZone);
+  return Array.from({ length: count }, (_, k) => {
+    const start = addDays(today, -k, timeZone);
+    const end = addDays(start, 1, timeZone);
+    return {
+      date: dayKey(start, timeZone),
+      incidents: incidents.filter((i) => Date.parse(i.started) >= start && Date.parse(i.started) < end).map((i) => i.id),
+    };
+  });
+}
+
 /** In progress first, then the next occurrence of each window (a weekly release is one card, not three), three at most. */
 function homeMaintenance(maintenance: readonly MaintenanceView[]): MaintenanceView[] {
   const ongoing = maintenance.filter((m) => m.status === 'in_progress');
@@ -393,11 +419,31 @@ function incidentView(i: Incident, config: Config, now: number): IncidentView {
     createdAt: toIso(first),
     updatedAt: toIso(last),
     ...(resolvedAt ? { resolvedAt: toIso(resolvedAt), durationMs: Date.parse(resolvedAt) - Date.parse(started) } : { durationMs: now - Date.parse(started) }),
-    updates: [...sorted]
-      .reverse()
-      .map((u) => ({ at: toIso(u.at), status: u.status, ...(u.by ? { by: u.by } : {}), html: markdownToHtml(u.message), text: markdownToText(u.message) })),
+    updates: sorted
+      .map((u, k) => {
+        const auto = autoUpdate(i, u, sorted[k - 1], config, toIso(started));
+        if (!auto)
+          return { at: toIso(u.at), status: u.status, ...(u.by ? { by: u.by } : {}), html: markdownToHtml(u.message), text: markdownToText(u.message) };
+        const words = autoWords(auto, config.site.language, config.site.time_zone);
+        return { at: toIso(u.at), status: u.status, by: u.by, html: textHtml(words), text: words, auto };
+      })
+      .reverse(),
     ...(i.body ? { bodyHtml: markdownToHtml(i.body) } : {}),
   };
+}
+
+/** An update Upkeep wrote from its checks, as data: what happened, the status it saw, the reason codes (old files: from the message). */
+function autoUpdate(
+  i: Incident,
+  u: Incident['updates'][number],
+  previous: Incident['updates'][number] | undefined,
+  config: Config,
+  since: string,
+): AutoUpdate | undefined {
+  if (!i.automatic || u.by !== BY_UPKEEP || !u.component_status) return undefined;
+  const kind = u.status === 'resolved' ? 'resolved' : !previous ? 'open' : previous.status === 'resolved' ? 'reopen' : 'changed';
+  const component = config.components.find((c) => c.id === i.components[0])?.name ?? i.components[0];
+  return { kind, component, status: u.component_status, reasons: u.reasons ?? reasonsFromMessage(u.message), since, at: new Date(u.at).toISOString() };
 }
 
 /** The last `count` calendar months in `timeZone`, newest first. */

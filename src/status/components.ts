@@ -120,14 +120,14 @@ export function componentsNow(
       .filter((k) => k.component === c.id)
       .map((k) => latest.get(k.id))
       .filter((s): s is Sample => !!s && s.outcome !== 'up')
-      .map((s) => `${s.reason ?? s.outcome}${s.message ? `: ${s.message}` : ''}`);
+      .map((s) => ({ code: s.reason ?? s.outcome, text: `${s.reason ?? s.outcome}${s.message ? `: ${s.message}` : ''}` }));
     return {
       id: c.id,
       name: c.name,
       status,
       inMaintenance: intervalsFor(c.id, maintenance).some((w) => w.start <= now && now < w.end),
       ...(failingSince !== undefined ? { failingSince } : {}),
-      ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+      ...(reasons.length ? { reason: reasons.map((r) => r.text).join('; '), reasonCodes: [...new Set(reasons.map((r) => r.code))] } : {}),
       ...(failing ? { instances: failing.ids, instanceStatus: failing.worst } : {}),
       ...(lastGood !== undefined ? { lastGood } : {}),
     };

@@ -20,6 +20,8 @@ export type ComponentNow = {
   failingSince?: number;
   /** What the failing checks say, e.g. "status_503: HTTP 503, expected 200". */
   reason?: string;
+  /** The failing checks' reason codes (status_503, timeout, stale): what pages word for customers. */
+  reasonCodes?: string[];
   /** With instances: the ones where it is failing, when not all of them are, and its worst status there. */
   instances?: string[];
   instanceStatus?: ComponentStatus;
@@ -90,6 +92,7 @@ export function planIncidents(input: {
     const bad = BAD_STATUSES.includes(c.status);
     // What the checks quote from the target is shown literally, never as markdown (no live links or images).
     const reason = c.reason ? ` (${codeSpan(c.reason)})` : '';
+    const reasons = c.reasonCodes?.length ? { reasons: c.reasonCodes } : {};
     if (bad && !open) {
       const lastResolved = mine
         .map((i) => ({ i, last: byTime(i.updates)[i.updates.length - 1] }))
@@ -105,6 +108,7 @@ export function planIncidents(input: {
             status: 'investigating',
             by: BY_UPKEEP,
             component_status: c.status as IncidentUpdate['component_status'],
+            ...reasons,
             message: `${c.name} is failing again: ${words[c.status]}${reason}. Re-opened, as it recovered only ${formatDuration(input.now - Date.parse(lastResolved.last.at))} ago.`,
           },
           ...(impact !== lastResolved.i.impact ? { impact } : {}),
@@ -132,6 +136,7 @@ export function planIncidents(input: {
           status: 'investigating',
           by: BY_UPKEEP,
           component_status: c.status as IncidentUpdate['component_status'],
+          ...reasons,
           message: `Our checks show ${words[c.instanceStatus ?? c.status]} of ${c.name}${c.instances ? ` on ${c.instances.join(', ')}` : ''} since ${hhmm(since)}${reason}. We are investigating.`,
         },
       });
@@ -151,6 +156,7 @@ export function planIncidents(input: {
           status: incidentStatus(open),
           by: BY_UPKEEP,
           component_status: c.status as IncidentUpdate['component_status'],
+          ...reasons,
           message: `${worse ? 'Worse' : 'Better'}: ${c.name} now shows ${words[c.status]}${seen ? `, after ${words[seen]}` : ''}${reason}.`,
         },
         ...(impact !== open.impact ? { impact } : {}),
