@@ -90,6 +90,26 @@ export async function readHistory(
   return { days, recent, warnings };
 }
 
+/** Day rows made from the raw samples alone (no rollups), for [fromDay, toDay]: what `upkeep sla` recomputes from. */
+export async function rawDays(
+  historyDir: string,
+  opts: { fromDay: string; toDay: string; now: number; capFor: CapFor },
+): Promise<{ days: DayRollup[]; warnings: string[] }> {
+  const lasts = new Map<string, Last>();
+  const days: DayRollup[] = [];
+  const warnings: string[] = [];
+  const nowDay = utcDay(opts.now);
+  for (const day of daysBetween(opts.fromDay, opts.toDay)) {
+    if (day > nowDay) break;
+    const r = await readDay(historyDir, day);
+    pushAll(warnings, r.warnings);
+    const rows = rollupFromRaw(day, r.samples, lasts, opts.capFor, day === nowDay ? observedUntil(opts.now) : undefined);
+    for (const row of rows) if (row.last) lasts.set(key(row.check, row.region), row.last);
+    pushAll(days, rows);
+  }
+  return { days, warnings };
+}
+
 export type RollupResult = { days: string[]; monthsWritten: string[]; deletedRawDays: string[]; warnings: string[] };
 
 /**

@@ -31,6 +31,9 @@ export function dayFile(historyDir: string, day: string, region: string, shard?:
   return join(samplesDir(historyDir), `${day}.${runner}.tsv`);
 }
 
+/** The UTC day of a sample file's name (`2026-11-30.default.tsv` → 2026-11-30), or undefined for any other name. */
+export const sampleFileDay = (name: string) => (/^\d{4}-\d{2}-\d{2}\..+\.tsv$/.test(name) ? name.slice(0, 10) : undefined);
+
 /** Sample files: regular files only (a symbolic link committed here is not history). */
 async function sampleFileNames(historyDir: string): Promise<string[]> {
   if (!(await isPlainDirUnder(historyDir, samplesDir(historyDir)))) return [];

@@ -2,7 +2,7 @@
  * The numbers on the page: uptime windows, daily bars in the page's zone, SLA months with
  * credits, outages, response times. Pure functions over timelines and rollups.
  */
-import { splitByMaintenance, windowStats, type Interval, type WindowStats } from './component.ts';
+import { mergeIntervals, splitByMaintenance, windowStats, type Interval, type WindowStats } from './component.ts';
 import { histPercentiles, mergeHist, type DayRollup, type Latency } from './rollup.ts';
 import { DAY_MS, DOWN_STATUSES, worstStatus, type ComponentStatus } from './vocabulary.ts';
 import { push, type CheckState, type Segment } from './timeline.ts';
@@ -146,7 +146,35 @@ export type SlaMonth = {
   credit: number;
   /** A running month: the downtime the whole month would see at the rate so far. */
   projectedDownMs?: number;
+  /** Each outage the month counted, cut at the month's edges; their `downMs` add up to `usedMs`. */
+  outages: MonthOutage[];
+  /** The maintenance windows excluded, merged and cut to the month (up to now while it runs). */
+  maintenance: Interval[];
 };
+
+/** One outage as the SLA counts it: `downMs` is its outage time (a gap of no data inside it is not counted). */
+export type MonthOutage = { start: number; end: number; downMs: number; worst: ComponentStatus };
+
+/** Runs of outage outside maintenance within [from, to), with the outage time each counted (the SLA's "used"). */
+export function monthOutages(timeline: readonly Segment<ComponentStatus>[], maintenance: readonly Interval[], from: number, to: number): MonthOutage[] {
+  const { outside } = splitByMaintenance(timeline, maintenance, from, to);
+  const out: MonthOutage[] = [];
+  let current: MonthOutage | undefined;
+  for (const s of [...outside].sort((a, b) => a.start - b.start)) {
+    if (s.end <= s.start) continue;
+    if (DOWN_STATUSES.includes(s.state)) {
+      if (current) {
+        current.end = s.end;
+        current.downMs += s.end - s.start;
+        current.worst = worstStatus([current.worst, s.state]);
+      } else {
+        current = { start: s.start, end: s.end, downMs: s.end - s.start, worst: s.state };
+        out.push(current);
+      }
+    } else if (s.state !== 'nodata') current = undefined;
+  }
+  return out;
+}
 
 /** The coverage a complete month needs to be judged on what was observed (site.yml `sla.min_coverage`). */
 export const DEFAULT_MIN_COVERAGE = 90;
@@ -171,7 +199,21 @@ export function slaForMonth(
     const owed = opts.credits.filter((c) => uptime < c.below);
     return owed.length === 0 ? 0 : owed.reduce((a, c) => (c.below < a.below ? c : a)).credit;
   };
-  const base = { month: `${opts.year}-${String(opts.month).padStart(2, '0')}`, start, end, running, target: opts.target, stats, minCoverage, usedMs };
+  const base = {
+    month: `${opts.year}-${String(opts.month).padStart(2, '0')}`,
+    start,
+    end,
+    running,
+    target: opts.target,
+    stats,
+    minCoverage,
+    usedMs,
+    outages: monthOutages(timeline, maintenance, start, stop),
+    maintenance: mergeIntervals(maintenance.filter((m) => m.end > start && m.start < stop)).map((m) => ({
+      start: Math.max(m.start, start),
+      end: Math.min(m.end, stop),
+    })),
+  };
   if (running) {
     const budgetMs = Math.round(share * monthMs);
     return {

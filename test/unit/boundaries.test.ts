@@ -21,11 +21,11 @@ async function files(dir: string): Promise<string[]> {
   return out;
 }
 
-it('nothing outside the site imports src/site/ (but the build command)', async () => {
+it('nothing outside the site imports src/site/ (but the build command and `upkeep sla`, which recomputes a page of it)', async () => {
   const offenders: string[] = [];
   for (const file of await files(src)) {
     const rel = relative(src, file);
-    if (site.some((s) => rel.startsWith(s)) || rel === 'cli/build.ts') continue;
+    if (site.some((s) => rel.startsWith(s)) || rel === 'cli/build.ts' || rel === 'cli/sla.ts') continue;
     for (const m of (await readFile(file, 'utf8')).matchAll(/from\s+'([^']+)'/g))
       if (/(^|\/)site\//.test(m[1]) && m[1].startsWith('.')) offenders.push(`${rel} → ${m[1]}`);
   }
