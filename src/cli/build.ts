@@ -12,7 +12,8 @@ import { isPlainFileUnder } from '../history/safe-fs.ts';
 import type { Redactor } from '../secrets/redact.ts';
 import { cleanDeep } from '../text/plain.ts';
 import { upkeepSite } from '../site/integration.ts';
-import { buildViewModel, HISTORY_DAYS } from '../site/view-model.ts';
+import { buildViewModel, HISTORY_DAYS, type SiteView } from '../site/view-model.ts';
+import { carryDays, monthEvidence, readSampleLog, type MonthEvidence } from '../history/evidence.ts';
 import { countingOf, coverageCap } from '../status/components.ts';
 import { DAY_MS } from '../status/vocabulary.ts';
 import { loadOrFail } from './config.ts';
@@ -98,6 +99,23 @@ async function assertSafeOut(out: string, keep: string[]): Promise<void> {
     );
 }
 
+/** Each SLA month's sample files at the commit that closed it (one git log for all); none outside git. */
+async function evidenceOf(
+  historyDir: string,
+  env: Record<string, string | undefined>,
+  view: SiteView,
+  capFor: (check: string) => number,
+  checks: Config['checks'],
+): Promise<Record<string, MonthEvidence>> {
+  const months = new Map(view.components.flatMap((c) => c.sla.map((m) => [m.month, m] as const)));
+  if (months.size === 0) return {};
+  const oldest = Math.min(...[...months.values()].map((m) => m.start));
+  const log = await readSampleLog(historyDir, env, oldest - 31 * DAY_MS);
+  if (!log) return {};
+  const carry = carryDays(checks.map((c) => capFor(c.id)));
+  return Object.fromEntries([...months].map(([k, m]) => [k, monthEvidence(log, m, carry)]));
+}
+
 /** Each heartbeat check's latest beat, for "last beat" on its component's page. */
 async function latestBeats(historyDir: string, checks: Config['checks']): Promise<Map<string, Beat>> {
   const out = new Map<string, Beat>();
@@ -179,6 +197,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
       (key) => structural.has(key),
     ),
   );
+  view.evidence = await evidenceOf(opts.history, opts.env, view, coverageCap(countingOf(config)), config.checks);
   const outDir = resolve(opts.out);
   // A status page build must not phone home (and CI has no network to do it with).
   process.env.ASTRO_TELEMETRY_DISABLED = '1';

@@ -41,6 +41,8 @@ export const optionHelp = {
   force: ['', '`init`: overwrite files that exist'],
   from: ['DIR|URL', '`import`: where the data to import is (a folder, or a Statuspage address)'],
   days: ['N', 'days of history to make; default 90'],
+  component: ['ID', '`sla`: the component'],
+  month: ['YYYY-MM', '`sla`: the month, in sla.time_zone'],
 };
 
 /** Each command: one line on what it does, and the options it takes. */
@@ -80,6 +82,10 @@ export const commandHelp = {
     subcommands: ['test'],
   },
   rollup: { summary: 'Daily rollups of complete days (idempotent); removes raw samples past the retention.', options: ['checks', 'history', 'all'] },
+  sla: {
+    summary: "One component's SLA statement for a month, recomputed from the raw sample files alone (what the statement page says to run).",
+    options: ['checks', 'history', 'component', 'month', 'json'],
+  },
   build: { summary: 'Build the static site: pages, feeds, JSON API, badges.', options: ['checks', 'history', 'out'] },
   heartbeat: {
     summary:

@@ -135,6 +135,21 @@ const commands: Record<keyof typeof commandHelp, Run> = {
     const { rollup } = await import('./rollup.ts');
     await rollup({ checks: str(v, 'checks', 'checks'), history: str(v, 'history', 'history'), all: flag(v, 'all'), env, now: await clock(env) }, io);
   },
+  sla: async ({ values: v, env, io }) => {
+    const { sla } = await import('./sla.ts');
+    await sla(
+      {
+        checks: str(v, 'checks', 'checks'),
+        history: str(v, 'history', 'history'),
+        json: flag(v, 'json'),
+        env,
+        now: await clock(env),
+        ...(typeof v.component === 'string' ? { component: v.component } : {}),
+        ...(typeof v.month === 'string' ? { month: v.month } : {}),
+      },
+      io,
+    );
+  },
   build: async ({ values: v, env, io, redactor }) => {
     // Astro and Vite are heavy; only the commands that build load them.
     const { build } = await import('./build.ts');

@@ -26,6 +26,7 @@ import type { Sample } from '../status/sample.ts';
 import { stateAt, type CheckState, type Segment } from '../status/timeline.ts';
 import { DAY_MS, worstStatus, type ComponentStatus, type Impact, type IncidentStatus, type MaintenanceStatus } from '../status/vocabulary.ts';
 import type { Incident } from '../history/incidents.ts';
+import type { MonthEvidence } from '../history/evidence.ts';
 import { BY_UPKEEP, byTime, incidentMetrics, incidentStatus, type IncidentMetrics } from '../status/incidents.ts';
 import { dayStatus, incidentsOnDay, type DayIncident } from '../status/declared.ts';
 import { addDays, civil, dayKey, monthKey, monthRange, startOfDay } from '../time/tz.ts';
@@ -194,6 +195,8 @@ export type SiteView = {
   pastDays: { date: string; incidents: string[] }[];
   /** What the home page shows: maintenance in progress, then the next occurrence of each window (three at most). */
   homeMaintenance: MaintenanceView[];
+  /** SLA months' raw sample files and closing commits (by YYYY-MM), when the history is in git; added by the build. */
+  evidence?: Record<string, MonthEvidence>;
 };
 
 export type ViewInput = {
