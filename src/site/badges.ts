@@ -4,7 +4,7 @@ import { makeBadge } from 'badge-maker';
 import { statusColour } from './colours.ts';
 import { formatUptime } from '../text/format.ts';
 import type { ComponentStatus } from '../status/vocabulary.ts';
-import type { SiteView } from './view-model.ts';
+import type { InstanceView, SiteView } from './view-model.ts';
 
 const words: Record<ComponentStatus, string> = {
   operational: 'operational',
@@ -39,5 +39,21 @@ export function badges(view: SiteView): Record<string, string> {
     out[`${c.id}-uptime-30d.svg`] = makeBadge(up);
     out[`${c.id}-uptime-30d.json`] = publicJson({ schemaVersion: 1, label: up.label, message: up.message, color: up.color.slice(1) });
   }
+  return out;
+}
+
+/**
+ * One instance's badges, for its own README or intranet page: `badge.svg|json` (the instance's
+ * worst status, labelled with its name) and `badges/<component>…` as {@link badges} makes them,
+ * from the instance's own view (its checks and the shared ones).
+ */
+export function instanceBadges(scoped: SiteView, instance: InstanceView): Record<string, string> {
+  const label = instance.name.replace(/[<>&"]/g, '');
+  const status = { label, message: words[instance.status], color: colours[instance.status] };
+  const out: Record<string, string> = {
+    'badge.svg': makeBadge(status),
+    'badge.json': publicJson({ schemaVersion: 1, label, message: status.message, color: status.color.slice(1) }),
+  };
+  for (const [file, body] of Object.entries(badges(scoped))) out[`badges/${file}`] = body;
   return out;
 }

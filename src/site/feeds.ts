@@ -156,10 +156,10 @@ export function feeds(view: SiteView): Record<string, string> {
 }
 
 /** maintenance.ics: every window that has not ended; a recurring one is one event with its rule (RRULE), in its own zone. */
-export function maintenanceCalendar(view: SiteView): string {
+export function maintenanceCalendar(view: SiteView, instance?: { name: string }): string {
   const year = Number(view.generatedAt.slice(0, 4));
   const cal = ical({
-    name: plainLine(`${view.site.vendor} maintenance`),
+    name: plainLine(`${view.site.vendor}${instance ? ` ${instance.name}` : ''} maintenance`),
     prodId: { company: 'Upkeep', product: 'status page', language: 'EN' },
     timezone: { name: null, generator: (zone) => vtimezone(zone, year) },
   });

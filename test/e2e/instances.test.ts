@@ -14,6 +14,7 @@ import { preview } from 'astro';
 import { siteRoot } from '../../src/cli/build.ts';
 import { launch } from '../helpers/browser.ts';
 import { feedparse } from '../helpers/feedparser.ts';
+import { icalparse } from '../helpers/icalendar.ts';
 import { upkeep } from '../helpers/cli.ts';
 import { httpServer } from '../helpers/servers.ts';
 import { tempDir, writeTree } from '../helpers/temp.ts';
@@ -61,6 +62,14 @@ ${INSTANCES.map(([id, name, region, host]) => `  - id: ${id}\n    name: ${name}\
     kind: http
     retries: 0
     url: ${url}/web
+`,
+    'maintenance.yml': `maintenance:
+  - id: eu2-db
+    title: EU2 database upgrade
+    components: [api]
+    instances: [eu2]
+    start: 2026-12-20T22:00:00Z
+    end: 2026-12-20T23:00:00Z
 `,
   });
   const history = await tempDir();
@@ -121,6 +130,26 @@ ${INSTANCES.map(([id, name, region, host]) => `  - id: ${id}\n    name: ${name}\
         );
       }
     }
+    // Each instance's calendar, read by a real iCalendar parser: the window for EU2 is only in EU2's.
+    for (const [id, want] of [
+      ['eu2', ['EU2 database upgrade']],
+      ['na1', []],
+    ] as const) {
+      const cal = icalparse(await readFile(join(out, `instances/${id}/maintenance.ics`), 'utf8'));
+      assert.deepEqual(
+        cal.events.map((e) => e.summary.replace(/^Pipewell maintenance: /, '')),
+        want,
+        `${id}'s maintenance.ics`,
+      );
+      if (want.length) assert.deepEqual(cal.events[0].starts.slice(0, 1), ['2026-12-20T22:00:00Z']);
+    }
+    // Badges: the instance's worst status under its name, and its components as that instance sees them.
+    const badge = async (path: string) => (await readFile(join(out, path), 'utf8')).replace(/<[^>]+>/g, ' ');
+    assert.match(await badge('instances/eu2/badge.svg'), /EU2.*major outage/s);
+    assert.match(await badge('instances/na1/badge.svg'), /operational/);
+    assert.match(await badge('instances/eu2/badges/api.svg'), /REST API.*major outage/s);
+    assert.match(await badge('instances/na1/badges/api.svg'), /REST API.*operational/s);
+    assert.deepEqual((await json('instances/eu2/badge.json')).message, 'major outage');
     // The whole page: one instance of six down is a partial outage of the API, not a major one.
     const all = await json('api/v2/summary.json');
     assert.equal(all.components.find((c: { name: string }) => c.name === 'REST API').status, 'partial_outage');
