@@ -37,6 +37,7 @@ export const cs: Messages = {
   'instances.component': 'Komponenta',
   'instances.includes': 'Také jako',
   'instances.badge': 'Odznak stavu',
+  'instances.badge': 'Odznak stavu',
   uptime: 'dostupnost {value}',
   uptimeNone: 'Zatím žádná data',
   uptimeLow: 'Zatím málo dat',

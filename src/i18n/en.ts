@@ -36,6 +36,7 @@ export const en = {
   'instances.component': 'Component',
   'instances.includes': 'Also known as',
   'instances.badge': 'Status badge',
+  'instances.badge': 'Status badge',
   uptime: '{value} uptime',
   uptimeNone: 'No data yet',
   uptimeLow: 'Not enough data yet',

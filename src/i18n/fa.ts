@@ -37,6 +37,7 @@ export const fa: Messages = {
   'instances.component': 'بخش',
   'instances.includes': 'نام‌های دیگر',
   'instances.badge': 'نشان وضعیت',
+  'instances.badge': 'نشان وضعیت',
   uptime: 'دسترس‌پذیری {value}',
   uptimeNone: 'هنوز داده‌ای نیست',
   uptimeLow: 'هنوز داده کافی نیست',

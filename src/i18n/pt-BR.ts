@@ -37,6 +37,7 @@ export const ptBR: Messages = {
   'instances.component': 'Componente',
   'instances.includes': 'Também conhecida como',
   'instances.badge': 'Selo de status',
+  'instances.badge': 'Selo de status',
   uptime: '{value} de disponibilidade',
   uptimeNone: 'Ainda sem dados',
   uptimeLow: 'Ainda não há dados suficientes',

@@ -37,6 +37,7 @@ export const ru: Messages = {
   'instances.component': 'Компонент',
   'instances.includes': 'Также известен как',
   'instances.badge': 'Значок статуса',
+  'instances.badge': 'Значок статуса',
   uptime: 'доступность {value}',
   uptimeNone: 'Данных пока нет',
   uptimeLow: 'Пока недостаточно данных',

@@ -37,6 +37,7 @@ export const zhCN: Messages = {
   'instances.component': '组件',
   'instances.includes': '别名',
   'instances.badge': '状态徽章',
+  'instances.badge': '状态徽章',
   uptime: '可用率 {value}',
   uptimeNone: '暂无数据',
   uptimeLow: '数据尚不足',
