@@ -55,3 +55,25 @@ export function autoWords(u: AutoUpdate, lang: string, timeZone: string): string
 
 /** Plain text as HTML text: the words hold the vendor's component name, never markup. */
 export const textHtml = (text: string) => `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`;
+
+/** An automatic incident's title as Upkeep wrote it ("REST API: major outage"), as data; a title a person changed is theirs. */
+export type AutoTitle = { component: string; instances?: string; status: ComponentStatus };
+
+const titleWords: Record<string, ComponentStatus> = {
+  'degraded performance': 'degraded_performance',
+  'partial outage': 'partial_outage',
+  'major outage': 'major_outage',
+};
+
+export function autoTitleOf(title: string, component: string): AutoTitle | undefined {
+  const m = /^(.*?)(?: \(([^()]+)\))?: (degraded performance|partial outage|major outage)$/.exec(title);
+  if (!m || m[1] !== component) return undefined;
+  return { component, ...(m[2] ? { instances: m[2] } : {}), status: titleWords[m[3]] };
+}
+
+/** The incident's title in `lang`: Upkeep's own worded there, a person's as written. */
+export function titleIn(i: { title: string; autoTitle?: AutoTitle }, lang: string): string {
+  const a = i.autoTitle;
+  if (!a) return i.title;
+  return `${a.component}${a.instances ? ` (${a.instances})` : ''}: ${translator(lang)(`status.${a.status}`)}`;
+}

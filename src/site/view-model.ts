@@ -31,7 +31,7 @@ import { BY_UPKEEP, byTime, incidentMetrics, incidentStatus, type IncidentMetric
 import { dayStatus, incidentsOnDay, type DayIncident } from '../status/declared.ts';
 import { addDays, civil, dayKey, monthKey, monthRange, startOfDay } from '../time/tz.ts';
 import { markdownToHtml, markdownToText } from '../text/render.ts';
-import { autoWords, reasonsFromMessage, textHtml, type AutoUpdate } from './incident-words.ts';
+import { autoTitleOf, autoWords, reasonsFromMessage, textHtml, type AutoTitle, type AutoUpdate } from './incident-words.ts';
 import { resolve } from '../config/template.ts';
 
 /** How far back the build reads: the longest window shown. */
@@ -105,7 +105,8 @@ export type ComponentView = {
 };
 
 /** A day on the bars: `worst` as measured, `status` the worse of that and its incidents' declared impact (the colour). */
-export type DayView = DayBar & { incidents: number; incidentList: DayIncident[]; status: ComponentStatus; declared: boolean };
+export type DayView = DayBar & { incidents: number; incidentList: DayIncidentView[]; status: ComponentStatus; declared: boolean };
+export type DayIncidentView = DayIncident & { autoTitle?: AutoTitle };
 
 /** One CRM instance ("am I affected?"): its components counted from its own checks and those of every instance. */
 export type InstanceView = {
@@ -133,6 +134,8 @@ export type IncidentView = {
   impact: Impact;
   status: IncidentStatus;
   automatic: boolean;
+  /** Upkeep's own title as data, for pages to word in their language (absent once a person retitles it). */
+  autoTitle?: AutoTitle;
   /** When the problem began (or the first update). */
   started: string;
   createdAt: string;
@@ -255,7 +258,10 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
         windows: uptimeWindows(timeline, windows, to, { since: firstSeen, minCoverage: config.sla.min_coverage }),
         bars: dailyBars(timeline, windows, config.site.time_zone, to, 90, firstSeen).map((b) => ({
           ...b,
-          ...dayView(b, incidentsOnDay(b, mine, to)),
+          ...dayView(
+            b,
+            incidentsOnDay(b, mine, to).map(({ id, title, impact, autoTitle }) => ({ id, title, impact, ...(autoTitle ? { autoTitle } : {}) })),
+          ),
         })),
         sla: slaMonths(slaTimelinesOf.get(component.id)!.timeline, windows, {
           timeZone: config.sla.time_zone,
@@ -349,7 +355,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
   };
 }
 
-function dayView(bar: DayBar, list: DayIncident[]): Omit<DayView, keyof DayBar> {
+function dayView(bar: DayBar, list: DayIncidentView[]): Omit<DayView, keyof DayBar> {
   return { incidents: list.length, incidentList: list, ...dayStatus(bar.worst, list) };
 }
 
@@ -418,6 +424,7 @@ function incidentView(i: Incident, config: Config, now: number): IncidentView {
     impact: i.impact,
     status,
     automatic: i.automatic,
+    ...autoTitleField(i, config),
     started: toIso(started),
     createdAt: toIso(first),
     updatedAt: toIso(last),
@@ -433,6 +440,12 @@ function incidentView(i: Incident, config: Config, now: number): IncidentView {
       .reverse(),
     ...(i.body ? { bodyHtml: markdownToHtml(i.body) } : {}),
   };
+}
+
+function autoTitleField(i: Incident, config: Config): Pick<IncidentView, 'autoTitle'> {
+  const name = config.components.find((c) => c.id === i.components[0])?.name ?? i.components[0];
+  const autoTitle = i.automatic ? autoTitleOf(i.title, name) : undefined;
+  return autoTitle ? { autoTitle } : {};
 }
 
 /** An update Upkeep wrote from its checks, as data: what happened, the status it saw, the reason codes (old files: from the message). */

@@ -16,13 +16,11 @@ export const declaredStatus: Record<Impact, ComponentStatus | undefined> = {
 
 export type DayIncident = { id: string; title: string; impact: Impact };
 
-type Open = DayIncident & { started: string; resolvedAt?: string };
+type Open = Pick<DayIncident, 'impact'> & { started: string; resolvedAt?: string };
 
 /** The incidents open at some time in [start, end): begun before the day ends, not resolved before it began. */
-export function incidentsOnDay(day: { start: number; end: number }, incidents: readonly Open[], now: number): DayIncident[] {
-  return incidents
-    .filter((i) => Date.parse(i.started) < day.end && (i.resolvedAt ? Date.parse(i.resolvedAt) : now) >= day.start)
-    .map(({ id, title, impact }) => ({ id, title, impact }));
+export function incidentsOnDay<T extends Open>(day: { start: number; end: number }, incidents: readonly T[], now: number): T[] {
+  return incidents.filter((i) => Date.parse(i.started) < day.end && (i.resolvedAt ? Date.parse(i.resolvedAt) : now) >= day.start);
 }
 
 /** The day's status: the worse of what was measured and what its incidents declare; `declared` when an incident made it worse. */

@@ -172,16 +172,16 @@ updates:
       const banner = page.locator('[data-banner]');
       assert.equal(await banner.getAttribute('data-banner'), 'major_outage');
       assert.equal(await page.locator('#headline').textContent(), 'Major outage');
-      assert.equal(await banner.locator(`a[data-banner-incident="${auto}"]`).innerText(), 'Email sync: major outage');
+      assert.equal(await banner.locator(`a[data-banner-incident="${auto}"]`).innerText(), 'Email sync: Major outage');
       const today = page.locator('[data-past-day="2026-11-23"]');
       assert.match(
         await today.innerText(),
-        /^Nov 23, 2026\n+Email sync: major outage · Investigating · Impact: Critical\nSlow sign-in for some customers · Resolved · Impact: Major$/,
+        /^Nov 23, 2026\n+Email sync: Major outage · Investigating · Impact: Critical\nSlow sign-in for some customers · Resolved · Impact: Major$/,
       );
       const days = await page.locator('[data-past-day]').evaluateAll((els) => els.map((e) => e.getAttribute('data-past-day')));
       assert.deepEqual(days, ['2026-11-23', '2026-11-22', '2026-11-21', '2026-11-20', '2026-11-19', '2026-11-18', '2026-11-17']);
       assert.match(await page.locator('[data-past-day="2026-11-22"]').innerText(), /No incidents reported\./);
-      assert.match(await page.locator('[data-past-day="2026-11-20"]').innerText(), /REST API: major outage · Resolved · Impact: Critical/);
+      assert.match(await page.locator('[data-past-day="2026-11-20"]').innerText(), /REST API: Major outage · Resolved · Impact: Critical/);
       // Measured: the API never failed. Declared: the person's incident makes today a partial outage, and says so.
       const bar = page.locator('[data-component="api"] .strip li').last();
       assert.match((await bar.getAttribute('class')) ?? '', /st-partial_outage/);
@@ -219,6 +219,8 @@ updates:
     assert.equal(await details.locator('summary').innerText(), 'جزئیات فنی');
     assert.equal(await details.locator('code').textContent(), 'assert_json');
     assert.equal(await details.locator('code').isVisible(), false);
+    assert.equal(await page.locator('h1').innerText(), 'Email sync: قطعی گسترده');
+    assert.equal(await page.title(), 'Email sync: قطعی گسترده · Test CRM Status');
     const text = await page.locator('main').innerText();
     assert.doesNotMatch(text, /UTC|We are investigating|is 4273|4273|۴۲۷۳/);
     await axeClean(page);

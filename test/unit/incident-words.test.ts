@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dayStatus, headlineStatus, incidentsOnDay } from '../../src/status/declared.ts';
-import { autoWords, reasonClass, reasonsFromMessage, type AutoUpdate } from '../../src/site/incident-words.ts';
+import { autoTitleOf, autoWords, reasonClass, reasonsFromMessage, titleIn, type AutoUpdate } from '../../src/site/incident-words.ts';
 import { planIncidents } from '../../src/status/incidents.ts';
 
 const H = 3_600_000;
@@ -94,6 +94,13 @@ describe('automatic incident words', () => {
     it(`${r.lang}: ${r.u.kind}, ${r.u.reasons.join(',')}`, () => {
       assert.equal(autoWords(r.u, r.lang, 'Europe/Prague').replace(/\u202f/g, ' '), r.want);
     });
+
+  it('Upkeep’s own titles are worded per language; a title a person changed is kept', () => {
+    const at = (title: string) => ({ title, ...(autoTitleOf(title, 'REST API') ? { autoTitle: autoTitleOf(title, 'REST API') } : {}) });
+    assert.equal(titleIn(at('REST API: major outage'), 'fa'), 'REST API: قطعی گسترده');
+    assert.equal(titleIn(at('REST API (eu2): partial outage'), 'cs'), 'REST API (eu2): Částečný výpadek');
+    assert.equal(titleIn(at('REST API: slow logins after the deploy'), 'fa'), 'REST API: slow logins after the deploy');
+  });
 
   it('planning stores the failing checks’ reason codes beside the message', () => {
     const [open] = planIncidents({
