@@ -77,7 +77,7 @@ describe('the bars, the charts, the SLA table and the nav on a phone and a deskt
 
   it('the response-time chart has round ticks (1, 2 or 5 × a power of ten, evenly spaced)', async () => {
     const { page, context } = await open('components/api/');
-    const ticks = await page.locator('figure svg').first().locator('text').allInnerTexts();
+    const ticks = await page.locator('figure svg').first().locator('text').allTextContents();
     const values = ticks.map((s) => Number(s.replace(/[^\d.]/g, '')));
     assert.ok(values.length >= 3, `ticks: ${ticks.join(' | ')}`);
     assert.equal(values[0], 0);
