@@ -168,7 +168,8 @@ function render(doc: Document, body: string): string {
   return `---\n${doc.toString({ lineWidth: 0 }).trimEnd()}\n---\n${body ? `\n${body.trim()}\n` : ''}`;
 }
 
-type Fields = Partial<Pick<IncidentFile, 'impact' | 'github_issue' | 'draft' | 'published'>>;
+/** Top-level fields to set; `instances: null` removes the list (the incident affects all instances). */
+type Fields = Partial<Pick<IncidentFile, 'impact' | 'github_issue' | 'draft' | 'published' | 'title'>> & { instances?: string[] | null };
 
 /** Text Upkeep writes into an incident file passes through this (the writer's own fence). */
 export type Redact = (text: string) => string;
@@ -204,7 +205,9 @@ export async function appendUpdate(historyDir: string, id: string, update: Incid
     const updates = doc.get('updates');
     if (isSeq(updates)) (updates as YAMLSeq).add(doc.createNode(fenced(update, redact)));
     else doc.set('updates', [fenced(update, redact)]);
-    for (const [k, v] of Object.entries(fields)) if (v !== undefined) doc.set(k, v);
+    for (const [k, v] of Object.entries(fields))
+      if (v === null) doc.delete(k);
+      else if (v !== undefined) doc.set(k, v);
   });
 }
 
@@ -237,7 +240,12 @@ export async function applyIncidentActions(historyDir: string, actions: readonly
         redact,
       );
     } else {
-      await appendUpdate(historyDir, a.id, a.update, 'impact' in a && a.impact ? { impact: a.impact } : {}, redact);
+      const fields: Fields = {
+        ...('impact' in a && a.impact ? { impact: a.impact } : {}),
+        ...(a.type === 'update' && a.instances !== undefined ? { instances: a.instances } : {}),
+        ...(a.type === 'update' && a.title ? { title: a.title } : {}),
+      };
+      await appendUpdate(historyDir, a.id, a.update, fields, redact);
     }
     touched.push(join(incidentsDir(historyDir), `${a.id}.md`));
   }

@@ -29,7 +29,8 @@ export type ComponentNow = {
   lastGood?: number;
 };
 
-type IncidentLike = Pick<IncidentFile, 'id' | 'components' | 'impact' | 'automatic' | 'started'> & {
+type IncidentLike = Pick<IncidentFile, 'id' | 'components' | 'impact' | 'automatic' | 'started' | 'instances'> & {
+  title?: string;
   updates: Pick<IncidentUpdate, 'at' | 'status' | 'by' | 'component_status'>[];
 };
 
@@ -48,7 +49,15 @@ export type Action =
       draft: boolean;
       update: IncidentUpdate;
     }
-  | { type: 'update'; id: string; update: IncidentUpdate; impact?: Impact }
+  | {
+      type: 'update';
+      id: string;
+      update: IncidentUpdate;
+      impact?: Impact;
+      /** The instances it now affects (those named before and those failing now); null: all of them. */
+      instances?: string[] | null;
+      title?: string;
+    }
   | { type: 'resolve'; id: string; update: IncidentUpdate }
   | { type: 'reopen'; id: string; update: IncidentUpdate; impact?: Impact };
 
@@ -144,7 +153,30 @@ export function planIncidents(input: {
       const seen = byTime(open.updates)
         .filter((u) => u.component_status)
         .pop()?.component_status;
-      if (seen === c.status) continue;
+      // More instances failing than it names: the incident grows to them (it never shrinks while
+      // open: those customers were affected); failing everywhere, it names none (all).
+      const named = open.instances;
+      const grown = !named ? undefined : !c.instances ? null : union(named, c.instances);
+      const grows = grown !== undefined && (grown === null || grown.length > named!.length);
+      if (seen === c.status && !grows) continue;
+      if (seen === c.status && grows) {
+        const added = grown === null ? undefined : grown.filter((x) => !named!.includes(x));
+        actions.push({
+          type: 'update',
+          id: open.id,
+          update: {
+            at,
+            status: incidentStatus(open),
+            by: BY_UPKEEP,
+            component_status: c.status as IncidentUpdate['component_status'],
+            ...reasons,
+            message: added ? `Also affected now: ${c.name} on ${added.join(', ')}${reason}.` : `${c.name} is now failing on every instance${reason}.`,
+          },
+          instances: grown,
+          ...retitle(open, c, grown),
+        });
+        continue;
+      }
       const worse = statusRank[c.status] > statusRank[seen ?? 'operational'];
       const impact = raise(open.impact, impactOf[c.status]);
       actions.push({
@@ -160,6 +192,7 @@ export function planIncidents(input: {
           message: `${worse ? 'Worse' : 'Better'}: ${c.name} now shows ${words[c.status]}${seen ? `, after ${words[seen]}` : ''}${reason}.`,
         },
         ...(impact !== open.impact ? { impact } : {}),
+        ...(grows ? { instances: grown, ...retitle(open, c, grown) } : {}),
       });
     } else if (c.status === 'operational' && open) {
       const start = open.started ? Date.parse(open.started) : Date.parse(byTime(open.updates)[0].at);
@@ -177,6 +210,15 @@ export function planIncidents(input: {
     }
   }
   return actions;
+}
+
+const union = (a: readonly string[], b: readonly string[]) => [...a, ...b.filter((x) => !a.includes(x))];
+
+/** A new title naming the grown list, only while the title is still the one Upkeep wrote (people's words stay). */
+function retitle(open: IncidentLike, c: { name: string }, grown: string[] | null): { title?: string } {
+  const written = open.title?.match(/^(.*) \(([^()]*)\): (.*)$/);
+  if (!written || written[1] !== c.name || written[2] !== (open.instances ?? []).join(', ')) return {};
+  return { title: grown ? `${c.name} (${grown.join(', ')}): ${written[3]}` : `${c.name}: ${written[3]}` };
 }
 
 function raise(current: Impact, seen: Impact | undefined): Impact {

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { incidentMetrics, planIncidents, type Action, type ComponentNow } from '../../src/status/incidents.ts';
 import { componentsNow } from '../../src/status/components.ts';
 import { rollupDay } from '../../src/status/rollup.ts';
+import { applyIncidentActions, loadIncidents } from '../../src/history/incidents.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const NOW = Date.parse('2026-11-23T13:05:00Z');
 const MIN = 60_000;
@@ -173,5 +175,51 @@ describe('time to detect', () => {
     const [open] = planIncidents({ components: [api], incidents: [], now: T + 11 * MIN, quietMs: 0 });
     assert.equal(open.type, 'open');
     assert.equal((open as { lastGood?: string }).lastGood, '2026-11-02T10:00:00Z');
+  });
+
+  it('an open incident on some instances grows to the instances that fail later, and to all when every one fails', () => {
+    const onEu2 = open('major_outage', { instances: ['eu2'], title: 'Email sync (eu2): major outage' });
+    // EU2 still down, NA1 now too: same status, the incident names both and says so.
+    const [grow] = plan(comp('major_outage', { instances: ['na1', 'eu2'], instanceStatus: 'major_outage' }), [onEu2]);
+    assert.equal(grow.type, 'update');
+    assert.deepEqual((grow as { instances?: string[] }).instances, ['eu2', 'na1']);
+    assert.equal((grow as { title?: string }).title, 'Email sync (eu2, na1): major outage');
+    assert.match(grow.update.message, /Also affected now: Email sync on na1/);
+    // Only the instances it already names, or fewer: nothing to say.
+    assert.deepEqual(plan(comp('major_outage', { instances: ['eu2'], instanceStatus: 'major_outage' }), [onEu2]), []);
+    // Every instance failing: the list goes (all of them); a title people wrote is kept.
+    const [all] = plan(comp('major_outage'), [{ ...onEu2, title: 'Mail delays in Europe' }]);
+    assert.equal((all as { instances?: string[] | null }).instances, null);
+    assert.equal((all as { title?: string }).title, undefined);
+    assert.match(all.update.message, /every instance/);
+  });
+
+  it('the grown list and title are written to the incident file, and a list that becomes all is removed', async () => {
+    const dir = await tempDir();
+    const first: Action = {
+      type: 'open',
+      id: '2026-11-23-email',
+      component: 'email',
+      instances: ['eu2'],
+      title: 'Email sync (eu2): major outage',
+      impact: 'critical',
+      started: '2026-11-23T12:50:00Z',
+      draft: false,
+      update: { at: '2026-11-23T12:50:00Z', status: 'investigating', by: 'upkeep', message: 'Failing on eu2.' },
+    };
+    await applyIncidentActions(dir, [first]);
+    const [grow] = plan(comp('major_outage', { instances: ['na1'], instanceStatus: 'major_outage' }), [
+      { ...open('major_outage', { instances: ['eu2'], title: 'Email sync (eu2): major outage' }) },
+    ]);
+    await applyIncidentActions(dir, [grow]);
+    let [loaded] = (await loadIncidents(dir, ['email'])).incidents;
+    assert.deepEqual(loaded.instances, ['eu2', 'na1']);
+    assert.equal(loaded.title, 'Email sync (eu2, na1): major outage');
+    assert.equal(loaded.updates.length, 2);
+    const [all] = plan(comp('major_outage'), [{ ...open('major_outage', { instances: loaded.instances, title: loaded.title }) }]);
+    await applyIncidentActions(dir, [all]);
+    [loaded] = (await loadIncidents(dir, ['email'])).incidents;
+    assert.equal(loaded.instances, undefined);
+    assert.equal(loaded.title, 'Email sync: major outage');
   });
 });
