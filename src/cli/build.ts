@@ -173,6 +173,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   const { incidents, errors } = await loadIncidents(
     opts.history,
     config.components.map((c) => c.id),
+    config.instances.map((i) => i.id),
   );
   // A broken incident file must not stop the page from updating during an outage: it is left out, loudly.
   for (const e of errors) {

@@ -13,6 +13,7 @@ export async function validate(
   const { incidents, errors } = await loadIncidents(
     opts.history,
     config.components.map((c) => c.id),
+    config.instances.map((i) => i.id),
   );
   for (const e of errors) {
     io.err(formatError(e));

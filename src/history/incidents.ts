@@ -31,7 +31,8 @@ export type LoadedIncidents = {
 };
 
 /** Reads every incident file; bad ones are reported file:line:col and left out, never fatal. */
-export async function loadIncidents(historyDir: string, componentIds: readonly string[]): Promise<LoadedIncidents> {
+/** `instanceIds`: site.yml's instances; when given, the instances a file names are checked against them. */
+export async function loadIncidents(historyDir: string, componentIds: readonly string[], instanceIds?: readonly string[]): Promise<LoadedIncidents> {
   const dir = incidentsDir(historyDir);
   let entries: { name: string; link: boolean }[];
   if (!(await isPlainDirUnder(historyDir, dir))) {
@@ -81,7 +82,7 @@ export async function loadIncidents(historyDir: string, componentIds: readonly s
       continue;
     }
     const text = await readFile(file, 'utf8');
-    const r = parseIncident(text, file, componentIds, markdownLinks);
+    const r = parseIncident(text, file, componentIds, markdownLinks, instanceIds);
     pushAll(errors, r.errors);
     if (r.incident && `${r.incident.id}.md` !== name) {
       errors.push({ file, line: 2, col: 1, path: 'id', message: `the id "${r.incident.id}" must match the file name (${name})` });
@@ -100,6 +101,7 @@ export function parseIncident(
   file: string,
   componentIds: readonly string[],
   markdownLinks: (markdown: string) => Link[],
+  instanceIds?: readonly string[],
 ): { incident?: Incident; errors: ConfigError[] } {
   const m = FRONT.exec(text);
   if (!m) return { errors: [{ file, line: 1, col: 1, path: '', message: 'an incident file starts with a front matter block between "---" lines' }] };
@@ -119,7 +121,20 @@ export function parseIncident(
         })),
       );
   // Every error at once: components and links are checked even when another field is wrong.
-  const d = (data && typeof data === 'object' ? data : {}) as { components?: unknown; updates?: unknown };
+  const d = (data && typeof data === 'object' ? data : {}) as { components?: unknown; updates?: unknown; instances?: unknown };
+  // An instance that does not exist would hide the incident from every instance page: name it.
+  if (instanceIds && Array.isArray(d.instances))
+    d.instances.forEach((x, i) => {
+      if (typeof x === 'string' && !instanceIds.includes(x))
+        errors.push({
+          file,
+          ...shift(locate(doc, lines, ['instances', i])),
+          path: `instances[${i}]`,
+          message: instanceIds.length
+            ? `unknown instance "${x}"${didYouMean(x, instanceIds)}; instances are declared in site.yml`
+            : `site.yml declares no instances; remove \`instances:\` (the incident then affects everyone) or declare them in site.yml`,
+        });
+    });
   const components = Array.isArray(d.components) ? d.components : [];
   components.forEach((c, i) => {
     if (typeof c === 'string' && !componentIds.includes(c))

@@ -190,6 +190,19 @@ ${INSTANCES.map(([id, name, region, host]) => `  - id: ${id}\n    name: ${name}\
       'a.yml': `checks:\n  - id: a\n    name: A\n    component: api\n    kind: http\n    for_each: instances\n    url: ${url}/x\n`,
     });
     assert.match((await upkeep(['validate', '--checks', none])).stderr, /site\.yml declares no `instances:`/);
+    // An incident file naming an instance that does not exist (it would show on no instance page).
+    const hist = await writeTree({
+      'incidents/2026-12-02-typo.md': `---\nid: 2026-12-02-typo\ntitle: API errors\ncomponents: [api]\ninstances: [eu1, eu3]\nimpact: minor\nupdates:\n  - at: 2026-12-02T10:02:00Z\n    status: investigating\n    message: Looking.\n---\n`,
+    });
+    const typo = await upkeep(['validate', '--checks', checks, '--history', hist]);
+    assert.equal(typo.code, 1, typo.stdout);
+    assert.match(typo.stderr, /2026-12-02-typo\.md:5:\d+\s+instances\[1\]: unknown instance "eu3" \(did you mean "eu1"\?\)/);
+    const plainSite = await writeTree({
+      'site.yml': site.replace(/instances:\n[\s\S]*?components:/, 'components:'),
+      'a.yml': `checks:\n  - id: a\n    name: A\n    component: api\n    kind: http\n    url: ${url}/x\n`,
+    });
+    const noInstances = await upkeep(['validate', '--checks', plainSite, '--history', hist]);
+    assert.match(noInstances.stderr, /instances\[0\]: site\.yml declares no instances/);
   });
 
   const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
