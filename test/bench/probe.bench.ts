@@ -177,6 +177,9 @@ async function instances() {
     // The fixed cost: the same process loading the same 1,000 checks and probing one of them.
     const one = await measureProcess([cli, 'probe', '--checks', checksDir, '--history', join(dir, 'history-one'), '--only', config.checks[0].id]);
     if (one.code !== 0) throw new Error(`upkeep probe --only exited ${one.code}: ${one.stderr}`);
+    const oneUrlFile = join(dir, 'one-url.json');
+    await writeFile(oneUrlFile, JSON.stringify(urls.slice(0, 1)));
+    const bareOne = await measureProcess([new URL('./bare-undici.ts', import.meta.url).pathname, oneUrlFile, String(CONCURRENCY)]);
     const runs = { bare: [] as Measured[], upkeep: [] as Measured[] };
     for (let i = 0; i < RUNS; i++) {
       runs.bare.push(await bareRound());
@@ -202,7 +205,7 @@ async function instances() {
       `  upkeep probe (writes its history)                best ${round(best(runs.upkeep), 0)} ms (runs ${all(runs.upkeep)}), peak RSS ${round(peak(runs.upkeep), 1)} MB (target ≤ 300)`,
     );
     console.log(
-      `  upkeep probe --only one of the 1,000 checks     ${round(one.wallMs, 0)} ms, CPU ${round(one.cpuMs, 0)} ms, peak RSS ${round(one.peakRssMb, 1)} MB (the fixed cost)`,
+      `  upkeep probe --only one of the 1,000 checks     ${round(one.wallMs, 0)} ms, CPU ${round(one.cpuMs, 0)} ms, peak RSS ${round(one.peakRssMb, 1)} MB (the fixed cost; the bare loop with one URL: ${round(bareOne.wallMs, 0)} ms, CPU ${round(bareOne.cpuMs, 0)} ms)`,
     );
     console.log(`  ratio, best to best ${round(ratio, 3)} (target ≤ 1.25); median to median ${round(medianRatio, 3)}`);
     console.log(
@@ -227,6 +230,8 @@ async function instances() {
         oneCheckMs: round(one.wallMs),
         oneCheckCpuMs: round(one.cpuMs, 0),
         oneCheckPeakRssMb: round(one.peakRssMb, 1),
+        bareOneUrlMs: round(bareOne.wallMs),
+        bareOneUrlCpuMs: round(bareOne.cpuMs, 0),
       }),
     );
   } finally {
