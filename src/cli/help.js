@@ -11,7 +11,7 @@ export const optionHelp = {
   only: ['ID,...', 'probe only these checks'],
   'changed-since': ['GIT_REF', 'probe only checks added or changed since this ref (after vars are filled in)'],
   region: ['NAME', 'the region this runner probes from; default default'],
-  shard: ['I/N', 'probe the I-th of N shards (a stable hash of check ids)'],
+  shard: ['I/N', 'probe the I-th of N shards (a stable hash of instance ids, or of check ids for checks of no instance)'],
   'dry-run': ['', 'write nothing; print what would be written'],
   json: ['', 'print the results as JSON'],
   concurrency: ['N', 'checks probed at once; default 32'],
@@ -71,6 +71,11 @@ export const commandHelp = {
   run: {
     summary: 'The scheduled slot: probe every interval, commit and push the samples, plan incidents, notify, roll up.',
     options: ['checks', 'history', 'for', 'region', 'shard', 'no-probe', 'no-incidents', 'no-notify', 'no-rollup', 'commit', 'push', 'concurrency'],
+  },
+  matrix: {
+    summary:
+      'The runners a probe slot needs as a GitHub Actions matrix: per region, shards that keep the worst round inside the interval (also to $GITHUB_OUTPUT as `matrix`).',
+    options: ['checks', 'concurrency', 'json'],
   },
   incidents: {
     summary: 'Open, update and resolve automatic incidents from the latest samples (and their GitHub issues).',

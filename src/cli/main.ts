@@ -74,17 +74,20 @@ const commands: Record<keyof typeof commandHelp, Run> = {
     const [{ runSlot }, { parseDuration }] = await Promise.all([import('./run.ts'), import('../config/duration.ts')]);
     const forMs = v.for ? parseDuration(v.for as string) : 0;
     if (forMs === undefined) throw new UsageError(`--for must be a duration such as 14m, got ${JSON.stringify(v.for)}`);
+    // A job of `upkeep matrix`'s matrix passes its entry whole; the flags still win.
+    const entry = env.UPKEEP_MATRIX ? matrixEntry(env.UPKEEP_MATRIX) : undefined;
+    const follower = entry?.lead === false;
     await runSlot(
       {
         checks: str(v, 'checks', 'checks'),
         history: str(v, 'history', 'history'),
         forMs,
-        region: regionName(str(v, 'region', 'default')),
-        shard: v.shard ? parseShard(v.shard as string) : undefined,
+        region: regionName(str(v, 'region', entry?.region ?? 'default')),
+        shard: v.shard ? parseShard(v.shard as string) : entry?.shard ? parseShard(entry.shard) : undefined,
         probe: !flag(v, 'no-probe'),
-        incidents: !flag(v, 'no-incidents'),
-        notify: !flag(v, 'no-notify'),
-        rollup: !flag(v, 'no-rollup'),
+        incidents: !flag(v, 'no-incidents') && !follower,
+        notify: !flag(v, 'no-notify') && !follower,
+        rollup: !flag(v, 'no-rollup') && !follower,
         commit: flag(v, 'commit'),
         push: flag(v, 'push'),
         concurrency: positiveInt('--concurrency', str(v, 'concurrency', '32')),
@@ -92,6 +95,13 @@ const commands: Record<keyof typeof commandHelp, Run> = {
         now: await clock(env),
         redactor,
       },
+      io,
+    );
+  },
+  matrix: async ({ values: v, env, io }) => {
+    const { matrix } = await import('./matrix.ts');
+    await matrix(
+      { checks: str(v, 'checks', 'checks'), env, concurrency: positiveInt('--concurrency', str(v, 'concurrency', '32')), json: flag(v, 'json') },
       io,
     );
   },
@@ -347,6 +357,27 @@ function regionName(text: string): string {
   if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(text))
     throw new UsageError(`--region must be a lowercase name like "eu-west", got ${JSON.stringify(text)}`);
   return text;
+}
+
+/** UPKEEP_MATRIX: one entry of `upkeep matrix`'s output, as the workflow's `toJSON(matrix)` gives it. */
+function matrixEntry(text: string): { region?: string; shard?: string; lead?: boolean } {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    throw new UsageError(
+      `UPKEEP_MATRIX must be one entry of \`upkeep matrix\` as JSON, e.g. {"region":"eu","shard":"1/2","lead":true}, got ${JSON.stringify(text.slice(0, 80))}`,
+    );
+  }
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new UsageError('UPKEEP_MATRIX must be a JSON object (one entry of `upkeep matrix`)');
+  const { region, shard, lead } = entry as Record<string, unknown>;
+  if (
+    (region !== undefined && typeof region !== 'string') ||
+    (shard !== undefined && typeof shard !== 'string') ||
+    (lead !== undefined && typeof lead !== 'boolean')
+  )
+    throw new UsageError('UPKEEP_MATRIX: region and shard are strings, lead is true or false');
+  return { region, shard, lead } as { region?: string; shard?: string; lead?: boolean };
 }
 
 function parseShard(text: string) {

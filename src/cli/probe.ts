@@ -88,7 +88,7 @@ async function select(config: Config, opts: ProbeOptions): Promise<{ checks: Che
     const changed = opts.changedSince ? await changedChecks(config, opts.changedSince) : undefined;
     return { checks: checks.filter((c) => (!opts.only || opts.only.includes(c.id)) && (!changed || changed.ids.includes(c.id))), base: changed?.base };
   }
-  if (opts.shard) checks = checks.filter((c) => shardOf(c.id, opts.shard!.count) === opts.shard!.index - 1);
+  checks = forRunner(config, checks, opts.region, opts.shard);
   if (!checks.some((c) => c.every > 1)) return { checks };
   const last = await lastSampleTimes(opts.history, opts.now(), opts.region);
   const now = opts.now().getTime();
@@ -110,6 +110,23 @@ export function browserPath(env: Record<string, string | undefined>): string | u
 /** The `${{ env.NAME }}` references of a check that the environment lacks. */
 function missingSecrets(check: Check, env: Record<string, string | undefined>): string[] {
   return envNames(check).filter((n) => env[n] === undefined);
+}
+
+/**
+ * The checks one runner probes: in a declared region, those of instances probed from it (`probe_from`)
+ * and every check of no instance; then its shard. Shards split by instance (a check of none by its
+ * own id), so one instance's checks share a runner: a runner that dies leaves whole instances
+ * unobserved, which the page can say, rather than a few checks of each. A runner whose region is
+ * not declared (one runner, `default`) probes everything.
+ */
+export function forRunner(config: Pick<Config, 'regions' | 'instances'>, checks: readonly Check[], region: string, shard?: Shard): Check[] {
+  const declared = (config.regions ?? []).some((r) => r.id === region);
+  const from = new Map((config.instances ?? []).map((i) => [i.id, i.probe_from]));
+  return checks.filter((c) => {
+    const regions = c.instance === undefined ? undefined : from.get(c.instance);
+    if (declared && regions && !regions.includes(region)) return false;
+    return !shard || shardOf(c.instance ?? c.id, shard.count) === shard.index - 1;
+  });
 }
 
 /** A stable shard for a check id (FNV-1a), so adding a check does not reshuffle the others. */

@@ -13,6 +13,7 @@ import {
   component,
   group,
   instance,
+  region,
   maintenanceFile,
   maintenanceWindow,
   siteFile,
@@ -260,10 +261,22 @@ function siteErrors(site: SiteFile, p: Parsed): ConfigError[] {
       at(['components', i, 'group'], `unknown group "${c.group}"${didYouMean(c.group, groupIds)}; declare it under \`groups:\``);
     }
   });
+  const regions = new Map<string, number>();
+  (site.regions ?? []).forEach((r, i) => {
+    if (regions.has(r.id)) at(['regions', i, 'id'], `duplicate region id "${r.id}" (also regions[${regions.get(r.id)}])`);
+    regions.set(r.id, i);
+  });
   const instances = new Map<string, number>();
   (site.instances ?? []).forEach((inst, i) => {
     if (instances.has(inst.id)) at(['instances', i, 'id'], `duplicate instance id "${inst.id}" (also instances[${instances.get(inst.id)}])`);
     instances.set(inst.id, i);
+    (inst.probe_from ?? []).forEach((r, j) => {
+      if (!regions.has(r))
+        at(
+          ['instances', i, 'probe_from', j],
+          `unknown region "${r}"${didYouMean(r, [...regions.keys()])}; ${regions.size ? 'regions are' : 'declare probe regions'} under \`regions:\` in site.yml`,
+        );
+    });
   });
   const groups = new Set<string>();
   site.groups.forEach((g, i) => {
@@ -451,6 +464,7 @@ function salvageSite(data: unknown): SiteFile {
     vars: part('vars') ?? {},
     defaults: part('defaults'),
     groups: salvage(d.groups, group),
+    regions: salvage(d.regions, region),
     instances: salvage(d.instances, instance),
     components: salvage(d.components, component),
     sla: part('sla'),

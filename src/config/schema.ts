@@ -102,10 +102,24 @@ export const instance = z.strictObject({
     .default([])
     .describe('Customer-facing host names on this instance (acme.pipewell.example): "find your instance" searches them.'),
   aliases: z.array(z.string().min(1).max(60)).default([]).describe('Other names customers use for it (us1, "Frankfurt"): searched too.'),
+  probe_from: z
+    .array(id)
+    .min(1)
+    .optional()
+    .describe("The probe regions (site.yml `regions`) that probe this instance's checks, e.g. the ones nearest it; every region when absent."),
   vars: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
     .default({})
     .describe('Values its checks use as `${{ instance.NAME }}` (e.g. base_url); id, name and region are there too.'),
+});
+
+/** A probe region: where runners probe from (`upkeep run --region ID`), and which runners `upkeep matrix` asks GitHub for. */
+export const region = z.strictObject({
+  id: id.describe('The name runners probe as (`--region`), e.g. "eu-west"; stored with every sample.'),
+  runs_on: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .default('ubuntu-latest')
+    .describe("The runner labels for this region's jobs, e.g. [self-hosted, eu-west]; GitHub's own runners by default."),
 });
 
 export const credit = z.strictObject({
@@ -121,6 +135,12 @@ export const siteFile = z.strictObject({
     .describe("Values checks use as `${{ vars.NAME }}`, e.g. the CRM's base URL. Not secret."),
   defaults: defaults.prefault({}).describe('How every check is probed unless it says otherwise.'),
   groups: z.array(group).default([]).describe('Headings the components are shown under.'),
+  regions: z
+    .array(region)
+    .default([])
+    .describe(
+      'Probe regions, when runners in several places probe (see `upkeep matrix`); a check is down when a quorum of them agree. None: one runner probes everything.',
+    ),
   instances: z
     .array(instance)
     .default([])

@@ -50,7 +50,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Browser journeys get a longer default budget than single requests. */
-const BROWSER_TIMEOUT = 60_000;
+export const BROWSER_TIMEOUT = 60_000;
+/** Browsers probed at once unless a caller says otherwise (each is a Chromium page). */
+export const BROWSER_CONCURRENCY = 2;
 
 export async function probeChecks(config: Config, checks: readonly Check[], options: RunOptions): Promise<RunResult> {
   const secrets = options.redactor ?? new Redactor();
@@ -66,7 +68,7 @@ export async function probeChecks(config: Config, checks: readonly Check[], opti
     launched ??= chromium.launch({ executablePath: options.browserPath, args });
     return launched;
   };
-  const gate = limiter(options.browserConcurrency ?? 2);
+  const gate = limiter(options.browserConcurrency ?? BROWSER_CONCURRENCY);
   try {
     const samples = await mapLimit(checks, options.concurrency, (check) => {
       const run = () =>

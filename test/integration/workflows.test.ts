@@ -158,6 +158,21 @@ describe('GitHub workflows', () => {
     assert.equal(build.env?.UPKEEP_SECRETS, '${{ toJSON(secrets) }}');
   });
 
+  it('the probe slot runs on the runners `upkeep matrix` plans, each told its entry; one job plans them with read rights', () => {
+    const w = workflows['probe.yml'];
+    const plan = w.jobs.plan as Job & { outputs?: Record<string, string> };
+    assert.ok(plan.steps.some((s) => s.run === 'npm run probe:matrix'), 'the plan job runs npm run probe:matrix');
+    assert.equal(plan.outputs?.matrix, '${{ steps.plan.outputs.matrix }}');
+    assert.equal(plan.permissions, undefined, 'planning reads only');
+    assert.match(pkg.scripts['probe:matrix'], /upkeep\.js matrix$/);
+    const probe = w.jobs.probe as Job & { strategy?: { matrix: string; 'fail-fast': boolean }; 'runs-on': string };
+    assert.equal(probe.needs, 'plan');
+    assert.deepEqual(probe.strategy, { 'fail-fast': false, matrix: '${{ fromJSON(needs.plan.outputs.matrix) }}' });
+    assert.equal(probe['runs-on'], '${{ matrix.runs_on }}');
+    const slot = probe.steps.find((s) => s.run === 'npm run probe:slot');
+    assert.equal(slot?.env?.UPKEEP_MATRIX, '${{ toJSON(matrix) }}');
+  });
+
   it('probe runs never overlap and never cancel each other, and it commits', () => {
     const w = workflows['probe.yml'];
     assert.deepEqual(w.concurrency, { group: 'probe', 'cancel-in-progress': false });
