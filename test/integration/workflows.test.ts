@@ -161,7 +161,10 @@ describe('GitHub workflows', () => {
   it('the probe slot runs on the runners `upkeep matrix` plans, each told its entry; one job plans them with read rights', () => {
     const w = workflows['probe.yml'];
     const plan = w.jobs.plan as Job & { outputs?: Record<string, string> };
-    assert.ok(plan.steps.some((s) => s.run === 'npm run probe:matrix'), 'the plan job runs npm run probe:matrix');
+    assert.ok(
+      plan.steps.some((s) => s.run === 'npm run probe:matrix'),
+      'the plan job runs npm run probe:matrix',
+    );
     assert.equal(plan.outputs?.matrix, '${{ steps.plan.outputs.matrix }}');
     assert.equal(plan.permissions, undefined, 'planning reads only');
     assert.match(pkg.scripts['probe:matrix'], /upkeep\.js matrix$/);
