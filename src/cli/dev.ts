@@ -7,11 +7,8 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sirv from 'sirv';
 import { formatError } from '../config/errors.ts';
 import { loadConfig } from '../config/load.ts';
 import { appendSamples, readDay } from '../history/store.ts';
@@ -19,6 +16,7 @@ import type { Sample } from '../status/sample.ts';
 import { build } from './build.ts';
 import type { Io } from './io.ts';
 import { probe } from './probe.ts';
+import { startSiteServer } from './site-server.ts';
 
 export type DevOptions = { checks: string; history: string; port: number; env: Record<string, string | undefined>; browserPath?: string };
 
@@ -49,11 +47,10 @@ export async function startDev(opts: DevOptions, io: Io): Promise<DevServer> {
   };
   await copyHistory();
 
-  let serving: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void) | undefined;
-  let servingDir: string | undefined;
   let lastErrors = '';
-  const http: Server = createServer((req, res) => {
-    if (!serving) {
+  const site = await startSiteServer({
+    port: opts.port,
+    waiting: (res) => {
       res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': '2', 'cache-control': 'no-store' });
       res.end(
         `<!doctype html><html lang="en"><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Building…</title><main><h1>Building your page…</h1>${
@@ -62,15 +59,9 @@ export async function startDev(opts: DevOptions, io: Io): Promise<DevServer> {
             : '<p>The first build takes a few seconds.</p>'
         }</main></html>`,
       );
-      return;
-    }
-    serving(req, res, () => {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('not found');
-    });
+    },
   });
-  await new Promise<void>((resolve) => http.listen(opts.port, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+  const { url } = site;
 
   let builds = 0;
   let running: Promise<void> | undefined;
@@ -86,7 +77,7 @@ export async function startDev(opts: DevOptions, io: Io): Promise<DevServer> {
     if (!config) {
       lastErrors = errors.map(formatError).join('\n');
       io.err(
-        `dev: ${errors.length} problem${errors.length === 1 ? '' : 's'} in ${opts.checks}; ${serving ? 'still serving the last good page' : 'no page yet'}:\n${lastErrors}`,
+        `dev: ${errors.length} problem${errors.length === 1 ? '' : 's'} in ${opts.checks}; ${site.shown() ? 'still serving the last good page' : 'no page yet'}:\n${lastErrors}`,
       );
       return;
     }
@@ -123,11 +114,8 @@ export async function startDev(opts: DevOptions, io: Io): Promise<DevServer> {
       io.err(`dev: the build failed, still serving the last good page: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
-    const previous = servingDir;
-    serving = sirv(out, { dev: true, etag: true, extensions: ['html'] });
-    servingDir = out;
+    await site.show(out);
     io.out(`dev: built in ${((performance.now() - started) / 1000).toFixed(1)} s — ${url}`);
-    if (previous) await rm(previous, { recursive: true, force: true });
   };
 
   const trigger = (withProbe: boolean) => {
@@ -181,8 +169,7 @@ export async function startDev(opts: DevOptions, io: Io): Promise<DevServer> {
       clearTimeout(debounce);
       for (const w of watchers) w.close();
       await running?.catch(() => {});
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await site.close();
       await rm(work, { recursive: true, force: true });
     },
   };

@@ -97,7 +97,8 @@ export function crmConditions(t: number) {
   };
 }
 
-export async function startCrm(options: { clock?: () => number; port?: number; loginBreak?: LoginBreak } = {}): Promise<Crm> {
+/** `badDayAt`: when EU2's bad day is (see `badDay`); without it every pod is fine. */
+export async function startCrm(options: { clock?: () => number; port?: number; loginBreak?: LoginBreak; badDayAt?: number } = {}): Promise<Crm> {
   let clock = options.clock ?? (() => Date.now());
   let loginBreak: LoginBreak = options.loginBreak ?? 'none';
   const hits = new Map<string, number>();
@@ -116,7 +117,7 @@ export async function startCrm(options: { clock?: () => number; port?: number; l
       ? handleLogin(req, res, path, loginBreak)
       : path.startsWith('/api/v1/contacts/') || (path === '/api/v1/contacts' && req.method === 'POST')
         ? handleContacts(req, res, url, t, roll, contacts)
-        : handle(req, res, path, t, roll)
+        : handle(req, res, path, t, roll, options.badDayAt)
     ).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -152,23 +153,34 @@ function html(res: ServerResponse, status: number, title: string, body: string) 
 }
 
 /**
- * The sample CRM runs its customers on six pods in three regions. EU2 is having a bad day, every
- * day: down 07:00–08:30 UTC, then slow until 11:00; the others follow the shared API's schedule.
+ * The sample CRM runs its customers on six pods in three regions. One of them, EU2, is having a bad
+ * day: down for an hour and a half, then slow (past the pod check's degraded line) until an hour after
+ * `badDayAt`, which the demo sets to its own start, so the outage is on today's bars, in today's
+ * incidents, and EU2 is still degraded on the first page. The others follow the shared API's schedule.
  */
 export const DEMO_PODS = ['na1', 'na2', 'eu1', 'eu2', 'ap1', 'ap2'] as const;
 
-export function podCondition(pod: string, t: number): 'ok' | 'slow' | 'down' {
-  if (pod !== 'eu2') return 'ok';
-  const minute = new Date(t).getUTCHours() * 60 + new Date(t).getUTCMinutes();
-  return minute >= 7 * 60 && minute < 8 * 60 + 30 ? 'down' : minute >= 8 * 60 + 30 && minute < 11 * 60 ? 'slow' : 'ok';
+export const BAD_DAY_POD = 'eu2';
+
+/** EU2's bad day around `at`: down from 4 h before it for 90 min, then slow until 1 h after it. */
+export const badDay = (at: number) => ({
+  pod: BAD_DAY_POD,
+  down: { start: at - 4 * HOUR, end: at - 2.5 * HOUR },
+  slow: { start: at - 2.5 * HOUR, end: at + HOUR },
+});
+
+export function podCondition(pod: string, t: number, badDayAt?: number): 'ok' | 'slow' | 'down' {
+  if (badDayAt === undefined || pod !== BAD_DAY_POD) return 'ok';
+  const { down, slow } = badDay(badDayAt);
+  return t >= down.start && t < down.end ? 'down' : t >= slow.start && t < slow.end ? 'slow' : 'ok';
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, path: string, t: number, roll: number) {
+async function handle(req: IncomingMessage, res: ServerResponse, path: string, t: number, roll: number, badDayAt: number | undefined) {
   const c = crmConditions(t);
   for await (const _ of req); // drain any request body
   const pod = /^\/pods\/([a-z0-9-]+)\/health$/.exec(path)?.[1];
   if (pod && (DEMO_PODS as readonly string[]).includes(pod)) {
-    const state = c.apiDown ? 'down' : podCondition(pod, t);
+    const state = c.apiDown ? 'down' : podCondition(pod, t, badDayAt);
     if (state === 'slow') await sleep(900);
     return state === 'down' ? json(res, 503, { status: 'down', pod }) : json(res, 200, { status: 'ok', pod });
   }

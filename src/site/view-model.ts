@@ -33,6 +33,7 @@ import { addDays, civil, dayKey, monthKey, monthRange, startOfDay } from '../tim
 import { markdownToHtml, markdownToText } from '../text/render.ts';
 import { autoTitleOf, autoWords, reasonsFromMessage, textHtml, type AutoTitle, type AutoUpdate } from './incident-words.ts';
 import { resolve } from '../config/template.ts';
+import { componentSeries, type ComponentSeries, type SeriesKind } from './chart.ts';
 
 /** How far back the build reads: the longest window shown. */
 export const HISTORY_DAYS = 365;
@@ -64,6 +65,8 @@ export type LagView = {
   /** The newest sample's lag, ms. */
   last?: { time: string; lagMs: number };
   '24h'?: Latency;
+  /** Merged from the day histograms of the last 90 days. */
+  '90d'?: Latency;
   daily: { day: string; lag?: Latency }[];
   recent: { time: string; lagMs: number }[];
   /** The check's own limits, ms. */
@@ -96,6 +99,8 @@ export type ComponentView = {
   sla: SlaMonth[];
   outages: Outage[];
   checks: CheckView[];
+  /** The component's one response-time chart (its non-heartbeat checks merged) and one lag chart (its checks that measure lag), if any. */
+  charts: { response: ComponentSeries; lag?: ComponentSeries };
   /** How far behind the component's data is now: the largest latest lag of its checks that measure one. */
   behind?: { check: string; lagMs: number; time: string };
   /** Ids of incidents that name this component, newest first. */
@@ -247,6 +252,14 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
         checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to, config.vars, beats?.get(check.id)),
       );
       const mine = incidentList.filter((i) => i.components.some((c) => c.id === component.id));
+      const series = (kind: SeriesKind, list: readonly Check[]) =>
+        componentSeries(
+          kind,
+          list.map((k) => ({ days: byCheck.get(k.id) ?? [], samples: recentByCheck.get(k.id) ?? [] })),
+          to,
+          config.site.time_zone,
+        );
+      const lagChecks = timelines.filter((_, i) => checkViews[i].lag).map((x) => x.check);
       return {
         id: component.id,
         name: component.name,
@@ -273,6 +286,13 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
         }),
         outages: outages(timeline, windows, to).slice(-50),
         checks: checkViews,
+        charts: {
+          response: series(
+            'latency',
+            timelines.map((x) => x.check).filter((k) => k.kind !== 'heartbeat'),
+          ),
+          ...(lagChecks.length ? { lag: series('lag', lagChecks) } : {}),
+        },
         ...behindOf(checkViews),
         incidents: mine.map((i) => i.id),
         incidentMonths: monthsBack(config.sla.time_zone, to, 12).map(({ month, start, end }) => ({
@@ -576,10 +596,12 @@ function lagView(check: Check, dayBuckets: Map<string, DayRollup[]>, samples: re
   // Only the newest sample's own lag is "now": an answer without one (an error) says nothing about how far behind.
   const newest = samples[samples.length - 1];
   const lags24 = last24.filter((s) => s.lagMs !== undefined).map((s) => s.lagMs!);
+  const lag90 = histPercentiles([...dayBuckets.values()].flat().reduce<Record<number, number>>((h, d) => mergeHist(h, d.lagHist ?? {}), {}));
   return {
     lag: {
       ...(newest?.lagMs !== undefined ? { last: { time: newest.time, lagMs: newest.lagMs } } : {}),
       ...(lags24.length ? { '24h': exactPercentiles(lags24) } : {}),
+      ...(lag90 ? { '90d': lag90 } : {}),
       daily: [...dayBuckets].map(([day, list]) => {
         const withLag = list.filter((d) => d.lag);
         if (withLag.length === 0) return { day };

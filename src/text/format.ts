@@ -101,3 +101,26 @@ export function formatMs(ms: number, lang: string): string {
 export function formatNumber(value: number, lang: string): string {
   return numbers(lang, {}).format(value);
 }
+
+/** A short date for a chart's axis ("22 Nov", "۱ آذر"), in the language's own calendar. */
+export function formatDayShort(date: string, lang: string): string {
+  const d = when(`${date}T12:00:00Z`);
+  return d ? dates(lang, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(d) : date;
+}
+
+/** The day of the month in the language's calendar (Persian: the Solar Hijri day), as a number: a chart labels month starts. */
+export function dayOfMonth(date: string, lang: string): number {
+  const d = when(`${date}T12:00:00Z`);
+  const day =
+    d &&
+    dates(lang, { day: 'numeric', timeZone: 'UTC', numberingSystem: 'latn' })
+      .formatToParts(d)
+      .find((p) => p.type === 'day');
+  return day ? Number(day.value) : Number.NaN;
+}
+
+/** An hour of a chart ("23 Nov, 14:00") in the page's zone. */
+export function formatHour(iso: string, lang: string, timeZone: string): string {
+  const d = when(iso);
+  return d ? dates(lang, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit', timeZone }).format(d) : iso;
+}

@@ -77,7 +77,7 @@ describe('the bars, the charts, the SLA table and the nav on a phone and a deskt
 
   it('the response-time chart has round ticks (1, 2 or 5 × a power of ten, evenly spaced)', async () => {
     const { page, context } = await open('components/api/');
-    const ticks = await page.locator('figure svg').first().locator('text').allTextContents();
+    const ticks = await page.locator('[data-period="daily"] .chart-y span').allTextContents();
     const values = ticks.map((s) => Number(s.replace(/[^\d.]/g, '')));
     assert.ok(values.length >= 3, `ticks: ${ticks.join(' | ')}`);
     assert.equal(values[0], 0);
@@ -88,6 +88,158 @@ describe('the bars, the charts, the SLA table and the nav on a phone and a deskt
       values.map((_, i) => i * step),
       `ticks: ${ticks.join(' | ')}`,
     );
+    await context.close();
+  });
+
+  it('one response-time chart and one lag chart per component, each check in a closed table under it', async () => {
+    const { page, context } = await open('components/web/');
+    const response = page.locator('section[aria-labelledby="response"]');
+    assert.equal(await response.locator('figure').count(), 1);
+    assert.equal(await response.locator('figcaption').innerText(), 'All checks of this component (3) merged: median (p50) and 95th percentile (p95)');
+    const breakdown = response.locator('details[data-breakdown]');
+    assert.equal(await breakdown.getAttribute('open'), null, 'closed until asked for');
+    await breakdown.locator('summary').click();
+    // The heartbeat's run time is not a response time: three checks, not four.
+    assert.deepEqual(await breakdown.locator('tbody th').allInnerTexts(), ['Web app loads', 'Email sync freshness', 'Create and find a contact']);
+    assert.match(await breakdown.locator('tr[data-check-row="web"]').innerText(), /^Web app loads\s+\d+ ms\s+\d+ ms\s+\d+ ms\s+\d+ ms$/);
+    const lag = page.locator('section[aria-labelledby="lag"]');
+    assert.equal(await lag.locator('figure').count(), 1);
+    await lag.locator('details[data-breakdown] summary').click();
+    assert.match(await lag.locator('tr[data-check-row="web-sync"]').innerText(), /Slow above 15 min, failing above 30 min\./);
+    await context.close();
+  });
+
+  it('the time axis: dates in order ending today, and every six hours in the site zone over 24 hours', async () => {
+    const { page, context } = await open('components/api/');
+    const daily = page.locator('[data-period="daily"] .chart-x span');
+    const labels = await daily.allInnerTexts();
+    const times = labels.map((l) => Date.parse(`${l} 2026 12:00Z`));
+    assert.ok(labels.length >= 3 && times.every((t) => !Number.isNaN(t)), `labels: ${labels.join(' | ')}`);
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      `in order: ${labels.join(' | ')}`,
+    );
+    assert.equal(labels.at(-1), 'Nov 23', 'the last date is today');
+    const xs = await daily.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().x));
+    assert.deepEqual(
+      xs,
+      [...xs].sort((a, b) => a - b),
+      'left to right',
+    );
+    await page.getByText('Last 24 hours').first().click();
+    const hours = await page.locator('[data-period="hourly"] .chart-x span').allInnerTexts();
+    // Prague is UTC+1 in November: the last 24 hours up to 13:00 hold 18:00, 00:00, 06:00 and 12:00.
+    assert.deepEqual(hours, ['6:00 PM', '12:00 AM', '6:00 AM', '12:00 PM']);
+    await context.close();
+  });
+
+  for (const lang of ['', 'fa/']) {
+    it(`on a 360 px phone${lang ? ' in Persian' : ''} the axis text is at least 11 CSS px and no label is over the plot`, async () => {
+      const { page, context } = await open(`${lang}components/web/`, { viewport: { width: 360, height: 800 } });
+      for (const period of ['daily', 'hourly']) {
+        if (period === 'hourly') await page.locator('section[aria-labelledby="response"] fieldset label').nth(1).click();
+        const panel = page.locator(`section[aria-labelledby="response"] [data-period="${period}"]`);
+        const plot = (await panel.locator('.chart-plot').boundingBox())!;
+        const labels = await panel.locator('.chart-y span, .chart-x span').evaluateAll((els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return { text: e.textContent, size: Number.parseFloat(getComputedStyle(e).fontSize), x: r.x, y: r.y, w: r.width, h: r.height };
+          }),
+        );
+        assert.ok(labels.length >= 6, `${period}: ${labels.length} labels`);
+        for (const l of labels) {
+          assert.ok(l.size >= 11, `${period} "${l.text}" is ${l.size} px`);
+          const overlaps = l.x < plot.x + plot.width && l.x + l.w > plot.x && l.y < plot.y + plot.height && l.y + l.h > plot.y;
+          assert.ok(!overlaps, `${period} "${l.text}" ${JSON.stringify(l)} is over the plot ${JSON.stringify(plot)}`);
+          assert.ok(l.x >= 0 && l.x + l.w <= 360, `${period} "${l.text}" is on screen`);
+        }
+      }
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the page is not wider than the phone');
+      await context.close();
+    });
+  }
+
+  it("in Persian the newest point is at the same end as today's bar (the left), in English at the right", async () => {
+    for (const [lang, side] of [
+      ['fa/', 'left'],
+      ['', 'right'],
+    ] as const) {
+      const { page, context } = await open(`${lang}components/api/`);
+      const strip = (await page.locator('.strip').boundingBox())!;
+      const today = (await page.locator('.strip li').last().boundingBox())!;
+      const plot = (await page.locator('[data-period="daily"] .chart-plot').boundingBox())!;
+      const newest = (await page.locator('[data-period="daily"] rect[data-x]').last().boundingBox())!;
+      const oldest = (await page.locator('[data-period="daily"] rect[data-x]').first().boundingBox())!;
+      const atLeft = (box: { x: number }, outer: { x: number; width: number }) => box.x - outer.x < outer.width / 2;
+      assert.equal(atLeft(today, strip) ? 'left' : 'right', side, `${lang || 'en'}: today's bar`);
+      assert.equal(atLeft(newest, plot) ? 'left' : 'right', side, `${lang || 'en'}: the newest point`);
+      assert.ok(side === 'left' ? newest.x < oldest.x : newest.x > oldest.x, 'time runs the same way');
+      const dates = page.locator('[data-period="daily"] .chart-x span');
+      const [first, last] = [(await dates.first().boundingBox())!, (await dates.last().boundingBox())!];
+      assert.ok(side === 'left' ? last.x < first.x : last.x > first.x, "today's date at the same end");
+      if (lang) assert.match(await dates.last().innerText(), /^[۰-۹]+ آذر$/, 'Persian digits and month');
+      await context.close();
+    }
+  });
+
+  it('with the keyboard the plot is one tab stop; ArrowLeft shows the day before, as its table row says', async () => {
+    const { page, context } = await open('components/web/');
+    const figure = page.locator('section[aria-labelledby="response"] figure');
+    const plot = figure.locator('[data-period="daily"] [data-plot]');
+    await figure.locator('input[value="daily"]').focus();
+    await page.keyboard.press('Tab');
+    assert.ok(await plot.evaluate((el) => el === document.activeElement), 'Tab goes from the period buttons to the plot');
+    assert.match((await plot.getAttribute('aria-describedby')) ?? '', /-hint$/);
+    const tip = plot.locator('.chart-tip');
+    assert.match(await tip.innerText(), /^Nov 23, 2026: p50 \d+ ms, p95 \d+ ms$/, 'focus shows the newest day');
+    await page.keyboard.press('ArrowLeft');
+    const words = await tip.innerText();
+    assert.equal(await figure.locator('[data-live]').innerText(), words, 'screen readers hear the same');
+    await figure.locator('[data-period="daily"] details summary').click();
+    const [date, p50, p95] = await figure.locator('[data-period="daily"] tbody tr').nth(1).locator('th, td').allInnerTexts();
+    assert.equal(words, `${date}: p50 ${p50}, p95 ${p95}`);
+    assert.equal(date, 'Nov 22, 2026');
+    // One tab stop: the next Tab leaves the plot for the table under it.
+    await plot.focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Show as a table');
+    // The pointer moves the marker too: over the oldest point.
+    const box = (await plot.boundingBox())!;
+    const oldest = (await plot.locator('rect[data-x]').first().boundingBox())!;
+    await page.mouse.move(oldest.x + oldest.width / 2, box.y + box.height / 2);
+    assert.match(await tip.innerText(), /^Nov 20, 2026: p50/);
+    await context.close();
+  });
+
+  it('in Persian ArrowRight goes back in time (the plot runs right to left)', async () => {
+    const { page, context } = await open('fa/components/web/');
+    const plot = page.locator('section[aria-labelledby="response"] [data-period="daily"] [data-plot]');
+    await plot.focus();
+    const newest = await plot.locator('.chart-tip').innerText();
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await plot.locator('.chart-tip').innerText(), newest, 'nothing newer than today');
+    await page.keyboard.press('ArrowRight');
+    assert.match(await plot.locator('.chart-tip').innerText(), /^۱ آذر ۱۴۰۵/);
+    await context.close();
+  });
+
+  it('without JavaScript: the 24 hours by the radio buttons, a tooltip per point, and the tables', async () => {
+    const { page, context } = await open('components/web/', { javaScriptEnabled: false });
+    const figure = page.locator('section[aria-labelledby="response"] figure');
+    assert.equal(await figure.locator('[data-plot]').first().getAttribute('tabindex'), null, 'no dead tab stop without the script');
+    const rows = figure.locator('[data-period="daily"] tbody tr');
+    const titles = await figure.locator('[data-period="daily"] rect title').allTextContents();
+    assert.equal(titles.length, await rows.count());
+    assert.match(titles.at(-1)!, /^Nov 23, 2026: p50 \d+ ms, p95 \d+ ms$/);
+    assert.equal(await figure.locator('[data-period="hourly"]').isVisible(), false);
+    await figure.locator('input[value="daily"]').focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await figure.locator('[data-period="hourly"]').isVisible(), true, 'the arrow key picks 24 hours');
+    assert.equal(await figure.locator('[data-period="daily"]').isVisible(), false);
+    await figure.locator('[data-period="hourly"] details summary').click();
+    assert.ok((await figure.locator('[data-period="hourly"] tbody tr').count()) >= 20);
+    assert.equal(await figure.getByRole('radio', { name: 'Last 24 hours' }).isChecked(), true);
     await context.close();
   });
 });

@@ -1,0 +1,163 @@
+/**
+ * A component's one response-time (or lag) chart: the series, merged over the component's checks,
+ * and the chart's layout (ticks, positions, lines) for the page to draw.
+ *
+ * The merge: a day's p50/p95 come from the day histograms of every check and region of the
+ * component added together (within 10 % of exact, as every merged window; a day with one rollup
+ * only keeps its exact percentiles). An hour's come exactly from all the checks' answered samples
+ * of that hour (lag: every sample that measured one). Days are UTC days, as the rollups are; hours
+ * are the site zone's.
+ */
+import { exactPercentiles, histPercentiles, mergeHist, type DayRollup } from '../status/rollup.ts';
+import type { Sample } from '../status/sample.ts';
+import { DAY_MS } from '../status/vocabulary.ts';
+import { civil, offsetAt } from '../time/tz.ts';
+import { maxOf } from '../util/arrays.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** `at`: a UTC day (YYYY-MM-DD) or an hour's start (ISO). No p50 when nothing answered. */
+export type SeriesPoint = { at: string; p50?: number; p95?: number; samples: number };
+
+/** `checks`: how many checks were merged. Daily: the first day with data (at least a week back) to today; hourly: the last 24 hours. */
+export type ComponentSeries = { checks: number; daily: SeriesPoint[]; hourly: SeriesPoint[] };
+
+export type SeriesKind = 'latency' | 'lag';
+
+/** The series of `kind` over `checks`' rollups and raw samples, up to `now`. */
+export function componentSeries(
+  kind: SeriesKind,
+  checks: readonly { days: readonly DayRollup[]; samples: readonly Sample[] }[],
+  now: number,
+  timeZone: string,
+): ComponentSeries {
+  return { checks: checks.length, daily: dailySeries(kind, checks, now), hourly: hourlySeries(kind, checks, now, timeZone) };
+}
+
+function dailySeries(kind: SeriesKind, checks: readonly { days: readonly DayRollup[] }[], now: number): SeriesPoint[] {
+  const today = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`);
+  const first = new Date(today - 89 * DAY_MS).toISOString().slice(0, 10);
+  const byDay = new Map<string, DayRollup[]>();
+  for (const c of checks)
+    for (const d of c.days) {
+      if (d.day < first) continue;
+      const list = byDay.get(d.day);
+      if (list) list.push(d);
+      else byDay.set(d.day, [d]);
+    }
+  const withData = [...byDay.keys()].filter((day) => byDay.get(day)!.some((d) => count(kind, d) > 0)).sort();
+  // From the first day with data, so a young site's line is not squeezed into the last few pixels; a week at least.
+  const start = Math.min(withData.length ? Date.parse(`${withData[0]}T00:00:00Z`) : today, today - 6 * DAY_MS);
+  const out: SeriesPoint[] = [];
+  for (let t = start; t <= today; t += DAY_MS) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    const list = (byDay.get(day) ?? []).filter((d) => count(kind, d) > 0);
+    const samples = list.reduce((n, d) => n + count(kind, d), 0);
+    const exact = list.length === 1 ? (kind === 'lag' ? list[0].lag : list[0].latency) : undefined;
+    const p = exact ?? histPercentiles(list.reduce<Record<number, number>>((h, d) => mergeHist(h, (kind === 'lag' ? d.lagHist : d.hist) ?? {}), {}));
+    out.push({ at: day, ...(p ? { p50: p.p50, p95: p.p95 } : {}), samples });
+  }
+  return out;
+}
+
+/** Answered samples (latency) or samples that measured a lag, in a day's rollup. */
+function count(kind: SeriesKind, d: DayRollup): number {
+  const hist = kind === 'lag' ? d.lagHist : d.hist;
+  let n = 0;
+  for (const k in hist) n += hist[k as unknown as number];
+  return n;
+}
+
+/** The start of the site zone's hour containing `t` (zones a half or quarter hour off UTC included). */
+export function hourStart(t: number, timeZone: string): number {
+  return t - ((((t + offsetAt(t, timeZone)) % HOUR_MS) + HOUR_MS) % HOUR_MS);
+}
+
+function hourlySeries(kind: SeriesKind, checks: readonly { samples: readonly Sample[] }[], now: number, timeZone: string): SeriesPoint[] {
+  const last = hourStart(now, timeZone);
+  const start = last - 23 * HOUR_MS;
+  const values: number[][] = Array.from({ length: 24 }, () => []);
+  for (const c of checks)
+    for (const s of c.samples) {
+      const v = kind === 'lag' ? s.lagMs : s.outcome === 'down' ? undefined : s.latencyMs;
+      if (v === undefined) continue;
+      const t = Date.parse(s.time);
+      if (t < start || t > now) continue;
+      values[Math.floor((t - start) / HOUR_MS)].push(v);
+    }
+  return values.map((list, k) => {
+    const p = list.length ? exactPercentiles(list) : undefined;
+    return { at: new Date(start + k * HOUR_MS).toISOString(), ...(p ? { p50: p.p50, p95: p.p95 } : {}), samples: list.length };
+  });
+}
+
+// ——— Layout ———
+
+/** Round ticks (1, 2 or 5 times a power of ten: 100/200/500 ms, 1 s …), the top one at or above the highest value. */
+export function yTicks(values: readonly number[]): { max: number; ticks: number[] } {
+  const high = Math.max(10, maxOf(values, 10));
+  const raw = high / 3;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * p >= raw) ?? 10) * p;
+  const max = Math.ceil(high / step) * step;
+  return { max, ticks: Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step) };
+}
+
+/** A point's place: `x` the centre of its slot along the time axis, 0–100 (% from the oldest end); `a`/`b` p50/p95 in % from the top. */
+export type PlacedPoint = { x: number; a?: number; b?: number };
+
+export type ChartLayout = {
+  ticks: { value: number; pct: number }[];
+  points: PlacedPoint[];
+  /** Width of one slot in %. */
+  slot: number;
+  /** SVG path data in a 1000 × 100 box, oldest at x = 0: p50 and p95, broken where a slot has no value. */
+  p50: string;
+  p95: string;
+};
+
+const W = 1000;
+
+export function chartLayout(points: readonly SeriesPoint[]): ChartLayout {
+  const n = points.length;
+  const { max, ticks } = yTicks(points.flatMap((p) => (p.p50 === undefined ? [] : [p.p50, p.p95 ?? p.p50])));
+  const pct = (v: number) => round(100 - (v / max) * 100);
+  const placed = points.map((p, i) => ({
+    x: round(((i + 0.5) / n) * 100),
+    ...(p.p50 !== undefined ? { a: pct(p.p50) } : {}),
+    ...(p.p95 !== undefined ? { b: pct(p.p95) } : {}),
+  }));
+  const path = (key: 'a' | 'b') => {
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const y = placed[i][key];
+      if (y === undefined) continue;
+      const cx = ((i + 0.5) / n) * W;
+      const joined = i > 0 && placed[i - 1][key] !== undefined;
+      const alone = !joined && placed[i + 1]?.[key] === undefined;
+      // A point with no neighbour is a short dash across the middle of its slot, so it still shows.
+      if (alone) parts.push(`M${r1(cx - (0.3 * W) / n)} ${y}h${r1((0.6 * W) / n)}`);
+      else parts.push(`${joined ? 'L' : 'M'}${r1(cx)} ${y}`);
+    }
+    return parts.join('');
+  };
+  return { ticks: ticks.map((value) => ({ value, pct: pct(value) })), points: placed, slot: round(100 / n), p50: path('a'), p95: path('b') };
+}
+
+/** Which slots get a date under the axis, oldest first. Days: every day up to 5, then every 2, 7 or 14 counted back from today; over 60 days, the first of each month (`monthStart`). */
+export function dayTicks(days: readonly string[], monthStart: (day: string) => boolean): number[] {
+  const n = days.length;
+  if (n > 60) return days.flatMap((d, i) => (monthStart(d) ? [i] : []));
+  const step = n <= 5 ? 1 : n <= 10 ? 2 : n <= 35 ? 7 : 14;
+  const out: number[] = [];
+  for (let i = n - 1; i >= 0; i -= step) out.unshift(i);
+  return out;
+}
+
+/** Hours whose start is a multiple of six in the site zone (00:00, 06:00, 12:00, 18:00). */
+export function hourTicks(hours: readonly string[], timeZone: string): number[] {
+  return hours.flatMap((h, i) => (civil(Date.parse(h), timeZone).hour % 6 === 0 ? [i] : []));
+}
+
+const round = (v: number) => Math.round(v * 100) / 100;
+const r1 = (v: number) => Math.round(v * 10) / 10;
