@@ -14,6 +14,7 @@ export async function validate(
     opts.history,
     config.components.map((c) => c.id),
     config.instances.map((i) => i.id),
+    config.site,
   );
   for (const e of errors) {
     io.err(formatError(e));

@@ -34,10 +34,53 @@ const safeLink = z
 /** Languages with message files in src/i18n. */
 export const supportedLanguages = ['en', 'pt-BR', 'cs', 'ru', 'fa', 'zh-CN'] as const;
 
+/**
+ * The vendor's own text in the page's other languages, the same shape on every object that has
+ * any (Starlight's `translations`, one level deeper because an object has several texts): each
+ * key a language of `site.languages`, each value some of the object's texts; what is not given
+ * falls back to the default language's text.
+ * @example translations: { cs: { name: Přihlášení, description: Jednotné přihlášení (SSO) } }
+ */
+export function translations<K extends string>(fields: Record<K, string>) {
+  const texts = z.strictObject(
+    Object.fromEntries(Object.entries<string>(fields).map(([key, what]) => [key, z.string().min(1).optional().describe(what)])) as Record<
+      K,
+      z.ZodOptional<z.ZodString>
+    >,
+  );
+  return z
+    .strictObject(
+      Object.fromEntries(supportedLanguages.map((lang) => [lang, texts.optional()])) as Record<
+        (typeof supportedLanguages)[number],
+        z.ZodOptional<typeof texts>
+      >,
+    )
+    .optional()
+    .meta({
+      description: `The texts in the page's other languages (each one of \`site.languages\`); what is not given shows the default language's. Keys: ${Object.keys(fields).join(', ')}.`,
+      examples: [
+        {
+          cs: Object.fromEntries(
+            Object.keys(fields)
+              .slice(0, 1)
+              .map((k) => [k, '…']),
+          ),
+        },
+      ],
+    });
+}
+
+export type Translations<K extends string> = Partial<Record<(typeof supportedLanguages)[number], Partial<Record<K, string>>>>;
+
 export const site = z.strictObject({
   title: z.string().min(1).describe('Page title, e.g. "Acme CRM Status".'),
   vendor: z.string().min(1).describe("The vendor's name as customers know it."),
   description: z.string().optional().describe('One sentence under the title.'),
+  translations: translations({
+    title: 'The page title in this language.',
+    vendor: "The vendor's name in this language.",
+    description: 'The sentence under the title.',
+  }),
   url: z
     .url({ protocol: /^https?$/, error: (iss) => `expected the page's https:// address, got ${show(iss.input)}` })
     .optional()
@@ -57,7 +100,13 @@ export const site = z.strictObject({
     .optional()
     .describe('Accent colour (CSS hex).'),
   links: z
-    .array(z.strictObject({ label: z.string().min(1).describe('The link text.'), url: safeLink.describe('https://, http://, mailto: or a path.') }))
+    .array(
+      z.strictObject({
+        label: z.string().min(1).describe('The link text.'),
+        url: safeLink.describe('https://, http://, mailto: or a path.'),
+        translations: translations({ label: 'The link text in this language.' }),
+      }),
+    )
     .default([])
     .describe('Links shown in the header: support, main site.'),
   websub_hub: z
@@ -82,12 +131,14 @@ export const group = z.strictObject({
   id: id.describe('Stable id of the group.'),
   name: z.string().min(1).describe('The heading shown on the page.'),
   description: z.string().optional().describe('A sentence under the heading.'),
+  translations: translations({ name: 'The heading in this language.', description: 'The sentence under it.' }),
 });
 
 export const component = z.strictObject({
   id: id.describe('Stable id; checks name it in `component:`; renaming it starts a new history.'),
   name: z.string().min(1).describe('What customers call it, e.g. "Email sync".'),
   description: z.string().optional().describe('A sentence shown under the name.'),
+  translations: translations({ name: 'What customers call it in this language.', description: 'The sentence under the name.' }),
   group: id.optional().describe('Id of a group in `groups`.'),
   sla: percent.optional().describe("Monthly SLA target in percent; the site's `sla.target` when absent."),
   down_when: z.enum(['any', 'all']).default('any').describe('Down when `any` critical check is down (default), or only when `all` are.'),
@@ -97,6 +148,7 @@ export const instance = z.strictObject({
   id: id.describe('Stable id, e.g. "na1"; checks run once per instance as `check@na1`.'),
   name: z.string().min(1).max(60).describe('What customers call it, e.g. "NA1".'),
   region: z.string().min(1).max(60).optional().describe('Where it runs, e.g. "North America": shown beside the name and searched.'),
+  translations: translations({ name: 'Its name in this language.', region: 'Where it runs, in this language (searched too).' }),
   hosts: z
     .array(z.string().min(1).max(253))
     .default([])
@@ -238,6 +290,7 @@ export const maintenanceWindow = z
     id: id.describe('Stable id of the window.'),
     title: z.string().min(1).describe('What is done, as customers read it: "Database upgrade".'),
     description: z.string().optional().describe('Markdown, shown on the page and in feeds.'),
+    translations: translations({ title: 'What is done, in this language.', description: 'Markdown, in this language.' }),
     components: z.array(id).min(1).describe('Component ids the window covers: their failures raise no incident and count as maintenance.'),
     instances: z.array(id).min(1).optional().describe('The instances it covers (site.yml `instances`); all of them when absent.'),
     time_zone: timeZone.optional().describe("Zone for times without an offset, and for recurring windows; the site's zone when absent."),
@@ -316,6 +369,7 @@ export const incidentUpdate = z.strictObject({
   at: instantText.describe('When this update was posted.'),
   status: incidentStatus,
   message: z.string().min(1).describe('Markdown. Rendered safely: raw HTML is shown as text.'),
+  translations: translations({ message: 'The message in this language (markdown).' }),
   by: z.string().optional().describe('Who wrote it: "upkeep" for automatic updates, a GitHub login for comments, anything for people.'),
   component_status: componentStatus.optional().describe('Automatic updates note the component status they saw.'),
   reasons: z
@@ -330,6 +384,7 @@ export const incidentFile = z.strictObject({
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, { error: (iss) => `expected an id of lowercase letters, digits and dashes, got ${show(iss.input)}` })
     .describe('Must match the file name (`<id>.md`).'),
   title: z.string().min(1),
+  translations: translations({ title: 'The title in this language.' }),
   components: z.array(id).min(1),
   instances: z.array(id).min(1).optional().describe('The instances it affects (site.yml `instances`); all of them when absent.'),
   impact,

@@ -93,8 +93,9 @@ class UpkeepStatus extends HTMLElement {
     this.showing = id;
     this.live.replaceChildren();
     if (!shown) return;
+    const n = shown.i.translations?.[lang] || shown.i;
     // Where the summary was read; never a script URL.
-    const url = new URL(`${shown.i.shortlink}`.replace(s.page.url, ''), this.base);
+    const url = new URL(`${n.shortlink}`.replace(s.page.url, ''), this.base);
     const close = el('button', { type: 'button', title: t.dismiss, 'aria-label': t.dismiss }, '×');
     close.onclick = () => {
       gone = [...gone, key(shown)].slice(-20);
@@ -114,7 +115,7 @@ class UpkeepStatus extends HTMLElement {
           el('strong', {}, t[shown.kind]),
           ' ',
           // Upkeep's JSON has < and > as entities, for innerHTML.
-          el('a', { href: /^https?:$/.test(url.protocol) ? url : this.base }, shown.i.name.replace(/&lt;/g, '<').replace(/&gt;/g, '>')),
+          el('a', { href: /^https?:$/.test(url.protocol) ? url : this.base }, n.name.replace(/&lt;/g, '<').replace(/&gt;/g, '>')),
           ` · ${shown.note}`,
         ),
         close,

@@ -13,6 +13,7 @@ import type { Action } from '../status/incidents.ts';
 import type { Link } from '../text/links.ts';
 import { isPlainDirUnder, safeWriteFile } from './safe-fs.ts';
 import { pushAll } from '../util/arrays.ts';
+import { translationProblems } from '../config/translations.ts';
 
 export type Incident = IncidentFile & { body: string; file: string };
 
@@ -31,8 +32,17 @@ export type LoadedIncidents = {
 };
 
 /** Reads every incident file; bad ones are reported file:line:col and left out, never fatal. */
-/** `instanceIds`: site.yml's instances; when given, the instances a file names are checked against them. */
-export async function loadIncidents(historyDir: string, componentIds: readonly string[], instanceIds?: readonly string[]): Promise<LoadedIncidents> {
+/**
+ * `instanceIds`: site.yml's instances; when given, the instances a file names are checked against them.
+ * `site`: its languages; when given (validate), translations must name a published language. The build
+ * does not ask: a translation nobody can read must not take an incident off the page.
+ */
+export async function loadIncidents(
+  historyDir: string,
+  componentIds: readonly string[],
+  instanceIds?: readonly string[],
+  site?: { language: string; languages: readonly string[] },
+): Promise<LoadedIncidents> {
   const dir = incidentsDir(historyDir);
   let entries: { name: string; link: boolean }[];
   if (!(await isPlainDirUnder(historyDir, dir))) {
@@ -82,7 +92,7 @@ export async function loadIncidents(historyDir: string, componentIds: readonly s
       continue;
     }
     const text = await readFile(file, 'utf8');
-    const r = parseIncident(text, file, componentIds, markdownLinks, instanceIds);
+    const r = parseIncident(text, file, componentIds, markdownLinks, instanceIds, site);
     pushAll(errors, r.errors);
     if (r.incident && `${r.incident.id}.md` !== name) {
       errors.push({ file, line: 2, col: 1, path: 'id', message: `the id "${r.incident.id}" must match the file name (${name})` });
@@ -102,6 +112,7 @@ export function parseIncident(
   componentIds: readonly string[],
   markdownLinks: (markdown: string) => Link[],
   instanceIds?: readonly string[],
+  site?: { language: string; languages: readonly string[] },
 ): { incident?: Incident; errors: ConfigError[] } {
   const m = FRONT.exec(text);
   if (!m) return { errors: [{ file, line: 1, col: 1, path: '', message: 'an incident file starts with a front matter block between "---" lines' }] };
@@ -135,6 +146,9 @@ export function parseIncident(
             : `site.yml declares no instances; remove \`instances:\` (the incident then affects everyone) or declare them in site.yml`,
         });
     });
+  if (site)
+    for (const { path, message } of translationProblems(data, [], site))
+      errors.push({ file, ...shift(locate(doc, lines, path, true)), path: formatPath(path), message });
   const components = Array.isArray(d.components) ? d.components : [];
   components.forEach((c, i) => {
     if (typeof c === 'string' && !componentIds.includes(c))
@@ -147,11 +161,18 @@ export function parseIncident(
   });
   // Links people write must be http(s), mailto or relative: the page drops others, validate names them.
   const updates = Array.isArray(d.updates) ? d.updates : [];
-  const texts = updates.flatMap((u, i) =>
-    u && typeof u === 'object' && typeof (u as { message?: unknown }).message === 'string'
-      ? [{ path: ['updates', i, 'message'] as PropertyKey[], text: (u as { message: string }).message }]
-      : [],
-  );
+  const texts = updates.flatMap((u, i) => {
+    if (!u || typeof u !== 'object') return [];
+    const { message, translations } = u as { message?: unknown; translations?: unknown };
+    const own = typeof message === 'string' ? [{ path: ['updates', i, 'message'] as PropertyKey[], text: message }] : [];
+    // The same rule for a message in another language.
+    const other = Object.entries(translations && typeof translations === 'object' ? translations : {}).flatMap(([lang, t]) =>
+      t && typeof t === 'object' && typeof (t as { message?: unknown }).message === 'string'
+        ? [{ path: ['updates', i, 'translations', lang, 'message'] as PropertyKey[], text: (t as { message: string }).message }]
+        : [],
+    );
+    return [...own, ...other];
+  });
   for (const { path, text: markdown } of texts) {
     for (const link of markdownLinks(markdown)) {
       if (link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme))

@@ -14,99 +14,112 @@ import { civil, dayKey, instant, pad, type Civil } from '../time/tz.ts';
 import { vtimezone } from '../time/vtimezone.ts';
 import { maintenanceWindows, scheduleText, type MaintenanceWindowView } from './maintenance.ts';
 import type { IncidentView, MaintenanceView, SiteView } from './view-model.ts';
+import { translator, type Translate } from '../i18n/index.ts';
+import { prefixOf } from './routes.ts';
+import { viewIn } from './localize.ts';
 
-const stateWords: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  completed: 'Completed',
-};
+/** The feed's language: its words, and where its links go (the default language at the root, others under /<lang>/). */
+type Lang = { lang: string; t: Translate; prefix: string };
+
+const langOf = (view: SiteView, lang = view.site.language): Lang => ({
+  lang,
+  t: translator(lang),
+  prefix: lang === view.site.language ? '' : `${prefixOf(lang)}/`,
+});
+
+const stateWord = (l: Lang, status: string) =>
+  ['scheduled', 'in_progress', 'completed'].includes(status)
+    ? l.t(`maintenance.${status}` as 'maintenance.scheduled')
+    : l.t(`incident.${status}` as 'incident.resolved');
 
 type Item = { id: string; title: string; link: string; date: Date; published: Date; content: string; description: string };
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function incidentItem(view: SiteView, i: IncidentView): Item {
+function incidentItem(view: SiteView, i: IncidentView, l: Lang): Item {
   const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-  const content = i.updates.map((u) => `<p><small>${when(u.at)}</small><br><strong>${stateWords[u.status]}</strong></p>${u.html}`).join('\n');
+  const content = i.updates.map((u) => `<p><small>${when(u.at)}</small><br><strong>${stateWord(l, u.status)}</strong></p>${u.html}`).join('\n');
   return {
-    id: pageUrl(view, `incidents/${i.id}/`),
-    title: `[${stateWords[i.status]}] ${plainLine(i.title)}`,
-    link: pageUrl(view, `incidents/${i.id}/`),
+    id: pageUrl(view, `${l.prefix}incidents/${i.id}/`),
+    title: `[${stateWord(l, i.status)}] ${plainLine(i.title)}`,
+    link: pageUrl(view, `${l.prefix}incidents/${i.id}/`),
     date: new Date(i.updatedAt),
     published: new Date(i.createdAt),
-    content: `<p>Affected: ${i.components.map((c) => escapeHtml(c.name)).join(', ')}</p>\n${content}`,
+    content: `<p>${l.t('incidents.affected')}: ${i.components.map((c) => escapeHtml(c.name)).join(', ')}</p>\n${content}`,
     description: i.updates[0].text.slice(0, 300),
   };
 }
 
 const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
-function maintenanceBody(view: SiteView, m: MaintenanceView, lines: string[]): string {
+function maintenanceBody(view: SiteView, m: MaintenanceView, lines: string[], l: Lang): string {
   const names = m.components.map((c) => escapeHtml(view.components.find((x) => x.id === c)?.name ?? c)).join(', ');
-  return [...lines.map((l) => `<p>${l}</p>`), `<p>Affected: ${names}</p>`, m.description ? markdownToHtml(m.description) : ''].join('\n');
+  return [...lines.map((line) => `<p>${line}</p>`), `<p>${l.t('incidents.affected')}: ${names}</p>`, m.description ? markdownToHtml(m.description) : ''].join(
+    '\n',
+  );
 }
 
 /**
  * A one-off window: one item, dated by its latest change (completed at its end, started at its
  * start, and until then the build's clock: a feed holds no date in the future).
  */
-function oneOffItem(view: SiteView, m: MaintenanceView, now: Date): Item {
+function oneOffItem(view: SiteView, m: MaintenanceView, now: Date, l: Lang): Item {
   const range = `${utc(m.start)} – ${utc(m.end)}`;
   const date = m.status === 'completed' ? new Date(m.end) : m.status === 'in_progress' ? new Date(m.start) : now;
   return {
-    id: pageUrl(view, `maintenance/#${m.id}`),
-    title: `[${stateWords[m.status]}] ${plainLine(m.title)}`,
-    link: pageUrl(view, `maintenance/#${m.id}`),
+    id: pageUrl(view, `${l.prefix}maintenance/#${m.id}`),
+    title: `[${stateWord(l, m.status)}] ${plainLine(m.title)}`,
+    link: pageUrl(view, `${l.prefix}maintenance/#${m.id}`),
     date,
     published: m.status === 'scheduled' ? now : new Date(m.start),
-    content: maintenanceBody(view, m, [`<strong>${stateWords[m.status]}</strong>: ${escapeHtml(range)}`]),
-    description: `${stateWords[m.status]}: ${range}`,
+    content: maintenanceBody(view, m, [`<strong>${stateWord(l, m.status)}</strong>: ${escapeHtml(range)}`], l),
+    description: `${stateWord(l, m.status)}: ${range}`,
   };
 }
 
 /** A recurring window, said once: its schedule and the next occurrence, dated by its first occurrence (or the build, if none began yet). */
-function scheduleItem(view: SiteView, w: MaintenanceWindowView, now: Date): Item {
-  const schedule = scheduleText(w.schedule!, 'en');
-  const next = w.status === 'completed' ? [] : [`${w.status === 'in_progress' ? 'In progress now' : 'Next'}: ${escapeHtml(`${utc(w.start)} – ${utc(w.end)}`)}`];
+function scheduleItem(view: SiteView, w: MaintenanceWindowView, now: Date, l: Lang): Item {
+  const schedule = scheduleText(w.schedule!, l.lang);
+  const range = escapeHtml(`${utc(w.start)} – ${utc(w.end)}`);
+  const next =
+    w.status === 'completed' ? [] : [w.status === 'in_progress' ? l.t('maintenance.nowUntil', { end: utc(w.end) }) : l.t('maintenance.next', { start: range })];
+  const scheduled = l.t('maintenance.scheduled');
   const date = new Date(Math.min(Date.parse(w.first!.start), now.getTime()));
   return {
-    id: pageUrl(view, `maintenance/#${w.windowId}`),
-    title: `[Scheduled] ${plainLine(w.title)}`,
-    link: pageUrl(view, `maintenance/#${w.windowId}`),
+    id: pageUrl(view, `${l.prefix}maintenance/#${w.windowId}`),
+    title: `[${scheduled}] ${plainLine(w.title)}`,
+    link: pageUrl(view, `${l.prefix}maintenance/#${w.windowId}`),
     date,
     published: date,
-    content: maintenanceBody(view, w, [`<strong>Scheduled</strong>: ${escapeHtml(schedule)}`, ...next]),
-    description: `Scheduled: ${schedule}`,
+    content: maintenanceBody(view, w, [`<strong>${scheduled}</strong>: ${escapeHtml(schedule)}`, ...next], l),
+    description: `${scheduled}: ${schedule}`,
   };
 }
 
 /** One occurrence of a recurring window once it has begun, dated by its start, then by its end. */
-function occurrenceItem(view: SiteView, m: MaintenanceView): Item {
+function occurrenceItem(view: SiteView, m: MaintenanceView, l: Lang): Item {
   const range = `${utc(m.start)} – ${utc(m.end)}`;
   return {
-    id: pageUrl(view, `maintenance/#${m.id}`),
-    title: `[${stateWords[m.status]}] ${plainLine(m.title)} (${dayKey(Date.parse(m.start), m.schedule!.timeZone)})`,
-    link: pageUrl(view, `maintenance/#${m.windowId}`),
+    id: pageUrl(view, `${l.prefix}maintenance/#${m.id}`),
+    title: `[${stateWord(l, m.status)}] ${plainLine(m.title)} (${dayKey(Date.parse(m.start), m.schedule!.timeZone)})`,
+    link: pageUrl(view, `${l.prefix}maintenance/#${m.windowId}`),
     date: new Date(m.status === 'completed' ? m.end : m.start),
     published: new Date(m.start),
-    content: maintenanceBody(view, m, [`<strong>${stateWords[m.status]}</strong>: ${escapeHtml(range)}`]),
-    description: `${stateWords[m.status]}: ${range}`,
+    content: maintenanceBody(view, m, [`<strong>${stateWord(l, m.status)}</strong>: ${escapeHtml(range)}`], l),
+    description: `${stateWord(l, m.status)}: ${range}`,
   };
 }
 
-/** Items about one component, or all when `component` is undefined; newest first, none dated after the build. */
-export function feedItems(view: SiteView, component?: string): Item[] {
+/** Items about one component, or all when `component` is undefined; newest first, none dated after the build. `view` is in `lang` (viewIn). */
+export function feedItems(view: SiteView, component?: string, lang?: string): Item[] {
+  const l = langOf(view, lang);
   const now = new Date(view.generatedAt);
   const mine = (components: readonly string[]) => !component || components.includes(component);
-  const incidents = view.incidents.filter((i) => mine(i.components.map((c) => c.id))).map((i) => incidentItem(view, i));
+  const incidents = view.incidents.filter((i) => mine(i.components.map((c) => c.id))).map((i) => incidentItem(view, i, l));
   const list = view.maintenance.filter((m) => mine(m.components));
   const maintenance = [
-    ...maintenanceWindows(list).map((w) => (w.schedule ? scheduleItem(view, w, now) : oneOffItem(view, w, now))),
-    ...list.filter((m) => m.schedule && m.status !== 'scheduled').map((m) => occurrenceItem(view, m)),
+    ...maintenanceWindows(list).map((w) => (w.schedule ? scheduleItem(view, w, now, l) : oneOffItem(view, w, now, l))),
+    ...list.filter((m) => m.schedule && m.status !== 'scheduled').map((m) => occurrenceItem(view, m, l)),
   ];
   // A person may date an update ahead by mistake: a feed still says nothing happened after the build.
   const capped = [...incidents, ...maintenance]
@@ -116,16 +129,17 @@ export function feedItems(view: SiteView, component?: string): Item[] {
 }
 
 /** `scope`: a feed of one instance (its own view and page) rather than of a component. */
-function buildFeed(view: SiteView, path: string, component?: string, scope?: { name: string; page: string }): Feed {
+function buildFeed(view: SiteView, path: string, l: Lang, component?: string, scope?: { name: string; page: string }): Feed {
   const name = scope?.name ?? (component ? view.components.find((c) => c.id === component)?.name : undefined);
-  const page = scope?.page ?? (component ? `components/${component}/` : '');
-  const items = feedItems(view, component);
+  const page = `${l.prefix}${scope?.page ?? (component ? `components/${component}/` : '')}`;
+  const items = feedItems(view, component, l.lang);
+  const vendor = view.site.vendor;
   const feed = new Feed({
-    title: plainLine(`${view.site.vendor} status${name ? ` — ${name}` : ''}: incidents and maintenance`),
-    description: plainLine(`Incidents and maintenance of ${name ?? view.site.vendor}, newest first.`),
+    title: plainLine(name ? l.t('feed.titleOf', { vendor, name }) : l.t('feed.title', { vendor })),
+    description: plainLine(l.t('feed.description', { name: name ?? vendor })),
     id: pageUrl(view, page),
     link: pageUrl(view, page),
-    language: view.site.language,
+    language: l.lang,
     updated: items[0]?.date ?? new Date(view.generatedAt),
     generator: 'Upkeep',
     copyright: plainLine(view.site.vendor),
@@ -137,20 +151,32 @@ function buildFeed(view: SiteView, path: string, component?: string, scope?: { n
   return feed;
 }
 
-/** One instance's feeds, `instances/<id>/history.rss|atom`, from its scoped view (src/site/instances.ts). */
-export function instanceFeeds(scoped: SiteView, instance: { id: string; name: string }): Record<string, string> {
-  const path = `instances/${instance.id}/history`;
-  const feed = buildFeed(scoped, path, undefined, { name: instance.name, page: `instances/${instance.id}/` });
+/**
+ * One instance's feeds, `instances/<id>/history.rss|atom` (under `<lang>/` in another language),
+ * from its scoped view (src/site/instances.ts) in that language.
+ */
+export function instanceFeeds(scoped: SiteView, instance: { id: string; name: string }, lang?: string): Record<string, string> {
+  const l = langOf(scoped, lang);
+  const path = `${l.prefix}instances/${instance.id}/history`;
+  const feed = buildFeed(scoped, path, l, undefined, { name: instance.name, page: `instances/${instance.id}/` });
   return { [`${path}.rss`]: feed.rss2(), [`${path}.atom`]: feed.atom1() };
 }
 
-/** Every feed, path → body: all incidents and maintenance, and one pair per component. */
+/**
+ * Every feed, path → body: all incidents and maintenance, and one pair per component, in every
+ * published language: the default at the root, each other one under `<lang>/` with the vendor's
+ * text in that language (falling back to the default's) and its own words and links.
+ */
 export function feeds(view: SiteView): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const { path, component } of feedPaths(view.components.map((c) => c.id))) {
-    const feed = buildFeed(view, path, component);
-    out[`${path}.rss`] = feed.rss2();
-    out[`${path}.atom`] = feed.atom1();
+  for (const lang of view.site.languages) {
+    const local = viewIn(view, lang);
+    const l = langOf(view, lang);
+    for (const { path, component } of feedPaths(view.components.map((c) => c.id))) {
+      const feed = buildFeed(local, `${l.prefix}${path}`, l, component);
+      out[`${l.prefix}${path}.rss`] = feed.rss2();
+      out[`${l.prefix}${path}.atom`] = feed.atom1();
+    }
   }
   return out;
 }

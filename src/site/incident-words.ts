@@ -1,8 +1,9 @@
 /**
  * Automatic incident updates in customers' words: what Upkeep wrote is structured (the component
  * status it saw, the failing checks' reason codes, when), so each page words it in its own language
- * and zone at build time; the feeds and the API get the default language. The reason codes are the
- * only technical detail shown (under "Technical details"): never what a target sent back.
+ * and zone at build time; each language's feeds too (src/site/localize.ts), the API in the default
+ * one. The reason codes are the only technical detail shown (under "Technical details"): never what
+ * a target sent back.
  * Old files carry no `reasons`: their codes are read from the code span the message quoted.
  */
 import type { ComponentStatus } from '../status/vocabulary.ts';

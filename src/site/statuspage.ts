@@ -6,6 +6,29 @@
 import { pageStatus, spStatus, type Indicator } from '../status/page-status.ts';
 import { plainLine } from '../text/render.ts';
 import type { ComponentView, IncidentView, MaintenanceView, SiteView } from './view-model.ts';
+import { viewIn } from './localize.ts';
+import { titleIn } from './incident-words.ts';
+import { prefixOf } from './routes.ts';
+
+/** The page's other languages, each with the view in it and its path prefix. */
+type Others = { lang: string; view: SiteView; prefix: string }[];
+
+/**
+ * Not Statuspage's: an incident's or a window's name and page in the page's other languages
+ * (`translations: { cs: { name, shortlink } }`, only on a page with other languages), which the
+ * embed shows; Statuspage clients ignore fields they do not know. The rest is the default language.
+ */
+function translated(others: Others, name: (v: SiteView, lang: string) => string | undefined, path: string) {
+  if (others.length === 0) return {};
+  return {
+    translations: Object.fromEntries(
+      others.flatMap(({ lang, view, prefix }) => {
+        const text = name(view, lang);
+        return text === undefined ? [] : [[lang, { name: plainLine(text), shortlink: pageUrl(view, `${prefix}${path}`) }]];
+      }),
+    ),
+  };
+}
 
 /** An absolute URL on the published page. */
 export function pageUrl(view: SiteView, path = ''): string {
@@ -76,7 +99,7 @@ export function status(view: SiteView) {
 
 /** The page's indicator: the worst of its components' statuses and its open incidents' impacts. */
 
-export function incident(view: SiteView, i: IncidentView) {
+export function incidentOf(view: SiteView, i: IncidentView, others: Others = []) {
   const byId = new Map(view.components.map((c, k) => [c.id, component(view, c, k + 1)]));
   const monitoring = [...i.updates].reverse().find((u) => u.status === 'monitoring');
   return {
@@ -105,10 +128,18 @@ export function incident(view: SiteView, i: IncidentView) {
       tweet_id: null,
     })),
     components: i.components.map((c) => byId.get(c.id)).filter(Boolean),
+    ...translated(
+      others,
+      (v, lang) => {
+        const local = v.incidents.find((x) => x.id === i.id);
+        return local && titleIn(local, lang);
+      },
+      `incidents/${i.id}/`,
+    ),
   };
 }
 
-export function maintenance(view: SiteView, m: MaintenanceView) {
+export function maintenanceOf(view: SiteView, m: MaintenanceView, others: Others = []) {
   const byId = new Map(view.components.map((c, k) => [c.id, component(view, c, k + 1)]));
   const spStatusOf = { scheduled: 'scheduled', in_progress: 'in_progress', completed: 'completed' } as const;
   const updates = [{ status: 'scheduled', at: view.generatedAt, body: m.description ?? `${m.title} is scheduled.` }];
@@ -142,6 +173,7 @@ export function maintenance(view: SiteView, m: MaintenanceView) {
     components: m.components.map((c) => byId.get(c)).filter(Boolean),
     scheduled_for: m.start,
     scheduled_until: m.end,
+    ...translated(others, (v) => v.maintenance.find((x) => x.id === m.id)?.title, 'maintenance/'),
   };
 }
 
@@ -154,6 +186,11 @@ const active = (view: SiteView) => view.maintenance.filter((m) => m.status === '
 /** Every v2 endpoint, path → body. */
 export function statuspageApi(view: SiteView): Record<string, unknown> {
   const p = page(view);
+  const others: Others = view.site.languages
+    .filter((lang) => lang !== view.site.language)
+    .map((lang) => ({ lang, view: viewIn(view, lang), prefix: `${prefixOf(lang)}/` }));
+  const incident = (v: SiteView, i: IncidentView) => incidentOf(v, i, others);
+  const maintenance = (v: SiteView, m: MaintenanceView) => maintenanceOf(v, m, others);
   const incidentsAll = view.incidents.slice(0, 50).map((i) => incident(view, i));
   return {
     'summary.json': {

@@ -3,7 +3,7 @@
  * Astro components only read it. Plain JSON, so it also feeds the JSON API.
  */
 import type { Config } from '../config/load.ts';
-import type { Check } from '../config/schema.ts';
+import type { Check, Translations } from '../config/schema.ts';
 import type { Interval } from '../status/component.ts';
 import { componentTimelines, countingOf, forSla, groupBy } from '../status/components.ts';
 import { lagInSla } from '../kinds/index.ts';
@@ -89,6 +89,8 @@ export type ComponentView = {
   id: string;
   name: string;
   description?: string;
+  /** Name and description in the page's other languages (src/site/localize.ts picks them). */
+  translations?: Translations<'name' | 'description'>;
   group?: string;
   status: ComponentStatus;
   /** Status from the probes alone, even during maintenance. */
@@ -118,6 +120,7 @@ export type InstanceView = {
   id: string;
   name: string;
   region?: string;
+  translations?: Translations<'name' | 'region'>;
   hosts: string[];
   aliases: string[];
   status: ComponentStatus;
@@ -128,11 +131,21 @@ export type InstanceView = {
 };
 
 /** `auto`: an update Upkeep wrote, as data, for pages to word in their language; its `html` and `text` are those words in the default language. */
-export type UpdateView = { at: string; status: IncidentStatus; by?: string; html: string; text: string; auto?: AutoUpdate };
+export type UpdateView = {
+  at: string;
+  status: IncidentStatus;
+  by?: string;
+  html: string;
+  text: string;
+  auto?: AutoUpdate;
+  /** A person's message in the page's other languages, rendered as `html` and `text` are. */
+  translations?: Partial<Record<string, { html: string; text: string }>>;
+};
 
 export type IncidentView = {
   id: string;
   title: string;
+  translations?: Translations<'title'>;
   components: { id: string; name: string }[];
   /** The instances it affects; all when absent. */
   instances?: string[];
@@ -152,7 +165,14 @@ export type IncidentView = {
   bodyHtml?: string;
 };
 
-export type GroupView = { id?: string; name?: string; description?: string; status: ComponentStatus; components: ComponentView[] };
+export type GroupView = {
+  id?: string;
+  name?: string;
+  description?: string;
+  translations?: Translations<'name' | 'description'>;
+  status: ComponentStatus;
+  components: ComponentView[];
+};
 
 export type MaintenanceView = Omit<Occurrence, 'start' | 'end'> & {
   start: string;
@@ -162,6 +182,8 @@ export type MaintenanceView = Omit<Occurrence, 'start' | 'end'> & {
   componentNames: string[];
   /** The description rendered safely (people's markdown). */
   descriptionHtml?: string;
+  /** Title and description (with its HTML) in the page's other languages. */
+  translations?: Partial<Record<string, { title?: string; description?: string; descriptionHtml?: string }>>;
 };
 
 export type SiteView = {
@@ -179,7 +201,9 @@ export type SiteView = {
     languages: string[];
     logo?: string;
     accent?: string;
-    links: { label: string; url: string }[];
+    links: { label: string; url: string; translations?: Translations<'label'> }[];
+    /** Title, vendor and description in the other languages. */
+    translations?: Translations<'title' | 'vendor' | 'description'>;
     /** The WebSub hub the feeds name, if any. */
     websubHub?: string;
   };
@@ -264,6 +288,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
         id: component.id,
         name: component.name,
         ...(component.description ? { description: component.description } : {}),
+        ...(component.translations ? { translations: component.translations } : {}),
         ...(component.group ? { group: component.group } : {}),
         status: inMaintenance ? 'under_maintenance' : probedStatus,
         probedStatus,
@@ -322,6 +347,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
       id: inst.id,
       name: inst.name,
       ...(inst.region ? { region: inst.region } : {}),
+      ...(inst.translations ? { translations: inst.translations } : {}),
       hosts: inst.hosts,
       aliases: inst.aliases,
       status: worstStatus(list.map((c) => c.status)),
@@ -341,6 +367,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
       status: maintenanceStatus(o, to),
       componentNames: o.components.map((c) => names.get(c) ?? c),
       ...(o.description ? { descriptionHtml: markdownToHtml(o.description) } : {}),
+      ...maintenanceTranslations(config.maintenance.find((w) => w.id === o.windowId)?.translations),
     }));
 
   const last = recent.reduce<string | undefined>((max, s) => (max === undefined || s.time > max ? s.time : max), undefined);
@@ -349,6 +376,7 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
       title: config.site.title,
       vendor: config.site.vendor,
       ...(config.site.description ? { description: config.site.description } : {}),
+      ...(config.site.translations ? { translations: config.site.translations } : {}),
       url: siteUrl ?? config.site.url ?? 'http://localhost:4321/',
       basePath: basePath ?? config.site.base_path,
       timeZone: config.site.time_zone,
@@ -386,7 +414,13 @@ function groupsOf(components: readonly ComponentView[], config: Config): GroupVi
     const g = config.groups.find((x) => x.id === c.group);
     let view = groups.find((x) => x.id === g?.id);
     if (!view) {
-      view = { ...(g ? { id: g.id, name: g.name, ...(g.description ? { description: g.description } : {}) } : {}), status: 'nodata', components: [] };
+      view = {
+        ...(g
+          ? { id: g.id, name: g.name, ...(g.description ? { description: g.description } : {}), ...(g.translations ? { translations: g.translations } : {}) }
+          : {}),
+        status: 'nodata',
+        components: [],
+      };
       groups.push(view);
     }
     view.components.push(c);
@@ -439,6 +473,7 @@ function incidentView(i: Incident, config: Config, now: number): IncidentView {
   return {
     id: i.id,
     title: i.title,
+    ...(i.translations ? { translations: i.translations } : {}),
     components: i.components.map((id) => ({ id, name: config.components.find((c) => c.id === id)?.name ?? id })),
     ...(i.instances ? { instances: i.instances } : {}),
     impact: i.impact,
@@ -453,13 +488,36 @@ function incidentView(i: Incident, config: Config, now: number): IncidentView {
       .map((u, k) => {
         const auto = autoUpdate(i, u, sorted[k - 1], config, toIso(started));
         if (!auto)
-          return { at: toIso(u.at), status: u.status, ...(u.by ? { by: u.by } : {}), html: markdownToHtml(u.message), text: markdownToText(u.message) };
+          return {
+            at: toIso(u.at),
+            status: u.status,
+            ...(u.by ? { by: u.by } : {}),
+            html: markdownToHtml(u.message),
+            text: markdownToText(u.message),
+            ...messageTranslations(u.translations),
+          };
         const words = autoWords(auto, config.site.language, config.site.time_zone);
         return { at: toIso(u.at), status: u.status, by: u.by, html: textHtml(words), text: words, auto };
       })
       .reverse(),
     ...(i.body ? { bodyHtml: markdownToHtml(i.body) } : {}),
   };
+}
+
+/** A person's message in other languages, rendered like the message itself. */
+function messageTranslations(translations: Translations<'message'> | undefined): Pick<UpdateView, 'translations'> {
+  const entries = Object.entries(translations ?? {}).flatMap(([lang, t]) =>
+    t?.message ? [[lang, { html: markdownToHtml(t.message), text: markdownToText(t.message) }]] : [],
+  );
+  return entries.length ? { translations: Object.fromEntries(entries) } : {};
+}
+
+/** A window's title and description in other languages, the description rendered like its own. */
+function maintenanceTranslations(translations: Translations<'title' | 'description'> | undefined): Pick<MaintenanceView, 'translations'> {
+  const entries = Object.entries(translations ?? {}).flatMap(([lang, t]) =>
+    t ? [[lang, { ...t, ...(t.description ? { descriptionHtml: markdownToHtml(t.description) } : {}) }]] : [],
+  );
+  return entries.length ? { translations: Object.fromEntries(entries) } : {};
 }
 
 function autoTitleField(i: Incident, config: Config): Pick<IncidentView, 'autoTitle'> {
