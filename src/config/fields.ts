@@ -111,9 +111,51 @@ export const tlsFiles = {
   key: z.string().min(1).optional().describe("The client certificate's private key (PEM): must be `${{ env.NAME }}`, a repository secret."),
 };
 
+/** Languages with message files in src/i18n. */
+export const supportedLanguages = ['en', 'pt-BR', 'cs', 'ru', 'fa', 'zh-CN'] as const;
+
+/**
+ * The vendor's own text in the page's other languages, the same shape on every object that has
+ * any (Starlight's `translations`, one level deeper because an object has several texts): each
+ * key a language of `site.languages`, each value some of the object's texts; what is not given
+ * falls back to the default language's text.
+ * @example translations: { cs: { name: Přihlášení, description: Jednotné přihlášení (SSO) } }
+ */
+export function translations<K extends string>(fields: Record<K, string>) {
+  const texts = z.strictObject(
+    Object.fromEntries(Object.entries<string>(fields).map(([key, what]) => [key, z.string().min(1).optional().describe(what)])) as Record<
+      K,
+      z.ZodOptional<z.ZodString>
+    >,
+  );
+  return z
+    .strictObject(
+      Object.fromEntries(supportedLanguages.map((lang) => [lang, texts.optional()])) as Record<
+        (typeof supportedLanguages)[number],
+        z.ZodOptional<typeof texts>
+      >,
+    )
+    .optional()
+    .meta({
+      description: `The texts in the page's other languages (each one of \`site.languages\`); what is not given shows the default language's. Keys: ${Object.keys(fields).join(', ')}.`,
+      examples: [
+        {
+          cs: Object.fromEntries(
+            Object.keys(fields)
+              .slice(0, 1)
+              .map((k) => [k, '…']),
+          ),
+        },
+      ],
+    });
+}
+
+export type Translations<K extends string> = Partial<Record<(typeof supportedLanguages)[number], Partial<Record<K, string>>>>;
+
 export const checkBase = {
   id: id.describe('Stable id; renaming it starts a new history.'),
   name: z.string().min(1).describe('Shown on the page, e.g. "REST API health".'),
+  translations: translations({ name: 'Its name on the page in this language.' }),
   component: id.describe('Id of the component this check belongs to.'),
   description: z.string().optional().describe('A sentence about the check, for the people who keep it.'),
   critical: z.boolean().default(true).describe('A critical check that is down puts its component in an outage; a non-critical one only degrades it.'),

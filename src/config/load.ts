@@ -173,11 +173,10 @@ export async function loadConfig(dir: string, options: LoadOptions = {}): Promis
     const vars = { ...site.vars, ...options.vars };
     pushAll(errors, crossErrors(dir, site, checks, vars, options.env ?? {}, options.requireEnv ?? true));
     if (maintenance) pushAll(errors, maintenanceErrors(site, maintenance.windows, maintenance.at));
-    // Texts in a language the page does not publish would never be shown: name them where they are (as written).
-    for (const p of [siteParsed, maintenance?.at])
-      if (p)
-        for (const { path, message } of translationProblems(p.data, [], site.site))
-          errors.push({ file: p.file, ...locate(p.doc, p.lines, path, true), path: formatPath(path), message });
+    // Texts in a language the page does not publish would never be shown: name them where they are (as written), in every file.
+    for (const p of parsed)
+      for (const { path, message } of translationProblems(p.data, [], site.site))
+        errors.push({ file: p.file, ...locate(p.doc, p.lines, path, true), path: formatPath(path), message });
     if (notify) pushAll(errors, notifyErrors(site, notify.file, notify.at, vars, options.env ?? {}, options.requireEnv ?? true, warnings));
     for (const c of errors.length > 0 ? [] : site.components) {
       if (!checks.some((x) => x.check.component === c.id)) warnings.push(`component "${c.id}" has no checks: the page will show it as "no data"`);

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { durationIn, id, percent, show, timeZone } from './fields.ts';
+import { durationIn, id, percent, show, supportedLanguages, timeZone, translations } from './fields.ts';
 import { kinds, type CheckKind, type CheckOf } from '../kinds/index.ts';
 import { linkScheme } from '../text/markdown.ts';
 import { impossibleTime } from '../time/parse.ts';
@@ -31,46 +31,7 @@ const safeLink = z
     },
   );
 
-/** Languages with message files in src/i18n. */
-export const supportedLanguages = ['en', 'pt-BR', 'cs', 'ru', 'fa', 'zh-CN'] as const;
-
-/**
- * The vendor's own text in the page's other languages, the same shape on every object that has
- * any (Starlight's `translations`, one level deeper because an object has several texts): each
- * key a language of `site.languages`, each value some of the object's texts; what is not given
- * falls back to the default language's text.
- * @example translations: { cs: { name: Přihlášení, description: Jednotné přihlášení (SSO) } }
- */
-export function translations<K extends string>(fields: Record<K, string>) {
-  const texts = z.strictObject(
-    Object.fromEntries(Object.entries<string>(fields).map(([key, what]) => [key, z.string().min(1).optional().describe(what)])) as Record<
-      K,
-      z.ZodOptional<z.ZodString>
-    >,
-  );
-  return z
-    .strictObject(
-      Object.fromEntries(supportedLanguages.map((lang) => [lang, texts.optional()])) as Record<
-        (typeof supportedLanguages)[number],
-        z.ZodOptional<typeof texts>
-      >,
-    )
-    .optional()
-    .meta({
-      description: `The texts in the page's other languages (each one of \`site.languages\`); what is not given shows the default language's. Keys: ${Object.keys(fields).join(', ')}.`,
-      examples: [
-        {
-          cs: Object.fromEntries(
-            Object.keys(fields)
-              .slice(0, 1)
-              .map((k) => [k, '…']),
-          ),
-        },
-      ],
-    });
-}
-
-export type Translations<K extends string> = Partial<Record<(typeof supportedLanguages)[number], Partial<Record<K, string>>>>;
+export { supportedLanguages, translations, type Translations } from './fields.ts';
 
 export const site = z.strictObject({
   title: z.string().min(1).describe('Page title, e.g. "Acme CRM Status".'),

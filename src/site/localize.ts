@@ -30,8 +30,18 @@ function localize(view: SiteView, lang: string): SiteView {
   const nameOf = (id: string, fallback: string) => componentNames.get(id) ?? fallback;
   const incidents = view.incidents.map((i) => incident(i, lang, view.site.timeZone, nameOf));
   const byId = new Map(incidents.map((i) => [i.id, i]));
-  const component = (c: ComponentView): ComponentView =>
-    defined({ ...c, name: nameOf(c.id, c.name), description: textIn(c, lang, 'description'), bars: c.bars.map((b) => bar(b, byId)) });
+  const component = (c: ComponentView): ComponentView => {
+    const checkName = (name: string) => c.checks.find((k) => k.name === name);
+    return defined({
+      ...c,
+      name: nameOf(c.id, c.name),
+      description: textIn(c, lang, 'description'),
+      bars: c.bars.map((b) => bar(b, byId)),
+      checks: c.checks.map((k) => (k.translations ? { ...k, name: textIn(k, lang, 'name') ?? k.name } : k)),
+      // "Data 2 min behind" names the check that is furthest behind: in this language too.
+      behind: c.behind && { ...c.behind, check: textIn(checkName(c.behind.check) ?? { name: c.behind.check }, lang, 'name') ?? c.behind.check },
+    });
+  };
   const group = (g: GroupView): GroupView =>
     defined({
       ...g,

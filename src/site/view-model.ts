@@ -41,6 +41,7 @@ export const HISTORY_DAYS = 365;
 export type CheckView = {
   id: string;
   name: string;
+  translations?: Translations<'name'>;
   kind: Check['kind'];
   critical: boolean;
   state: CheckState;
@@ -596,6 +597,7 @@ function checkView(
   return {
     id: check.id,
     name: check.name,
+    ...(check.translations ? { translations: check.translations } : {}),
     kind: check.kind,
     critical: check.critical,
     state: stateAt(timeline, to - 1, 'nodata'),

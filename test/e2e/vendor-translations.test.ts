@@ -76,6 +76,7 @@ describe("the vendor's text in the page language, with fallback, in Chromium", a
     'core.yml': `checks:
   - id: api
     name: API health
+    translations: { cs: { name: Stav API } }
     component: api
     kind: http
     url: \${{ vars.base_url }}/api
@@ -191,6 +192,7 @@ updates:
     const page = await open('cs/components/api/');
     assert.equal(await page.locator('h1').innerText(), 'Rozhraní REST');
     assert.match(await page.locator('main').innerText(), /Veřejné API pro integrace\./);
+    assert.match(await page.locator('main').innerText(), /Stav API/, "the check's name in Czech");
     await page.goto(`${url}cs/maintenance/`);
     const main = await page.locator('main').innerText();
     assert.match(main, /Upgrade databáze/);

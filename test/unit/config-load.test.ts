@@ -59,7 +59,7 @@ describe('config loader', () => {
       name: 'an unknown key far from any known one',
       files: { 'api.yml': `${GOOD_CHECK}    colour: blue\n` },
       expected: [
-        'checks/api.yml:7:5  checks[0].colour: unknown key "colour"; allowed: id, name, component, description, critical, every, timeout, retries, for_each, instance, kind, url, method, headers, body, follow_redirects, max_body_bytes, ca_file, cert, key, expect',
+        'checks/api.yml:7:5  checks[0].colour: unknown key "colour"; allowed: id, name, translations, component, description, critical, every, timeout, retries, for_each, instance, kind, url, method, headers, body, follow_redirects, max_body_bytes, ca_file, cert, key, expect',
       ],
     },
     {

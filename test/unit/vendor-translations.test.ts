@@ -61,6 +61,7 @@ instances:
 const CHECKS = `checks:
   - id: api
     name: API health
+    translations: { cs: { name: Stav API } }
     component: api
     kind: http
     url: http://127.0.0.1:9/
@@ -151,6 +152,7 @@ describe('translations in site.yml and maintenance.yml', () => {
       name: 'a page without other languages',
       files: { 'site.yml': SITE.replace('  languages: [cs, fa]\n', '') },
       expected: [
+        'checks/api.yml:4:21  checks[0].translations.cs: "cs" is not published: site.yml publishes no other language; add it to `languages:` in site.yml, or remove this translation',
         'checks/site.yml:8:5  site.translations.cs: "cs" is not published: site.yml publishes no other language; add it to `languages:` in site.yml, or remove this translation',
         'checks/site.yml:12:23  site.links[0].translations.cs: "cs" is not published: site.yml publishes no other language; add it to `languages:` in site.yml, or remove this translation',
         'checks/site.yml:16:21  groups[0].translations.cs: "cs" is not published: site.yml publishes no other language; add it to `languages:` in site.yml, or remove this translation',
@@ -164,7 +166,7 @@ describe('translations in site.yml and maintenance.yml', () => {
       files: { 'site.yml': SITE.replace('      fa: { name: رابط REST }', '      cz: { name: REST }') },
       // A component that does not pass is left out, so its checks name it too (as for any mistake in a component).
       expected: [
-        'checks/api.yml:4:16  checks[0].component: unknown component "api"; components are declared in site.yml',
+        'checks/api.yml:5:16  checks[0].component: unknown component "api"; components are declared in site.yml',
         'checks/site.yml:25:7  components[0].translations.cz: unknown key "cz" (did you mean "cs"?)',
       ],
     },
@@ -172,8 +174,15 @@ describe('translations in site.yml and maintenance.yml', () => {
       name: 'a field the object does not have',
       files: { 'site.yml': SITE.replace('      fa: { name: رابط REST }', '      fa: { title: رابط REST }') },
       expected: [
-        'checks/api.yml:4:16  checks[0].component: unknown component "api"; components are declared in site.yml',
+        'checks/api.yml:5:16  checks[0].component: unknown component "api"; components are declared in site.yml',
         'checks/site.yml:25:13  components[0].translations.fa.title: unknown key "title"; allowed: name, description',
+      ],
+    },
+    {
+      name: 'a check in a language the page does not publish',
+      files: { 'api.yml': CHECKS.replace('{ cs: { name: Stav API } }', '{ ru: { name: Состояние API } }') },
+      expected: [
+        'checks/api.yml:4:21  checks[0].translations.ru: "ru" is not published (site.yml `languages:` has cs, fa): add it there, or remove this translation',
       ],
     },
     {
@@ -260,6 +269,8 @@ describe('the view in each language, with fallback', async () => {
       ],
     );
     assert.deepEqual([cs.instances[0].name, cs.instances[0].region], ['EU1', 'Evropa']);
+    assert.equal(cs.components[0].checks[0].name, 'Stav API');
+    assert.equal(fa.components[0].checks[0].name, 'API health');
     assert.deepEqual(
       cs.instances[0].components.map((c) => c.name),
       ['Rozhraní REST', 'Web app'],
