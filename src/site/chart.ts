@@ -93,12 +93,26 @@ function hourlySeries(kind: SeriesKind, checks: readonly { samples: readonly Sam
 
 // ——— Layout ———
 
-/** Round ticks (1, 2 or 5 times a power of ten: 100/200/500 ms, 1 s …), the top one at or above the highest value. */
-export function yTicks(values: readonly number[]): { max: number; ticks: number[] } {
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+/** Lag is read in the clock's units: ticks of whole seconds, minutes or hours (a 200,000 ms step would say "3 min", "6 min", "10 min"). */
+const CLOCK_STEPS = [1, 2, 5, 10, 15, 30]
+  .map((s) => s * SECOND)
+  .concat(
+    [1, 2, 5, 10, 15, 30].map((m) => m * MINUTE),
+    [1, 2, 3, 6, 12, 24].map((h) => h * HOUR_MS),
+  );
+
+/**
+ * Round ticks, the top one at or above the highest value: 1, 2 or 5 times a power of ten (100/200/500
+ * ms, 1 s …); for lag from a second up, whole seconds, minutes or hours.
+ */
+export function yTicks(values: readonly number[], kind: SeriesKind = 'latency'): { max: number; ticks: number[] } {
   const high = Math.max(10, maxOf(values, 10));
   const raw = high / 3;
   const p = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].find((m) => m * p >= raw) ?? 10) * p;
+  const clock = kind === 'lag' && raw > SECOND ? CLOCK_STEPS.find((s) => s >= raw) : undefined;
+  const step = clock ?? ([1, 2, 5, 10].find((m) => m * p >= raw) ?? 10) * p;
   const max = Math.ceil(high / step) * step;
   return { max, ticks: Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step) };
 }
@@ -118,9 +132,12 @@ export type ChartLayout = {
 
 const W = 1000;
 
-export function chartLayout(points: readonly SeriesPoint[]): ChartLayout {
+export function chartLayout(points: readonly SeriesPoint[], kind: SeriesKind = 'latency'): ChartLayout {
   const n = points.length;
-  const { max, ticks } = yTicks(points.flatMap((p) => (p.p50 === undefined ? [] : [p.p50, p.p95 ?? p.p50])));
+  const { max, ticks } = yTicks(
+    points.flatMap((p) => (p.p50 === undefined ? [] : [p.p50, p.p95 ?? p.p50])),
+    kind,
+  );
   const pct = (v: number) => round(100 - (v / max) * 100);
   const placed = points.map((p, i) => ({
     x: round(((i + 0.5) / n) * 100),

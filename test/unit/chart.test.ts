@@ -89,6 +89,10 @@ describe('the axis', () => {
       [[1900], [0, 1000, 2000]],
     ] as const)
       assert.deepEqual(yTicks(values).ticks, ticks, String(values));
+    // Lag: 9.5 minutes is 0, 5 and 10 minutes (not 200,000 ms steps, which read "3 min", "6 min").
+    assert.deepEqual(yTicks([570_000], 'lag').ticks, [0, 300_000, 600_000]);
+    assert.deepEqual(yTicks([100, 45_000], 'lag').ticks, [0, 15_000, 30_000, 45_000]);
+    assert.deepEqual(yTicks([120], 'lag').ticks, [0, 50, 100, 150]);
   });
 
   it('day ticks: counted back from today on short spans, month starts in the language’s calendar over 60 days', () => {
