@@ -18,6 +18,15 @@ const text = (html: string) =>
     .replace(/&nbsp;|&#160;/g, ' ')
     .replace(/\s+/g, ' ');
 
+const isJson = (body: string) => {
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 describe('upkeep demo', async () => {
   const dir = await tempDir('upkeep-demo-');
   const lines: string[] = [];
@@ -74,13 +83,14 @@ describe('upkeep demo', async () => {
     const poller = (async () => {
       for (let i = 0; polling; i++) {
         const path = paths[i % paths.length];
-        const { status, body } = await get(path);
-        const whole = path.endsWith('.json')
-          ? (() => JSON.parse(body) && true)()
-          : path.endsWith('.rss')
-            ? /<\/rss>\s*$/.test(body)
-            : /<\/html>\s*$/.test(body);
-        answers.push(`${status} ${whole ? 'whole' : 'cut'} ${path}`);
+        try {
+          const res = await fetch(new URL(path, d.url), { signal: AbortSignal.timeout(10_000) });
+          const body = await res.text();
+          const whole = path.endsWith('.json') ? isJson(body) : path.endsWith('.rss') ? /<\/rss>\s*$/.test(body) : /<\/html>\s*$/.test(body);
+          answers.push(`${res.status} ${whole ? 'whole' : 'cut'} ${path}`);
+        } catch (error) {
+          answers.push(`failed ${path}: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
     })();
     await d.round();
