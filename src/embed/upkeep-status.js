@@ -115,8 +115,8 @@ class UpkeepStatus extends HTMLElement {
           el('strong', {}, t[shown.kind]),
           ' ',
           // Upkeep's JSON has < and > as entities, for innerHTML.
-          el('a', { href: /^https?:$/.test(url.protocol) ? url : this.base }, n.name.replace(/&lt;/g, '<').replace(/&gt;/g, '>')),
-          ` · ${shown.note}`,
+          el('a', { href: /^https?:$/.test(url.protocol) ? url : this.base, dir: 'auto' }, n.name.replace(/&lt;/g, '<').replace(/&gt;/g, '>')),
+          ` | ${shown.note}`,
         ),
         close,
       ),

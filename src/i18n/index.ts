@@ -34,3 +34,9 @@ export function translator(lang: string): Translate {
 
 /** Languages written right to left. */
 export const isRtl = (lang: string) => ['fa', 'ar', 'he', 'ur'].includes(lang.split('-')[0]);
+
+/** A "back" link's arrow: it points to where the line starts, left in English, right in Persian. */
+export const backArrow = (lang: string) => (isRtl(lang) ? '→' : '←');
+
+/** Text someone else wrote, set apart inside an attribute or a tooltip (FSI…PDI), so its own direction cannot reorder the words around it. */
+export const isolate = (text: string) => `\u2068${text}\u2069`;

@@ -25,7 +25,10 @@ export const statusTextClass: Record<ComponentStatus, string> = {
   nodata: 'text-gray-500 dark:text-gray-400',
 };
 
+/** The maintenance mark: a blue foot, on a day's bar and on its legend swatch (half as tall). */
+const foot = (selector: string, px: number) => `${selector}{box-shadow:inset 0 -${px}px 0 ${statusColour.under_maintenance}}`;
+
 /** The `.st-<status>` rules the bars read their colour from (`--st`), inlined by the layout. */
 export const statusCss = `${Object.entries(statusColour)
   .map(([status, hex]) => `.st-${status}{--st:${hex}}`)
-  .join('')}.strip{--st:${statusColour.operational}}.strip li.mt{box-shadow:inset 0 -6px 0 ${statusColour.under_maintenance}}`;
+  .join('')}.strip,.bar-legend{--st:${statusColour.operational}}${foot('.strip li.mt', 6)}${foot('.bar-swatch.mt', 3)}`;

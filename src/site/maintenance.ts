@@ -69,5 +69,5 @@ export function scheduleText(s: Schedule, lang: string): string {
   }
   const date = (d: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d}T12:00:00Z`));
   const limits = [s.from ? t('maintenance.fromDate', { date: date(s.from) }) : '', s.until ? t('maintenance.untilDate', { date: date(s.until) }) : ''];
-  return [text, ...limits.filter(Boolean)].join(' · ');
+  return [text, ...limits.filter(Boolean)].join(t('sep'));
 }

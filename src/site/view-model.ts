@@ -295,13 +295,16 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
         probedStatus,
         slaTarget: component.sla ?? config.sla.target,
         windows: uptimeWindows(timeline, windows, to, { since: firstSeen, minCoverage: config.sla.min_coverage }),
-        bars: dailyBars(timeline, windows, config.site.time_zone, to, 90, firstSeen).map((b) => ({
-          ...b,
-          ...dayView(
-            b,
-            incidentsOnDay(b, mine, to).map(({ id, title, impact, autoTitle }) => ({ id, title, impact, ...(autoTitle ? { autoTitle } : {}) })),
-          ),
-        })),
+        // Maintenance marks no day before this component's own first sample: nothing of it was watched then.
+        bars: dailyBars(timeline, windows, config.site.time_zone, to, 90, Math.max(firstSeen, timeline.find((s) => s.state !== 'nodata')?.start ?? to)).map(
+          (b) => ({
+            ...b,
+            ...dayView(
+              b,
+              incidentsOnDay(b, mine, to).map(({ id, title, impact, autoTitle }) => ({ id, title, impact, ...(autoTitle ? { autoTitle } : {}) })),
+            ),
+          }),
+        ),
         sla: slaMonths(slaTimelinesOf.get(component.id)!.timeline, windows, {
           timeZone: config.sla.time_zone,
           target: component.sla ?? config.sla.target,

@@ -150,7 +150,7 @@ describe('the <upkeep-status> embed, on another origin under a strict CSP, in Ch
     const { page, context, errors } = await open();
     assert.equal(await banner(page).count(), 1);
     assert.equal(await banner(page).locator('i').innerText(), 'i');
-    assert.equal(await line(page), 'Maintenance in progress Running now · Nov 23, 11:00 AM – 1:00 PM');
+    assert.equal(await line(page), 'Maintenance in progress Running now | Nov 23, 11:00 AM – 1:00 PM');
     const link = banner(page).getByRole('link', { name: 'Running now' });
     assert.equal(await link.getAttribute('href'), `${site.url}/maintenance/`);
     // A live region, there before the banner, holds it; the banner is a region named by what it is.
@@ -178,12 +178,12 @@ describe('the <upkeep-status> embed, on another origin under a strict CSP, in Ch
       [inProgress],
     );
     const { page, context, errors } = await open();
-    assert.equal(await line(page), 'Critical incident Critical one · Nov 22, 9:00 AM');
+    assert.equal(await line(page), 'Critical incident Critical one | Nov 22, 9:00 AM');
     assert.equal(await banner(page).locator('i').innerText(), '!');
     assert.equal(await banner(page).getByRole('link').getAttribute('href'), `${site.url}/`);
     await banner(page).getByRole('button', { name: 'Dismiss' }).click();
     // Next: the major one, whose name is markup shown as text.
-    assert.equal(await line(page), `Major incident Hostile ${HOSTILE[0]} ${HOSTILE[1]} · Nov 22, 9:00 AM`);
+    assert.equal(await line(page), `Major incident Hostile ${HOSTILE[0]} ${HOSTILE[1]} | Nov 22, 9:00 AM`);
     assert.equal(await page.locator('upkeep-status script, upkeep-status svg, upkeep-status img').count(), 0);
     const href = await banner(page).getByRole('link').getAttribute('href');
     assert.equal(href, `${site.url}/incidents/2026-11-22-hostile/`);
@@ -270,7 +270,7 @@ describe('the <upkeep-status> embed, on another origin under a strict CSP, in Ch
     assert.deepEqual(await violations(page), []);
     summary = withOnly([], [window(NOW + 3 * 24 * HOUR, NOW + 73 * HOUR, 'far'), window(NOW + 2 * HOUR, NOW + 3 * HOUR, 'soon')]);
     await shown(page, () => page.reload());
-    assert.equal(await line(page), 'Scheduled maintenance soon · Nov 23, 2:00 – 3:00 PM');
+    assert.equal(await line(page), 'Scheduled maintenance soon | Nov 23, 2:00 – 3:00 PM');
     await context.close();
   });
 

@@ -72,7 +72,9 @@ describe('the status page in Chromium', async () => {
     // The day of the API outage says what happened, in words: its accessible name, what a screen reader reads (the
     // incident's impact matches what was measured, so the day is not "shown as" anything by it).
     const api = page.locator('[data-component="api"] .strip');
-    const day = api.getByRole('listitem', { name: /^Nov 21, 2026: 9\d\.\d\d% uptime, (40|50) min down, Incident \(Critical\): REST API: Major outage$/ });
+    const day = api.getByRole('listitem', {
+      name: /^Nov 21, 2026: 9\d\.\d\d% uptime, (40|50) min down, Incident \(Critical\): \u2068REST API: Major outage\u2069$/,
+    });
     assert.equal(await day.count(), 1);
     assert.equal(await day.evaluate((el) => [...el.parentElement!.children].indexOf(el)), 87);
     assert.match(await api.ariaSnapshot(), /- '?listitem "Aug 26, 2026: no data"'?\n/);

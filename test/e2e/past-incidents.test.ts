@@ -187,7 +187,7 @@ updates:
       assert.match((await bar.getAttribute('class')) ?? '', /st-partial_outage/);
       assert.equal(
         await bar.getAttribute('aria-label'),
-        'Nov 23, 2026: 100% uptime, no downtime, Incident (Major): Slow sign-in for some customers, shown as Partial outage by the incident',
+        'Nov 23, 2026: 100% uptime, no downtime, Incident (Major): \u2068Slow sign-in for some customers\u2069, shown as Partial outage by the incident',
       );
       assert.match((await page.locator('[data-component="api"]').innerText()) ?? '', /100% uptime/);
       await axeClean(page);
@@ -220,7 +220,7 @@ updates:
     assert.equal(await details.locator('code').textContent(), 'assert_json');
     assert.equal(await details.locator('code').isVisible(), false);
     assert.equal(await page.locator('h1').innerText(), 'Email sync: قطعی گسترده');
-    assert.equal(await page.title(), 'Email sync: قطعی گسترده · Test CRM Status');
+    assert.equal(await page.title(), 'Email sync: قطعی گسترده | Test CRM Status');
     const text = await page.locator('main').innerText();
     assert.doesNotMatch(text, /UTC|We are investigating|is 4273|4273|۴۲۷۳/);
     await axeClean(page);

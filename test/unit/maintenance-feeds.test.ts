@@ -137,7 +137,7 @@ describe('a schedule in words, in the page language', () => {
       name: 'monthly on the 30th',
       schedule: { monthly: 30, at: '01:00', durationMs: 3_600_000, timeZone: 'UTC', from: '2027-01-01' },
       lang: 'fa',
-      text: 'روز ۳۰ هر ماه میلادی (در ماه‌های کوتاه‌تر، روز آخر)، ۱:۰۰ تا ۲:۰۰ (UTC) · از ۱۱ دی ۱۴۰۵',
+      text: 'روز ۳۰ هر ماه میلادی (در ماه‌های کوتاه‌تر، روز آخر)، ۱:۰۰ تا ۲:۰۰ (UTC) | از ۱۱ دی ۱۴۰۵',
     },
   ];
   for (const s of scenarios) it(s.name, () => assert.equal(scheduleText(s.schedule, s.lang), s.text));
