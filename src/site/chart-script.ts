@@ -73,16 +73,22 @@ export const chartScript = `(function () {
     e.preventDefault();
     show(p, n);
   });
-  document.addEventListener('pointermove', function (e) {
+  // A finger shows a point by a tap (or a drag), and the words stay until the next tap elsewhere.
+  var touched;
+  var pointer = function (e) {
     var p = plotOf(e);
+    if (touched && touched !== p) hide(touched);
+    touched = e.pointerType === 'touch' ? p : undefined;
     if (!p) return;
     var r = p.getBoundingClientRect(), f = ((e.clientX - r.left) / r.width) * 100, list = points(p), best = 0;
     if (rtl(p)) f = 100 - f;
     list.forEach(function (d, k) { if (Math.abs(d.x - f) < Math.abs(list[best].x - f)) best = k; });
     show(p, best);
-  });
+  };
+  document.addEventListener('pointermove', pointer);
+  document.addEventListener('pointerdown', pointer);
   document.addEventListener('pointerout', function (e) {
     var p = plotOf(e);
-    if (p && !p.contains(e.relatedTarget) && document.activeElement !== p) hide(p);
+    if (p && e.pointerType !== 'touch' && !p.contains(e.relatedTarget) && document.activeElement !== p) hide(p);
   });
 })();`;

@@ -212,6 +212,21 @@ describe('the bars, the charts, the SLA table and the nav on a phone and a deskt
     await context.close();
   });
 
+  it('on a touch screen a tap shows a point, and a tap elsewhere hides it', async () => {
+    const { page, context } = await open('components/web/', { viewport: { width: 360, height: 800 }, hasTouch: true, isMobile: true });
+    const plot = page.locator('section[aria-labelledby="response"] [data-period="daily"] [data-plot]');
+    await plot.scrollIntoViewIfNeeded();
+    const oldest = (await plot.locator('rect[data-x]').first().boundingBox())!;
+    const box = (await plot.boundingBox())!;
+    await page.touchscreen.tap(oldest.x + oldest.width / 2, box.y + box.height / 2);
+    assert.match(await plot.locator('.chart-tip').innerText(), /^Nov 20, 2026: p50 \d+ ms, p95 \d+ ms$/);
+    assert.equal(await plot.locator('.chart-tip').isVisible(), true, 'still there after the finger lifts');
+    const heading = (await page.locator('#response').boundingBox())!;
+    await page.touchscreen.tap(heading.x + 5, heading.y + 5);
+    assert.equal(await plot.locator('.chart-tip').isVisible(), false);
+    await context.close();
+  });
+
   it('in Persian ArrowRight goes back in time (the plot runs right to left)', async () => {
     const { page, context } = await open('fa/components/web/');
     const plot = page.locator('section[aria-labelledby="response"] [data-period="daily"] [data-plot]');
