@@ -19,7 +19,9 @@ describe('message files', () => {
       }
       if (lang !== 'en') {
         const same = Object.entries(en).filter(
-          ([k, v]) => messages[k as keyof typeof en] === v && !/^(component\.p\d\d|chart\.(point|p\d\d24h)|subscribe\.(rss|atom|json)|strip\.day|time\.relative|sep|list\.sep)$/.test(k),
+          ([k, v]) =>
+            messages[k as keyof typeof en] === v &&
+            !/^(component\.p\d\d|chart\.(point|p\d\d24h)|subscribe\.(rss|atom|json)|strip\.day|time\.relative|sep|list\.sep)$/.test(k),
         );
         assert.ok(same.length < 5, `${lang} leaves these in English: ${same.map(([k]) => k).join(', ')}`);
       }
