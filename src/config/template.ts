@@ -48,6 +48,7 @@ export type SecretSink = { add(value: string): unknown };
 
 /** Substitutes references; `secrets` collects every env value used. Unknown references were refused by validation. */
 export function resolve(text: string, scope: Scope, secrets?: SecretSink): string {
+  if (!text.includes('${{')) return text;
   return text.replace(pattern, (whole, kind: string | undefined, name: string | undefined) => {
     if (kind === 'vars' && name && scope.vars[name] !== undefined) return scope.vars[name];
     if (kind === 'env' && name && scope.env[name] !== undefined) {
@@ -59,12 +60,25 @@ export function resolve(text: string, scope: Scope, secrets?: SecretSink): strin
   });
 }
 
-/** Applies `resolve` to every string inside a JSON-like value. */
+/**
+ * Applies `resolve` to every string inside a JSON-like value. What holds no reference comes back
+ * as it was, not copied: a probe round resolves every check, and most have nothing to fill.
+ */
 export function resolveDeep<T>(value: T, scope: Scope, secrets?: SecretSink): T {
   if (typeof value === 'string') return resolve(value, scope, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => resolveDeep(v, scope, secrets)) as T;
+  if (Array.isArray(value)) {
+    const out = value.map((v) => resolveDeep(v, scope, secrets));
+    return (out.some((v, i) => v !== value[i]) ? out : value) as T;
+  }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveDeep(v, scope, secrets)])) as T;
+    let out: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const r = resolveDeep(v, scope, secrets);
+      if (r === v) continue;
+      out ??= { ...value };
+      out[k] = r;
+    }
+    return (out ?? value) as T;
   }
   return value;
 }
