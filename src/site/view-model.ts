@@ -45,7 +45,8 @@ export type CheckView = {
   kind: Check['kind'];
   critical: boolean;
   state: CheckState;
-  last?: Pick<Sample, 'time' | 'outcome' | 'latencyMs' | 'reason' | 'message' | 'attempts' | 'region' | 'status' | 'artifact' | 'steps'>;
+  /** No `message`: it can quote what the target answered (a body, a JSON value); pages and the JSON API give the reason code. */
+  last?: Pick<Sample, 'time' | 'outcome' | 'latencyMs' | 'reason' | 'attempts' | 'region' | 'status' | 'artifact' | 'steps'>;
   response: { '24h': ResponseStats; '30d': ResponseStats; '90d': ResponseStats };
   /** One point per UTC day for the last 90 days: day percentiles (exact), or none without answers. */
   daily: { day: string; latency?: Latency; samples: number; errors: number }[];
@@ -613,7 +614,6 @@ function checkView(
             region: last.region,
             ...(last.latencyMs !== undefined ? { latencyMs: last.latencyMs } : {}),
             ...(last.reason ? { reason: last.reason } : {}),
-            ...(last.message ? { message: last.message } : {}),
             ...(last.status !== undefined ? { status: last.status } : {}),
             ...(last.artifact ? { artifact: last.artifact } : {}),
             ...(last.steps ? { steps: last.steps } : {}),

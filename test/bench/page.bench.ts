@@ -3,7 +3,8 @@
  * (generated for load in the real format, rolled up by the real code), built by `upkeep build`;
  * reports the bytes transferred (gzip) for HTML + CSS + JS, per component, and the other pages.
  * Then, with `LIGHTHOUSE=1`, runs Lighthouse (npx lighthouse@13, mobile preset, CHROME_PATH or
- * /usr/bin/chromium) on the home, a component and an incident page, LIGHTHOUSE_RUNS times each
+ * /usr/bin/chromium) on the home, a component, an incident and an SLA statement page (and, with
+ * `--instances`, an instance page), LIGHTHOUSE_RUNS times each
  * (default 3), and reports every run and the median. Prints one JSON line last.
  *
  * `npm run bench:page -- --instances`: the same for 50 instances × 10 components × 2 checks
@@ -119,6 +120,8 @@ try {
       ['home', ''],
       ['component', 'components/component-0/'],
       ['incident', `incidents/${incident}/`],
+      ['sla-statement', 'sla/component-0/2026-11/'],
+      ...(INSTANCES ? [['instance', 'instances/in-00/']] : []),
     ]) {
       const all: { scores: Record<string, number>; metrics: string; tbt: number }[] = [];
       for (let i = 0; i < runs; i++) {

@@ -247,10 +247,11 @@ updates:
     assert.match(rss, /Requests to Email sync are failing since 12:00 PM\. We are investigating\./);
     const api = await readFile(join(out, 'api/v2/incidents.json'), 'utf8');
     assert.match(api, /Requests to Email sync are failing since 12:00 PM\. We are investigating\./);
-    const shown = (await readdir(out, { recursive: true })).filter((f) =>
-      /^(index\.html|fa\/index\.html|(fa\/)?incidents\/.*\.html|history\.(rss|atom)|api\/v2\/.*\.json)$/.test(f),
-    );
-    assert.ok(shown.length > 8, shown.join(' '));
+    // Every file the site publishes, in every language: pages (the component page's last result too),
+    // feeds, both JSON APIs, calendars, badges, statements.
+    const shown = (await readdir(out, { recursive: true })).filter((f) => !f.startsWith('_astro') && /\.(html|json|rss|atom|xml|ics|csv|svg|txt)$/.test(f));
+    for (const f of ['components/email/index.html', 'fa/components/email/index.html', 'api/upkeep/v1/components/email.json', 'api/v2/summary.json'])
+      assert.ok(shown.includes(f), `${f} is published`);
     for (const f of shown) {
       assert.ok(!(await readFile(join(out, f), 'utf8')).includes(String(BACKLOG)), `the response value is in ${f}`);
     }
