@@ -208,6 +208,8 @@ updates:
     assert.match(await page.locator('[data-component="web"]').innerText(), /Web app/);
     assert.match(await page.locator(`[data-past-incident="${person}"]`).innerText(), /^Slow sign-in for some customers/);
     assert.match(await page.title(), /Test CRM Status$/);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(process.cwd(), 'test-results', 'vendor-translations-fa-home-dark.png'), fullPage: true });
     await page.context().close();
   });
 
