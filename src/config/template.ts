@@ -75,7 +75,7 @@ export function resolveDeep<T>(value: T, scope: Scope, secrets?: SecretSink): T 
     for (const [k, v] of Object.entries(value)) {
       const r = resolveDeep(v, scope, secrets);
       if (r === v) continue;
-      out ??= { ...value };
+      out ??= { ...(value as Record<string, unknown>) };
       out[k] = r;
     }
     return (out ?? value) as T;
