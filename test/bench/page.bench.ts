@@ -12,7 +12,7 @@
  * an instance page and the whole site's file count and bytes.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -166,6 +166,7 @@ try {
     await server.stop();
     result.lighthouse = scores;
   }
+  if (process.env.LIGHTHOUSE || process.env.AUDIT) result.audit = await audit(out);
   console.log(JSON.stringify(result));
 } finally {
   if (process.env.BENCH_KEEP) console.error(`kept ${root}`);
@@ -173,6 +174,53 @@ try {
 }
 
 /** 30 components with a check each; 90 days of raw samples, now and then an outage or a slow hour, so bars differ. */
+/**
+ * html-validate over every page of the build, and axe (WCAG 2.x A/AA rules and best practices) on
+ * the home, a component, an incident and an SLA statement page, light and dark, in Chromium.
+ */
+async function audit(out: string) {
+  const { HtmlValidate, FileSystemConfigLoader } = await import('html-validate');
+  const htmlvalidate = new HtmlValidate(
+    new FileSystemConfigLoader({ extends: ['html-validate:recommended'], rules: { 'no-inline-style': 'off', 'long-title': 'off' } }),
+  );
+  const pages = (await readdir(out, { recursive: true })).filter((f) => f.endsWith('.html'));
+  const problems: string[] = [];
+  for (const f of pages) {
+    const report = await htmlvalidate.validateFile(join(out, f));
+    for (const r of report.results) for (const m of r.messages) if (m.severity === 2) problems.push(`${f}:${m.line}:${m.column} ${m.ruleId}`);
+  }
+  console.log(`html-validate: ${pages.length} pages, ${problems.length} problems${problems.length ? `: ${problems.slice(0, 5).join(', ')}` : ''}`);
+  const [{ default: AxeBuilder }, { launch }] = await Promise.all([import('@axe-core/playwright'), import('../helpers/browser.ts')]);
+  const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
+  const browser = await launch();
+  const incident = (await readdir(join(out, 'incidents'))).find((n) => /^\d{4}-\d{2}-\d{2}-/.test(n));
+  const axe: Record<string, number> = {};
+  try {
+    for (const [name, path] of [
+      ['home', ''],
+      ['component', 'components/component-0/'],
+      ['incident', `incidents/${incident}/`],
+      ['sla-statement', 'sla/component-0/2026-11/'],
+      ...(INSTANCES ? [['instance', 'instances/in-00/']] : []),
+    ]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const context = await browser.newContext({ colorScheme });
+        const page = await context.newPage();
+        await page.goto(`http://127.0.0.1:${server.port}/${path}`);
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        axe[`${name}-${colorScheme}`] = violations.length;
+        if (violations.length) console.log(`axe ${name} (${colorScheme}): ${violations.map((v) => v.id).join(', ')}`);
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  console.log(`axe violations per page: ${JSON.stringify(axe)}`);
+  return { htmlValidatePages: pages.length, htmlValidateProblems: problems.length, axeViolations: axe };
+}
+
 async function flatFixture(checks: string, history: string) {
   const groups = ['core', 'sync', 'apps'];
   await writeFile(
