@@ -102,6 +102,15 @@ export function planIncidents(input: {
     // What the checks quote from the target is shown literally, never as markdown (no live links or images).
     const reason = c.reason ? ` (${codeSpan(c.reason)})` : '';
     const reasons = c.reasonCodes?.length ? { reasons: c.reasonCodes } : {};
+    /** Upkeep's update on this component as it is now: its status and reason codes, with the words. */
+    const update = (status: IncidentStatus, message: string): IncidentUpdate => ({
+      at,
+      status,
+      by: BY_UPKEEP,
+      component_status: c.status as IncidentUpdate['component_status'],
+      ...reasons,
+      message,
+    });
     if (bad && !open) {
       const lastResolved = mine
         .map((i) => ({ i, last: byTime(i.updates)[i.updates.length - 1] }))
@@ -112,14 +121,10 @@ export function planIncidents(input: {
         actions.push({
           type: 'reopen',
           id: lastResolved.i.id,
-          update: {
-            at,
-            status: 'investigating',
-            by: BY_UPKEEP,
-            component_status: c.status as IncidentUpdate['component_status'],
-            ...reasons,
-            message: `${c.name} is failing again: ${words[c.status]}${reason}. Re-opened, as it recovered only ${formatDuration(input.now - Date.parse(lastResolved.last.at))} ago.`,
-          },
+          update: update(
+            'investigating',
+            `${c.name} is failing again: ${words[c.status]}${reason}. Re-opened, as it recovered only ${formatDuration(input.now - Date.parse(lastResolved.last.at))} ago.`,
+          ),
           ...(impact !== lastResolved.i.impact ? { impact } : {}),
         });
         continue;
@@ -140,14 +145,10 @@ export function planIncidents(input: {
         impact: impactOf[c.instanceStatus ?? c.status]!,
         started: iso(since),
         draft: input.review ?? false,
-        update: {
-          at,
-          status: 'investigating',
-          by: BY_UPKEEP,
-          component_status: c.status as IncidentUpdate['component_status'],
-          ...reasons,
-          message: `Our checks show ${words[c.instanceStatus ?? c.status]} of ${c.name}${c.instances ? ` on ${c.instances.join(', ')}` : ''} since ${hhmm(since)}${reason}. We are investigating.`,
-        },
+        update: update(
+          'investigating',
+          `Our checks show ${words[c.instanceStatus ?? c.status]} of ${c.name}${c.instances ? ` on ${c.instances.join(', ')}` : ''} since ${hhmm(since)}${reason}. We are investigating.`,
+        ),
       });
     } else if (bad && open) {
       const seen = byTime(open.updates)
@@ -164,14 +165,10 @@ export function planIncidents(input: {
         actions.push({
           type: 'update',
           id: open.id,
-          update: {
-            at,
-            status: incidentStatus(open),
-            by: BY_UPKEEP,
-            component_status: c.status as IncidentUpdate['component_status'],
-            ...reasons,
-            message: added ? `Also affected now: ${c.name} on ${added.join(', ')}${reason}.` : `${c.name} is now failing on every instance${reason}.`,
-          },
+          update: update(
+            incidentStatus(open),
+            added ? `Also affected now: ${c.name} on ${added.join(', ')}${reason}.` : `${c.name} is now failing on every instance${reason}.`,
+          ),
           instances: grown,
           ...retitle(open, c, grown),
         });
@@ -183,14 +180,10 @@ export function planIncidents(input: {
         type: 'update',
         id: open.id,
         // Keep the status people gave it (identified, monitoring); only the words change.
-        update: {
-          at,
-          status: incidentStatus(open),
-          by: BY_UPKEEP,
-          component_status: c.status as IncidentUpdate['component_status'],
-          ...reasons,
-          message: `${worse ? 'Worse' : 'Better'}: ${c.name} now shows ${words[c.status]}${seen ? `, after ${words[seen]}` : ''}${reason}.`,
-        },
+        update: update(
+          incidentStatus(open),
+          `${worse ? 'Worse' : 'Better'}: ${c.name} now shows ${words[c.status]}${seen ? `, after ${words[seen]}` : ''}${reason}.`,
+        ),
         ...(impact !== open.impact ? { impact } : {}),
         ...(grows ? { instances: grown, ...retitle(open, c, grown) } : {}),
       });
