@@ -100,8 +100,7 @@ async function probeOne(
   const time = new Date(Math.floor(options.now().getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const retries = (kinds[check.kind] as { reprobe?: boolean }).reprobe === false ? 0 : (check.retries ?? config.defaults.retries);
   const timeoutMs = check.timeout ?? (check.kind === 'browser' ? BROWSER_TIMEOUT : config.defaults.timeout);
-  // A kind's probe (and what it needs: undici, node:tls, Playwright) loads only when a run probes it.
-  const probe = (await kinds[check.kind].probe()) as unknown as Probe<Check, Measurement>;
+  const probe = await probeOf(check.kind);
   let attempts = 0;
   let result: Measurement;
   let verdict: Verdict;
@@ -127,6 +126,18 @@ async function probeOne(
     await options.wait(config.defaults.retry_backoff * 2 ** (attempts - 1));
   }
   return toSample(check, result, verdict, { time, region: options.region, attempts, secrets, untrusted: !!options.untrusted });
+}
+
+/**
+ * A kind's probe (and what it needs: undici, node:tls, Playwright) loads only when a run probes it,
+ * and once: every `import()` goes through the module loader again, which for a round of 1,000
+ * checks cost more CPU than the requests' own bookkeeping.
+ */
+const probes = new Map<Check['kind'], Promise<Probe<Check, Measurement>>>();
+function probeOf(kind: Check['kind']): Promise<Probe<Check, Measurement>> {
+  let loaded = probes.get(kind);
+  if (!loaded) probes.set(kind, (loaded = kinds[kind].probe() as unknown as Promise<Probe<Check, Measurement>>));
+  return loaded;
 }
 
 const NO_REPROBE = new Set(['stale', 'until_deadline', 'cleanup_failed']);

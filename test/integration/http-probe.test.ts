@@ -54,6 +54,22 @@ describe('http probe against local servers', async () => {
       res.write('partial');
       return; // never finishes
     }
+    if (path === '/gzip-stall') {
+      // Compressed, so the body is read through a decoder: the timeout must still reach it.
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.write(gzipSync('partial').subarray(0, 12));
+      return; // never finishes
+    }
+    if (path === '/chunked-stall') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('partial');
+      return; // no length, never finishes
+    }
+    if (path === '/gzip-reset') {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.write(gzipSync('partial').subarray(0, 12));
+      return setTimeout(() => req.socket.destroy(), 20);
+    }
     if (path === '/reset') return req.socket.destroy();
     if (path === '/reset-mid-body') {
       res.writeHead(200, { 'content-length': '10000' });
@@ -111,6 +127,9 @@ describe('http probe against local servers', async () => {
     { name: '503 is up when 503 is expected', fields: { url: `${url}/unavailable`, expect: { status: 503 } }, outcome: 'up' },
     { name: 'a slow answer past the timeout is a timeout', fields: { url: `${url}/slow` }, timeoutMs: 300, outcome: 'down', reason: 'timeout' },
     { name: 'headers then a stalled body is a timeout', fields: { url: `${url}/stall-body` }, timeoutMs: 300, outcome: 'down', reason: 'timeout' },
+    { name: 'a stalled gzipped body is a timeout', fields: { url: `${url}/gzip-stall` }, timeoutMs: 300, outcome: 'down', reason: 'timeout' },
+    { name: 'a stalled body of no declared length is a timeout', fields: { url: `${url}/chunked-stall` }, timeoutMs: 300, outcome: 'down', reason: 'timeout' },
+    { name: 'a gzipped body cut off mid-way is down, not a hang', fields: { url: `${url}/gzip-reset` }, outcome: 'down' },
     { name: 'a reset connection is econnreset', fields: { url: `${url}/reset` }, outcome: 'down', reason: 'econnreset' },
     { name: 'an endless redirect is redirect_loop', fields: { url: `${url}/loop` }, outcome: 'down', reason: 'redirect_loop' },
     { name: 'a redirect is followed', fields: { url: `${url}/redirect`, expect: { body_contains: 'Pipeline' } }, outcome: 'up' },
