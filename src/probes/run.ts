@@ -136,7 +136,10 @@ async function probeOne(
 const probes = new Map<Check['kind'], Promise<Probe<Check, Measurement>>>();
 function probeOf(kind: Check['kind']): Promise<Probe<Check, Measurement>> {
   let loaded = probes.get(kind);
-  if (!loaded) probes.set(kind, (loaded = kinds[kind].probe() as unknown as Promise<Probe<Check, Measurement>>));
+  if (!loaded) {
+    loaded = kinds[kind].probe() as unknown as Promise<Probe<Check, Measurement>>;
+    probes.set(kind, loaded);
+  }
   return loaded;
 }
 

@@ -74,7 +74,12 @@ async function measure(check: HttpCheck, ctx: ProbeContext): Promise<Measured> {
         url = next;
         continue;
       }
-      const body = await readCapped(response.body, check.max_body_bytes, String(response.headers['content-encoding'] ?? ''), response.headers['content-length']);
+      const body = await readCapped(
+        response.body,
+        check.max_body_bytes,
+        String(response.headers['content-encoding'] ?? ''),
+        response.headers['content-length'],
+      );
       const latencyMs = elapsed();
       answered = body !== undefined;
       if (body === undefined)
