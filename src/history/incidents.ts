@@ -2,6 +2,8 @@
  * Incidents on disk: `history/incidents/<id>.md`, YAML front matter (id, title, components, impact,
  * updates) and an optional markdown body (a write-up). People write them by pull request; Upkeep
  * appends its automatic updates to the same file, keeping people's formatting and comments.
+ * The write-up in another language is a sibling file, `<id>.<lang>.md`, holding only Markdown: a
+ * translator copies the body into a file their editor highlights, and no YAML indentation to keep.
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,8 +16,17 @@ import type { Link } from '../text/links.ts';
 import { isPlainDirUnder, safeWriteFile } from './safe-fs.ts';
 import { pushAll } from '../util/arrays.ts';
 import { translationProblems } from '../config/translations.ts';
+import { supportedLanguages } from '../config/fields.ts';
 
-export type Incident = IncidentFile & { body: string; file: string };
+export type Incident = IncidentFile & {
+  body: string;
+  file: string;
+  /** The write-up in other languages (`<id>.<lang>.md`), by language. */
+  bodies?: Partial<Record<string, string>>;
+};
+
+/** `<id>.<lang>.md`: an incident id has no dot, so the part before `.md` names the language. */
+const TRANSLATED = /^([a-z0-9-]+)\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.md$/;
 
 export const incidentsDir = (historyDir: string) => join(historyDir, 'incidents');
 
@@ -79,6 +90,7 @@ export async function loadIncidents(
   const unreadable = new Set<string>();
   // micromark's parser is loaded only when there are incident files to look for links in.
   const { markdownLinks } = entries.length > 0 ? await import('../text/links.ts') : { markdownLinks: () => [] };
+  const bodies: { id: string; lang: string; file: string; text: string }[] = [];
   for (const { name, link } of entries) {
     const file = join(dir, name);
     const refuse = (message: string) => errors.push({ file, line: 1, col: 1, path: '', message });
@@ -92,6 +104,13 @@ export async function loadIncidents(
       continue;
     }
     const text = await readFile(file, 'utf8');
+    const translated = TRANSLATED.exec(name);
+    if (translated) {
+      const r = parseTranslatedBody(text, file, translated[2], markdownLinks, site);
+      pushAll(errors, r.errors);
+      if (r.errors.length === 0) bodies.push({ id: translated[1], lang: translated[2], file, text: r.body });
+      continue;
+    }
     const r = parseIncident(text, file, componentIds, markdownLinks, instanceIds, site);
     pushAll(errors, r.errors);
     if (r.incident && `${r.incident.id}.md` !== name) {
@@ -102,8 +121,74 @@ export async function loadIncidents(
     }
     for (const c of componentIds) if (new RegExp(`(^|[^a-z0-9-])${c}($|[^a-z0-9-])`).test(text)) unreadable.add(c);
   }
+  attachBodies(incidents, bodies, errors, entries);
   errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
   return { incidents, errors, unreadable: [...unreadable] };
+}
+
+/** Each `<id>.<lang>.md` onto its incident; one whose `<id>.md` is missing is named (a misspelt id would show nowhere). */
+function attachBodies(
+  incidents: Incident[],
+  bodies: readonly { id: string; lang: string; file: string; text: string }[],
+  errors: ConfigError[],
+  entries: readonly { name: string }[],
+): void {
+  const byId = new Map(incidents.map((i) => [i.id, i]));
+  for (const b of bodies) {
+    const incident = byId.get(b.id);
+    if (incident) {
+      if (b.text) incident.bodies = { ...incident.bodies, [b.lang]: b.text };
+      continue;
+    }
+    // An `<id>.md` that exists but could not be read has its own error already.
+    if (entries.some((e) => e.name === `${b.id}.md`)) continue;
+    const ids = entries.map((e) => e.name.replace(/\.md$/, '')).filter((n) => !n.includes('.'));
+    errors.push({
+      file: b.file,
+      line: 1,
+      col: 1,
+      path: '',
+      message: `is the write-up in "${b.lang}" of incident "${b.id}", but there is no ${b.id}.md${didYouMean(b.id, ids)}`,
+    });
+  }
+}
+
+/**
+ * A write-up in another language: Markdown only, its language published (when `site` is given, as
+ * for front matter translations) and one Upkeep knows; links as in the incident's own body.
+ */
+export function parseTranslatedBody(
+  text: string,
+  file: string,
+  lang: string,
+  markdownLinks: (markdown: string) => Link[],
+  site?: { language: string; languages: readonly string[] },
+): { body: string; errors: ConfigError[] } {
+  const at = (line: number, col: number, message: string): ConfigError => ({ file, line, col, path: '', message });
+  if (!(supportedLanguages as readonly string[]).includes(lang))
+    return {
+      body: '',
+      errors: [at(1, 1, `names the language "${lang}", which Upkeep does not know${didYouMean(lang, supportedLanguages)}; the file is <id>.<lang>.md`)],
+    };
+  if (FRONT.test(text))
+    return {
+      body: '',
+      errors: [
+        at(
+          1,
+          1,
+          `a write-up in another language holds only its Markdown; the title in "${lang}" goes in the incident's own file, under \`translations: { ${lang}: { title: … } }\``,
+        ),
+      ],
+    };
+  const problem = site && translationProblems({ translations: { [lang]: {} } }, [], site)[0];
+  if (problem) return { body: '', errors: [at(1, 1, problem.message)] };
+  const errors = markdownLinks(text)
+    .filter((link) => link.scheme && !(linkSchemes as readonly string[]).includes(link.scheme))
+    .map((link) =>
+      at(link.line, link.col, `the link ${JSON.stringify(link.url)} is not allowed: links must be https://, http://, mailto: or a path on the site`),
+    );
+  return { body: text.replace(/^\uFEFF/, '').trim(), errors };
 }
 
 export function parseIncident(

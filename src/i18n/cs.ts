@@ -262,6 +262,8 @@ export const cs: Messages = {
   'feed.titleOf': 'Stav {vendor} — {name}: incidenty a údržba',
   'feed.description': 'Incidenty a údržba: {name}, nejnovější nahoře.',
   'subscribe.ical': 'Kalendář',
+  'ical.name': 'Údržba {name}',
+  'ical.summary': 'Údržba {vendor}: {title}',
   'subscribe.icalHelp': 'plánovaná údržba do vašeho kalendáře (iCal)',
   'subscribe.json': 'JSON API',
   'subscribe.jsonHelp': 'stav kompatibilní se Statuspage pro skripty a widgety',

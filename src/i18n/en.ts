@@ -261,6 +261,8 @@ export const en = {
   'feed.titleOf': '{vendor} status — {name}: incidents and maintenance',
   'feed.description': 'Incidents and maintenance of {name}, newest first.',
   'subscribe.ical': 'Calendar',
+  'ical.name': '{name} maintenance',
+  'ical.summary': '{vendor} maintenance: {title}',
   'subscribe.icalHelp': 'upcoming maintenance windows for your calendar (iCal)',
   'subscribe.json': 'JSON API',
   'subscribe.jsonHelp': 'Statuspage-compatible status for scripts and widgets',

@@ -261,6 +261,8 @@ export const fa: Messages = {
   'feed.titleOf': 'وضعیت {vendor} — {name}: رخدادها و نگهداری',
   'feed.description': 'رخدادها و نگهداری {name}، جدیدترین در ابتدا.',
   'subscribe.ical': 'تقویم',
+  'ical.name': 'نگهداری {name}',
+  'ical.summary': 'نگهداری {vendor}: {title}',
   'subscribe.icalHelp': 'پنجره‌های نگهداری پیش رو برای تقویم شما (iCal)',
   'subscribe.json': 'API JSON',
   'subscribe.jsonHelp': 'وضعیت سازگار با Statuspage برای اسکریپت‌ها و ابزارک‌ها',

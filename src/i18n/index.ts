@@ -40,3 +40,11 @@ export const backArrow = (lang: string) => (isRtl(lang) ? '→' : '←');
 
 /** Text someone else wrote, set apart inside an attribute or a tooltip (FSI…PDI), so its own direction cannot reorder the words around it. */
 export const isolate = (text: string) => `\u2068${text}\u2069`;
+
+/**
+ * Attributes for the vendor's text shown as written on a page in another language (`textLang`, from
+ * the view's `fallback`): its `lang`, so a screen reader pronounces it right, and its `dir` where it
+ * runs the other way from the page. Nothing for a translated text.
+ */
+export const langAttrs = (textLang: string | undefined, pageLang: string): { lang?: string; dir?: 'ltr' | 'rtl' } =>
+  !textLang || textLang === pageLang ? {} : { lang: textLang, ...(isRtl(textLang) === isRtl(pageLang) ? {} : { dir: isRtl(textLang) ? 'rtl' : 'ltr' }) };

@@ -262,6 +262,8 @@ export const ptBR: Messages = {
   'feed.titleOf': 'Status de {vendor} — {name}: incidentes e manutenção',
   'feed.description': 'Incidentes e manutenção de {name}, os mais recentes primeiro.',
   'subscribe.ical': 'Calendário',
+  'ical.name': 'Manutenção de {name}',
+  'ical.summary': 'Manutenção de {vendor}: {title}',
   'subscribe.icalHelp': 'próximas janelas de manutenção na sua agenda (iCal)',
   'subscribe.json': 'API JSON',
   'subscribe.jsonHelp': 'status compatível com Statuspage para scripts e widgets',

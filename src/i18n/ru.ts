@@ -262,6 +262,8 @@ export const ru: Messages = {
   'feed.titleOf': 'Статус {vendor} — {name}: инциденты и обслуживание',
   'feed.description': 'Инциденты и обслуживание: {name}, сначала новые.',
   'subscribe.ical': 'Календарь',
+  'ical.name': 'Обслуживание {name}',
+  'ical.summary': 'Обслуживание {vendor}: {title}',
   'subscribe.icalHelp': 'предстоящие окна обслуживания в ваш календарь (iCal)',
   'subscribe.json': 'JSON API',
   'subscribe.jsonHelp': 'состояние, совместимое со Statuspage, для скриптов и виджетов',

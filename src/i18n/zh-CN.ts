@@ -258,6 +258,8 @@ export const zhCN: Messages = {
   'feed.titleOf': '{vendor} 状态 — {name}：事件与维护',
   'feed.description': '{name} 的事件与维护，最新的在前。',
   'subscribe.ical': '日历',
+  'ical.name': '{name} 维护',
+  'ical.summary': '{vendor} 维护：{title}',
   'subscribe.icalHelp': '把即将进行的维护加入日历（iCal）',
   'subscribe.json': 'JSON API',
   'subscribe.jsonHelp': '兼容 Statuspage 的状态，供脚本和小组件使用',

@@ -5,7 +5,7 @@
  * is one item for its schedule and one per occurrence that has begun. Nothing is dated after the build.
  */
 import { Feed } from 'feed';
-import ical, { ICalEventRepeatingFreq, ICalWeekday, type ICalRepeatingOptions } from 'ical-generator';
+import ical, { foldLines, ICalEventRepeatingFreq, ICalWeekday, type ICalRepeatingOptions } from 'ical-generator';
 import { feedPaths } from '../config/address.ts';
 import { pageUrl } from './statuspage.ts';
 import { markdownToHtml, plainLine } from '../text/render.ts';
@@ -45,7 +45,8 @@ function incidentItem(view: SiteView, i: IncidentView, l: Lang): Item {
     link: pageUrl(view, `${l.prefix}incidents/${i.id}/`),
     date: new Date(i.updatedAt),
     published: new Date(i.createdAt),
-    content: `<p>${l.t('incidents.affected')}: ${i.components.map((c) => escapeHtml(c.name)).join(', ')}</p>\n${content}`,
+    // The write-up (in this language, or as written) after the updates, as the incident page has it.
+    content: `<p>${l.t('incidents.affected')}: ${i.components.map((c) => escapeHtml(c.name)).join(', ')}</p>\n${content}${i.bodyHtml ? `\n<h2>${l.t('incidents.writeup')}</h2>\n${i.bodyHtml}` : ''}`,
     description: i.updates[0].text.slice(0, 300),
   };
 }
@@ -181,26 +182,52 @@ export function feeds(view: SiteView): Record<string, string> {
   return out;
 }
 
-/** maintenance.ics: every window that has not ended; a recurring one is one event with its rule (RRULE), in its own zone. */
-export function maintenanceCalendar(view: SiteView, instance?: { name: string }): string {
+/**
+ * maintenance.ics: every window that has not ended; a recurring one is one event with its rule (RRULE),
+ * in its own zone. `view` is in `lang` (viewIn): `<lang>/maintenance.ics` has that language's words
+ * and the vendor's text in it, each SUMMARY and DESCRIPTION saying its LANGUAGE (RFC 5545 3.2.10) —
+ * the default's where no translation gave the title or description.
+ */
+export function maintenanceCalendar(view: SiteView, instance?: { name: string }, lang = view.site.language): string {
   const year = Number(view.generatedAt.slice(0, 4));
+  const l = langOf(view, lang);
+  const name = `${view.site.vendor}${instance ? ` ${instance.name}` : ''}`;
   const cal = ical({
-    name: plainLine(`${view.site.vendor}${instance ? ` ${instance.name}` : ''} maintenance`),
-    prodId: { company: 'Upkeep', product: 'status page', language: 'EN' },
+    name: plainLine(l.t('ical.name', { name })),
+    prodId: { company: 'Upkeep', product: 'status page', language: lang.toUpperCase() },
     timezone: { name: null, generator: (zone) => vtimezone(zone, year) },
   });
+  const languages: { summary: string; description: string }[] = [];
   for (const m of maintenanceWindows(view.maintenance).filter((x) => x.status !== 'completed')) {
     const common = {
       id: `${m.id}@upkeep`,
       stamp: new Date(view.generatedAt),
-      summary: plainLine(`${view.site.vendor} maintenance: ${m.title}`),
-      description: `${m.description ?? ''}\n\nAffected: ${m.components.map((c) => view.components.find((x) => x.id === c)?.name ?? c).join(', ')}`.trim(),
-      url: pageUrl(view, `maintenance/#${m.id}`),
+      summary: plainLine(l.t('ical.summary', { vendor: view.site.vendor, title: m.title })),
+      description: `${m.description ?? ''}\n\n${l.t('incidents.affected')}: ${m.componentNames.join(', ')}`.trim(),
+      url: pageUrl(view, `${l.prefix}maintenance/#${m.id}`),
     };
+    languages.push({ summary: m.fallback?.title ?? lang, description: (m.description && m.fallback?.description) || lang });
     if (!m.schedule) cal.createEvent({ ...common, start: new Date(m.start), end: new Date(m.end) });
     else cal.createEvent({ ...common, ...recurringTimes(m.schedule, Date.parse(m.first!.start)), repeating: rruleOf(m.schedule) });
   }
-  return cal.toString();
+  return withLanguages(cal.toString(), languages);
+}
+
+/** ical-generator writes no LANGUAGE parameter: each event's SUMMARY and DESCRIPTION get theirs (events in the order made), lines folded again. */
+function withLanguages(text: string, languages: readonly { summary: string; description: string }[]): string {
+  let event = -1;
+  const lines = text
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .map((line) => {
+      if (line === 'BEGIN:VEVENT') event += 1;
+      const l = languages[event];
+      if (!l) return line;
+      if (line.startsWith('SUMMARY:')) return `SUMMARY;LANGUAGE=${l.summary}:${line.slice('SUMMARY:'.length)}`;
+      if (line.startsWith('DESCRIPTION:')) return `DESCRIPTION;LANGUAGE=${l.description}:${line.slice('DESCRIPTION:'.length)}`;
+      return line;
+    });
+  return foldLines(lines.join('\r\n'));
 }
 
 /** DTSTART and DTEND of the first occurrence as wall-clock times in the window's zone (TZID). */

@@ -38,7 +38,13 @@ import { componentSeries, type ComponentSeries, type SeriesKind } from './chart.
 /** How far back the build reads: the longest window shown. */
 export const HISTORY_DAYS = 365;
 
-export type CheckView = {
+/**
+ * Where a page in another language shows the vendor's text as written (no translation gave it),
+ * the language that text is in, by field: the page marks it `lang` so a screen reader says it right.
+ */
+export type Fallback<K extends string> = { fallback?: Partial<Record<K, string>> };
+
+export type CheckView = Fallback<'name'> & {
   id: string;
   name: string;
   translations?: Translations<'name'>;
@@ -87,7 +93,7 @@ export type BeatView = {
   graceMs: number;
 };
 
-export type ComponentView = {
+export type ComponentView = Fallback<'name' | 'description'> & {
   id: string;
   name: string;
   description?: string;
@@ -118,7 +124,7 @@ export type DayView = DayBar & { incidents: number; incidentList: DayIncidentVie
 export type DayIncidentView = DayIncident & { autoTitle?: AutoTitle };
 
 /** One CRM instance ("am I affected?"): its components counted from its own checks and those of every instance. */
-export type InstanceView = {
+export type InstanceView = Fallback<'name' | 'region'> & {
   id: string;
   name: string;
   region?: string;
@@ -133,7 +139,7 @@ export type InstanceView = {
 };
 
 /** `auto`: an update Upkeep wrote, as data, for pages to word in their language; its `html` and `text` are those words in the default language. */
-export type UpdateView = {
+export type UpdateView = Fallback<'text'> & {
   at: string;
   status: IncidentStatus;
   by?: string;
@@ -144,11 +150,11 @@ export type UpdateView = {
   translations?: Partial<Record<string, { html: string; text: string }>>;
 };
 
-export type IncidentView = {
+export type IncidentView = Fallback<'title' | 'body'> & {
   id: string;
   title: string;
   translations?: Translations<'title'>;
-  components: { id: string; name: string }[];
+  components: ({ id: string; name: string } & Fallback<'name'>)[];
   /** The instances it affects; all when absent. */
   instances?: string[];
   impact: Impact;
@@ -165,9 +171,11 @@ export type IncidentView = {
   /** Newest first. */
   updates: UpdateView[];
   bodyHtml?: string;
+  /** The write-up in the page's other languages (`<id>.<lang>.md`), rendered as `bodyHtml` is. */
+  bodyHtmlIn?: Partial<Record<string, string>>;
 };
 
-export type GroupView = {
+export type GroupView = Fallback<'name' | 'description'> & {
   id?: string;
   name?: string;
   description?: string;
@@ -176,20 +184,23 @@ export type GroupView = {
   components: ComponentView[];
 };
 
-export type MaintenanceView = Omit<Occurrence, 'start' | 'end'> & {
-  start: string;
-  end: string;
-  status: MaintenanceStatus;
-  /** The components' names, in the window's order. */
-  componentNames: string[];
-  /** The description rendered safely (people's markdown). */
-  descriptionHtml?: string;
-  /** Title and description (with its HTML) in the page's other languages. */
-  translations?: Partial<Record<string, { title?: string; description?: string; descriptionHtml?: string }>>;
-};
+export type MaintenanceView = Omit<Occurrence, 'start' | 'end'> &
+  Fallback<'title' | 'description'> & {
+    start: string;
+    end: string;
+    status: MaintenanceStatus;
+    /** The components' names, in the window's order. */
+    componentNames: string[];
+    /** The language of each of `componentNames` that fell back to the default's (see `Fallback`). */
+    componentNamesFallback?: (string | undefined)[];
+    /** The description rendered safely (people's markdown). */
+    descriptionHtml?: string;
+    /** Title and description (with its HTML) in the page's other languages. */
+    translations?: Partial<Record<string, { title?: string; description?: string; descriptionHtml?: string }>>;
+  };
 
 export type SiteView = {
-  site: {
+  site: Fallback<'title' | 'vendor' | 'description'> & {
     title: string;
     vendor: string;
     description?: string;
@@ -203,7 +214,7 @@ export type SiteView = {
     languages: string[];
     logo?: string;
     accent?: string;
-    links: { label: string; url: string; translations?: Translations<'label'> }[];
+    links: ({ label: string; url: string; translations?: Translations<'label'> } & Fallback<'label'>)[];
     /** Title, vendor and description in the other languages. */
     translations?: Translations<'title' | 'vendor' | 'description'>;
     /** The WebSub hub the feeds name, if any. */
@@ -506,6 +517,9 @@ function incidentView(i: Incident, config: Config, now: number): IncidentView {
       })
       .reverse(),
     ...(i.body ? { bodyHtml: markdownToHtml(i.body) } : {}),
+    ...(i.bodies && Object.keys(i.bodies).length
+      ? { bodyHtmlIn: Object.fromEntries(Object.entries(i.bodies).map(([lang, body]) => [lang, markdownToHtml(body ?? '')])) }
+      : {}),
   };
 }
 

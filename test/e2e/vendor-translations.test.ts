@@ -3,7 +3,8 @@
  * Persian whose site.yml, maintenance.yml and a person's incident carry Czech (and some Persian)
  * text. Real probe runs against a local CRM (the API fails for the last half hour, so Upkeep opens
  * its own incident), a real build, pages served by Astro's preview, feeds read over HTTP, and the
- * embed on another origin in a Czech app. Untranslated text falls back to English everywhere.
+ * embed on another origin in a Czech app. Untranslated text falls back to English everywhere,
+ * marked `lang="en"` on the page; the write-up and the maintenance calendar come per language too.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { appendSamples } from '../../src/history/store.ts';
 import { probeChecks } from '../../src/probes/run.ts';
 import { launch } from '../helpers/browser.ts';
 import { upkeep } from '../helpers/cli.ts';
+import { icalparse } from '../helpers/icalendar.ts';
 import { httpServer } from '../helpers/servers.ts';
 import { tempDir, writeTree } from '../helpers/temp.ts';
 
@@ -137,8 +139,12 @@ updates:
     status: resolved
     message: Fixed at 10:40.
 ---
+
+A certificate **expired** on one load balancer.
 `,
   );
+  // The write-up in Czech, beside the incident's own file; Persian has none.
+  await writeFile(join(history, 'incidents', `${person}.cs.md`), 'Na jednom vyrovnávači zátěže **vypršel** certifikát.\n');
   const auto = (await readdir(join(history, 'incidents'))).find((f) => f.endsWith('-api.md'))!.replace(/\.md$/, '');
   const out = join(await tempDir(), 'dist');
   const built = await upkeep(['build', '--checks', checks, '--history', history, '--out', out], { UPKEEP_NOW: new Date(NOW).toISOString() });
@@ -253,6 +259,79 @@ updates:
     await link.waitFor();
     assert.match(await link.innerText(), /^Rozhraní REST: /);
     assert.equal(await link.getAttribute('href'), `${site.url}/cs/incidents/${auto}/`);
+    await page.context().close();
+  });
+
+  it("Persian: an untranslated name's element says lang=en (and ltr), a translated one says nothing of its own", async () => {
+    const page = await open('fa/');
+    const attrs = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((e) => ({ lang: e.getAttribute('lang'), dir: e.getAttribute('dir'), spoken: e.closest('[lang]')?.getAttribute('lang') }));
+    assert.deepEqual(await attrs('[data-component="web"] h3 bdi'), { lang: 'en', dir: 'ltr', spoken: 'en' });
+    assert.deepEqual(await attrs('[data-component="api"] h3 bdi'), { lang: null, dir: null, spoken: 'fa' });
+    // The site's title has no Persian either; the person's incident title neither.
+    assert.equal(await page.locator('header a bdi').first().getAttribute('lang'), 'en');
+    assert.equal(await page.locator(`[data-past-incident="${person}"] bdi`).first().getAttribute('lang'), 'en');
+    // Upkeep's own title is Persian but for the component's name, which is translated: no mark.
+    assert.equal(await page.locator(`a[data-banner-incident="${auto}"] bdi`).first().getAttribute('lang'), null);
+    await axeClean(page);
+    await page.context().close();
+    const czech = await open('cs/');
+    assert.equal(await czech.locator('[data-component="web"] h3 bdi').getAttribute('lang'), 'en');
+    assert.equal(await czech.locator('[data-component="web"] h3 bdi').getAttribute('dir'), null, 'Czech runs the same way as English');
+    assert.equal(await czech.locator('header a bdi').first().getAttribute('lang'), null);
+    await czech.context().close();
+  });
+
+  it('the write-up: in Czech on the Czech page and feed; as written, marked English, on the Persian page', async () => {
+    const page = await open(`cs/incidents/${person}/`);
+    const writeup = page.locator('[data-writeup]');
+    assert.equal(await writeup.innerText(), 'Na jednom vyrovnávači zátěže vypršel certifikát.');
+    assert.equal(await writeup.getAttribute('lang'), null);
+    // "Fixed at 10:40." has no Czech line: its text is marked English.
+    assert.equal(await page.locator('[data-update-status="resolved"] [dir="auto"]').getAttribute('lang'), 'en');
+    assert.equal(await page.locator('[data-update-status="investigating"] [dir="auto"]').getAttribute('lang'), null);
+    const feed = await (await page.request.get(`${url}cs/history.atom`)).text();
+    assert.match(feed, /vypršel/);
+    await page.context().close();
+    const persian = await open(`fa/incidents/${person}/`);
+    assert.equal(await persian.locator('[data-writeup]').innerText(), 'A certificate expired on one load balancer.');
+    assert.equal(await persian.locator('[data-writeup]').getAttribute('lang'), 'en');
+    assert.equal(await persian.locator('h1 bdi').getAttribute('lang'), 'en');
+    await axeClean(persian);
+    await persian.context().close();
+  });
+
+  it("the Czech page's calendar link gives the Czech calendar, read by a real parser", async () => {
+    const page = await open('cs/');
+    const link = await page.locator('a[href$="maintenance.ics"]').first().getAttribute('href');
+    assert.equal(link, '/cs/maintenance.ics');
+    const res = await page.request.get(new URL(link!, url).href);
+    assert.match(res.headers()['content-type'], /^text\/calendar/);
+    const cal = icalparse(await res.text());
+    const event = cal.events.find((e) => e.uid === 'db-upgrade@upkeep')!;
+    assert.equal(event.summary, 'Údržba Test CRM: Upgrade databáze');
+    assert.equal(event.summaryLanguage, 'cs');
+    assert.match(event.description!, /Rozhraní REST/);
+    assert.equal(event.url, 'https://status.test.example/cs/maintenance/#db-upgrade');
+    const english = icalparse(await (await page.request.get(`${url}maintenance.ics`)).text());
+    assert.equal(english.events.find((e) => e.uid === 'db-upgrade@upkeep')!.summary, 'Test CRM maintenance: Database upgrade');
+    const persian = icalparse(await (await page.request.get(`${url}fa/maintenance.ics`)).text());
+    assert.equal(persian.events.find((e) => e.uid === 'db-upgrade@upkeep')!.summaryLanguage, 'en', 'no Persian title: English, said so');
+    await page.context().close();
+  });
+
+  it('the SLA statement: the Czech page names the component in Czech; its CSV and JSON stay in English', async () => {
+    const page = await open('cs/sla/api/2026-11/');
+    assert.match(await page.locator('h1').innerText(), /Rozhraní REST/);
+    assert.equal(await page.locator('h1 bdi').getAttribute('lang'), null);
+    await page.goto(`${url}fa/sla/web/2026-11/`);
+    assert.equal(await page.locator('h1 bdi').getAttribute('lang'), 'en');
+    const json = (await (await page.request.get(`${url}sla/api/2026-11.json`)).json()) as { component: { name: string } };
+    assert.equal(json.component.name, 'REST API');
+    assert.match(await (await page.request.get(`${url}sla/api/2026-11.csv`)).text(), /component_name,REST API/);
     await page.context().close();
   });
 

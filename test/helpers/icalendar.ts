@@ -4,6 +4,11 @@ import { execFileSync } from 'node:child_process';
 export type ParsedEvent = {
   uid: string;
   summary: string;
+  /** SUMMARY's and DESCRIPTION's LANGUAGE parameters, when written. */
+  summaryLanguage?: string;
+  description?: string;
+  descriptionLanguage?: string;
+  url?: string;
   tzid?: string;
   /** DTSTART and DTEND as written (local wall time when there is a TZID). */
   dtstart: string;
@@ -17,7 +22,7 @@ export type ParsedEvent = {
  * Parses a calendar with icalendar; a recurring event is expanded with dateutil's rrule, wall
  * times placed in its zone through the VTIMEZONE the file carries (not the system's zone data).
  */
-export function icalparse(text: string, count = 10): { timezones: string[]; events: ParsedEvent[] } {
+export function icalparse(text: string, count = 10): { timezones: string[]; name: string; events: ParsedEvent[] } {
   const script = `
 import icalendar, itertools, json, sys, pytz
 from dateutil.rrule import rrulestr
@@ -29,6 +34,10 @@ for e in cal.walk('VEVENT'):
     tzid = e['DTSTART'].params.get('TZID')
     ev = {"uid": str(e['UID']), "summary": str(e['SUMMARY']), "dtstart": start.isoformat(), "dtend": e['DTEND'].dt.isoformat()}
     if tzid: ev["tzid"] = tzid
+    for key, name in (('SUMMARY', 'summary'), ('DESCRIPTION', 'description')):
+        if key in e and e[key].params.get('LANGUAGE'): ev[name + "Language"] = e[key].params['LANGUAGE']
+    if 'DESCRIPTION' in e: ev["description"] = str(e['DESCRIPTION'])
+    if 'URL' in e: ev["url"] = str(e['URL'])
     if 'RRULE' in e:
         rule = e['RRULE'].to_ical().decode()
         ev["rrule"] = rule
@@ -38,7 +47,7 @@ for e in cal.walk('VEVENT'):
     else:
         ev["starts"] = [start.astimezone(pytz.utc).strftime('%Y-%m-%dT%H:%M:%SZ')]
     out.append(ev)
-print(json.dumps({"timezones": list(zones), "events": out}))
+print(json.dumps({"timezones": list(zones), "name": str(cal.get('X-WR-CALNAME', '')), "events": out}))
 `;
   return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: text }).toString());
 }

@@ -234,7 +234,7 @@ describe('maintenance.ics: a recurring window is one event with its rule', () =>
       componentNames: ['API'],
     }));
     const ics = maintenanceCalendar({
-      site: { vendor: 'V', url: 'https://s.example.com/', basePath: '/' },
+      site: { vendor: 'V', url: 'https://s.example.com/', basePath: '/', language: 'en', languages: ['en'] },
       generatedAt: new Date(NOW).toISOString(),
       components: [],
       maintenance: list,
