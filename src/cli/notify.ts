@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Config } from '../config/load.ts';
 import { resolveDeep, references } from '../config/template.ts';
+import { textIn, translationIn } from '../config/translations.ts';
 import { commitDerived, repoRoot } from '../history/git.ts';
 import { loadIncidents } from '../history/incidents.ts';
 import { incidentStatus } from '../status/incidents.ts';
@@ -179,6 +180,13 @@ function context(config: Config, statuses: readonly ComponentStatus[], openImpac
   return {
     site: { title: config.site.title, vendor: config.site.vendor, language: config.site.language, timeZone: config.site.time_zone },
     componentName: (id) => names.get(id) ?? id,
+    textsIn: (lang) => ({
+      componentName: (id) => {
+        const c = config.components.find((x) => x.id === id);
+        return c ? (textIn(c, lang, 'name') ?? c.name) : id;
+      },
+      maintenance: (windowId) => translationIn(config.maintenance.find((w) => w.id === windowId)?.translations, lang),
+    }),
     pageUrl: (path = '') => new URL(`${config.site.base_path}${path.replace(/^\//, '')}`, base).href,
     page: { id: 'upkeep', status_indicator: status.indicator, status_description: status.description },
     lang: config.site.language,

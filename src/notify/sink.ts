@@ -21,6 +21,11 @@ export type SinkContext = {
   site: { title: string; vendor: string; language: string; timeZone: string };
   /** A component's name, by id. */
   componentName: (id: string) => string;
+  /**
+   * The vendor's text in a subscriber's language (site.yml's and maintenance.yml's `translations`),
+   * falling back to the text as written; absent: as written. An incident's own translations travel in the event.
+   */
+  textsIn?: (lang: string) => VendorTexts;
   /** An absolute address on the published page. */
   pageUrl: (path?: string) => string;
   /** Statuspage's page object and status, for subscriber webhooks. */
@@ -29,6 +34,12 @@ export type SinkContext = {
   now: Date;
   /** Subscribers of a subscriber channel. */
   recipients: Recipient[];
+};
+
+/** A component's name and a maintenance window's title and description (by window id) in one language. */
+export type VendorTexts = {
+  componentName: (id: string) => string;
+  maintenance: (windowId: string) => { title?: string; description?: string } | undefined;
 };
 
 export type Sink<C extends Channel = Channel> = (event: NotifyEvent, channel: C, ctx: SinkContext) => Outgoing[];

@@ -13,13 +13,15 @@ import type { ComponentStatus, EventKind, Impact, IncidentStatus, Severity } fro
 export type EventIncident = {
   id: string;
   title: string;
+  /** The incident file's own translations (title; each update's message), for subscribers in other languages. */
+  translations?: Partial<Record<string, { title?: string }>>;
   components: string[];
   instances?: string[];
   impact: Impact;
   status: IncidentStatus;
   draft: boolean;
   started?: string;
-  updates: { at: string; status: IncidentStatus; message: string }[];
+  updates: { at: string; status: IncidentStatus; message: string; translations?: Partial<Record<string, { message?: string }>> }[];
 };
 
 export type NotifyEvent = {
@@ -47,7 +49,8 @@ export type NotifyEvent = {
   /** The event ends what `dedupKey` began (a resolve). */
   resolves?: boolean;
   incident?: EventIncident;
-  maintenance?: { id: string; title: string; start: string; end: string; components: string[]; description?: string };
+  /** `windowId`: the window in maintenance.yml (a recurring one's occurrences share it), for its text in other languages. */
+  maintenance?: { id: string; windowId: string; title: string; start: string; end: string; components: string[]; description?: string };
   componentUpdate?: { component: string; from: ComponentStatus; to: ComponentStatus };
 };
 
@@ -157,6 +160,7 @@ export function deriveEvents(input: EventInput): NotifyEvent[] {
   for (const m of [...input.maintenance].sort((a, b) => a.start - b.start)) {
     const maintenance = {
       id: m.id,
+      windowId: m.windowId,
       title: m.title,
       start: iso(m.start),
       end: iso(m.end),

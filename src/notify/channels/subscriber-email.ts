@@ -1,7 +1,9 @@
 /**
  * Email to subscribers: one message per subscriber, for the components they chose, in their
  * language (else the channel's, else the page's), plain text and HTML, with a List-Unsubscribe
- * header. Only what the page shows: the incident's own words, never a reason or a response.
+ * header. Only what the page shows: the incident's own words, never a reason or a response. The
+ * vendor's text (incident title and message, window title and description, component names) is in
+ * the subscriber's language where the vendor translated it, else as written, as on the page.
  */
 import { translator } from '../../i18n/index.ts';
 import { formatDateTime, zoneName } from '../../text/format.ts';
@@ -26,10 +28,25 @@ const latestBy = <U extends { at: string }>(updates: readonly U[], at: string) =
     .filter((u) => Date.parse(u.at) <= Date.parse(at))
     .at(-1) ?? byTime(updates)[0];
 
+/** The event's incident and window with the vendor's text in `lang`, each text falling back to the one written. */
+function inLanguage(event: NotifyEvent, ctx: SinkContext, lang: string) {
+  const texts = ctx.textsIn?.(lang);
+  const m = event.maintenance && { ...event.maintenance, ...defined(texts?.maintenance(event.maintenance.windowId)) };
+  const raw = event.incident;
+  const i = raw && {
+    ...raw,
+    title: raw.translations?.[lang]?.title ?? raw.title,
+    updates: raw.updates.map((u) => ({ ...u, message: u.translations?.[lang]?.message ?? u.message })),
+  };
+  return { m, i, componentName: texts?.componentName ?? ctx.componentName };
+}
+
+const defined = <T extends object>(o: T | undefined): Partial<T> =>
+  Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+
 export function subscriberWords(event: NotifyEvent, ctx: SinkContext, lang: string): { subject: string; lines: string[] } {
   const t = translator(lang);
-  const m = event.maintenance;
-  const i = event.incident;
+  const { m, i, componentName } = inLanguage(event, ctx, lang);
   const update = i?.updates.find((u) => u.at === event.at);
   const title = m
     ? t(
@@ -54,7 +71,7 @@ export function subscriberWords(event: NotifyEvent, ctx: SinkContext, lang: stri
       ? [markdownToText(event.kind === 'incident.opened' ? latestBy(i.updates, event.at).message : (update?.message ?? event.text))]
       : [event.text];
   const lines = [title, '', ...body];
-  if (event.components.length) lines.push('', t('notify.affected', { components: event.components.map(ctx.componentName).join(', ') }));
+  if (event.components.length) lines.push('', t('notify.affected', { components: event.components.map(componentName).join(', ') }));
   lines.push('', t('notify.readMore', { url: linkOf(event, ctx) }));
   return { subject: t('notify.subject', { vendor: ctx.site.vendor, title }), lines };
 }
