@@ -167,7 +167,12 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
   await assertSafeOut(opts.out, [opts.checks, opts.history, process.cwd(), siteRoot]);
   const config = await loadOrFail(opts.checks, { env: opts.env, vars: opts.vars, requireEnv: false }, io);
   const now = opts.now();
-  const history = await readHistory(opts.history, { from: now.getTime() - HISTORY_DAYS * DAY_MS, now: now.getTime(), capFor: coverageCap(countingOf(config)) });
+  const history = await readHistory(opts.history, {
+    from: now.getTime() - HISTORY_DAYS * DAY_MS,
+    now: now.getTime(),
+    capFor: coverageCap(countingOf(config)),
+    timeZone: config.site.time_zone,
+  });
   for (const w of history.warnings) io.err(`warning: ${w}`);
   const redactor = opts.redactor ?? (await secretsOf(opts.checks, opts.env)).redactor;
   const { incidents, errors } = await loadIncidents(

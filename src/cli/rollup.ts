@@ -13,6 +13,8 @@ export async function rollup(opts: RollupOptions, io: Io): Promise<void> {
     capFor: coverageCap(countingOf(config)),
     all: opts.all,
     rawDays: config.history.raw_days,
+    // Days are cut at the site zone's midnights too, so the chart's days are the bars' days.
+    timeZone: config.site.time_zone,
   });
   for (const w of r.warnings) io.err(`warning: ${w}`);
   io.out(

@@ -138,7 +138,7 @@ export async function demo(opts: DemoOptions, io: Io): Promise<Demo> {
       quiet(io),
     );
   // Rollups make each later build read a day's summary, not its samples (`upkeep rollup`).
-  const rollUp = () => rollupHistory(history, { now: Date.now(), capFor });
+  const rollUp = () => rollupHistory(history, { now: Date.now(), capFor, timeZone: config.site.time_zone });
 
   // The first live round waits on Chromium and on search: it runs while the threads backfill.
   const firstRound = probeLive().catch((e: unknown) => {

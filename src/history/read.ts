@@ -31,7 +31,7 @@ function* daysBetween(fromDay: string, toDay: string): Generator<string> {
 const monthsOf = (days: Iterable<string>) => [...new Set([...days].map((d) => d.slice(0, 7)))];
 
 /** Rolls up one day from its raw samples, carrying coverage in from the previous day's last samples. */
-function rollupFromRaw(day: string, samples: readonly Sample[], lasts: Map<string, Last>, capFor: CapFor, end?: number): DayRollup[] {
+function rollupFromRaw(day: string, samples: readonly Sample[], lasts: Map<string, Last>, capFor: CapFor, end?: number, timeZone?: string): DayRollup[] {
   const groups = new Map<string, Sample[]>();
   for (const s of samples) {
     const k = key(s.check, s.region);
@@ -46,13 +46,13 @@ function rollupFromRaw(day: string, samples: readonly Sample[], lasts: Map<strin
   }
   return [...groups].map(([k, list]) => {
     const [check, region] = k.split('\u0000');
-    return rollupDay({ day, check, region, capMs: capFor(check), samples: list, before: lasts.get(k), end });
+    return rollupDay({ day, check, region, capMs: capFor(check), samples: list, before: lasts.get(k), end, timeZone });
   });
 }
 
 export async function readHistory(
   historyDir: string,
-  opts: { from: number; now: number; capFor: CapFor; recentDays?: number; histDays?: number },
+  opts: { from: number; now: number; capFor: CapFor; recentDays?: number; histDays?: number; timeZone?: string },
 ): Promise<History> {
   const warnings: string[] = [];
   const fromDay = utcDay(opts.from - DAY_MS);
@@ -80,9 +80,9 @@ export async function readHistory(
       const r = await readDay(historyDir, day);
       pushAll(warnings, r.warnings);
       if (day >= cutoff) pushAll(recent, r.samples);
-      rows = rollupFromRaw(day, r.samples, lasts, opts.capFor, day === toDay ? observedUntil(opts.now) : undefined);
+      rows = rollupFromRaw(day, r.samples, lasts, opts.capFor, day === toDay ? observedUntil(opts.now) : undefined, opts.timeZone);
     } else if (!rows) {
-      rows = rollupFromRaw(day, [], lasts, opts.capFor, day === toDay ? observedUntil(opts.now) : undefined);
+      rows = rollupFromRaw(day, [], lasts, opts.capFor, day === toDay ? observedUntil(opts.now) : undefined, opts.timeZone);
     }
     for (const row of rows) if (row.last) lasts.set(key(row.check, row.region), row.last);
     pushAll(days, rows);
@@ -115,9 +115,13 @@ export type RollupResult = { days: string[]; monthsWritten: string[]; deletedRaw
 /**
  * Writes rollups of complete UTC days: days that have none yet, the two most recent complete days
  * (late samples may still arrive), or all with `all`. Idempotent: the same samples give the same bytes.
+ * With `timeZone` (the site's), each day's histograms are also cut at that zone's midnights.
  * With `rawDays`, raw sample days older than that, already rolled up, are deleted.
  */
-export async function rollupHistory(historyDir: string, opts: { now: number; capFor: CapFor; all?: boolean; rawDays?: number }): Promise<RollupResult> {
+export async function rollupHistory(
+  historyDir: string,
+  opts: { now: number; capFor: CapFor; all?: boolean; rawDays?: number; timeZone?: string },
+): Promise<RollupResult> {
   const warnings: string[] = [];
   const complete = (await sampleDays(historyDir)).filter((d) => dayStartOf(d) + DAY_MS <= opts.now);
   const settle = utcDay(opts.now - 2 * DAY_MS);
@@ -148,7 +152,7 @@ export async function rollupHistory(historyDir: string, opts: { now: number; cap
     }
     const r = await readDay(historyDir, day);
     pushAll(warnings, r.warnings);
-    const rows = rollupFromRaw(day, r.samples, lasts, opts.capFor);
+    const rows = rollupFromRaw(day, r.samples, lasts, opts.capFor, undefined, opts.timeZone);
     for (const row of rows) if (row.last) lasts.set(key(row.check, row.region), row.last);
     const month = day.slice(0, 7);
     months.set(month, [...(await loadMonth(month)).filter((x) => x.day !== day), ...rows]);

@@ -8,13 +8,15 @@
  * the day; d = down, g = degraded, n = no data), lag (p50,p95,p99 seconds the data was old), lhist (lag
  * buckets as hist, over ms), xseg (the non-up segments with stale samples counted up, as seg; only on
  * days with a stale sample: the SLA's view when lag does not count), last (seconds of day:outcome of
- * the last sample, with :stale when it failed only for old data).
+ * the last sample, with :stale when it failed only for old data), zh (the site zone's midnights
+ * inside the day, each with the hist of the samples before it: second/bucket:count;…,… — see
+ * `ZonePart`), zlh (the same for lhist).
  * Written whole by `upkeep rollup` (temp file + rename), never by a probe run.
  */
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DAY_MS, type Outcome } from '../status/vocabulary.ts';
-import { dayStartOf, type DayRollup } from '../status/rollup.ts';
+import { dayStartOf, type DayRollup, type ZonePart } from '../status/rollup.ts';
 import type { CheckState, Segment } from '../status/timeline.ts';
 import { isPlainDirUnder, safeWriteFile } from './safe-fs.ts';
 
@@ -46,7 +48,24 @@ export function formatRollup(r: DayRollup): string {
   if (lhist) fields.push(`lhist=${lhist}`);
   if (r.slaSegments) fields.push(`xseg=${segText(r.slaSegments, sec)}`);
   if (r.last) fields.push(`last=${Math.round((r.last.at - start) / 1000)}:${r.last.outcome}${r.last.stale ? ':stale' : ''}`);
+  if (r.zoneParts) {
+    fields.push(`zh=${r.zoneParts.map((p) => `${sec(p.until)}/${histText(p.hist)}`).join(',')}`);
+    if (r.lag) fields.push(`zlh=${r.zoneParts.map((p) => `${sec(p.until)}/${histText(p.lagHist ?? {})}`).join(',')}`);
+  }
   return fields.join('\t');
+}
+
+/** `zh`/`zlh` text back into parts (lag histograms into `zlh`'s); undefined when unreadable. */
+function parseZoneParts(zh: string, zlh: string, start: number): ZonePart[] | undefined {
+  const lags = zlh ? zlh.split(',') : [];
+  const parts = zh.split(',').map((text, i) => {
+    const slash = text.indexOf('/');
+    const until = start + Number(text.slice(0, slash)) * 1000;
+    const hist = text.slice(slash + 1);
+    const lag = lags[i]?.slice(lags[i].indexOf('/') + 1);
+    return { until, hist: hist ? parseHist(hist) : {}, ...(lag !== undefined ? { lagHist: lag ? parseHist(lag) : {} } : {}) };
+  });
+  return parts.every((p) => Number.isFinite(p.until)) ? parts : undefined;
 }
 
 const histText = (hist: Record<number, number>) =>
@@ -107,6 +126,8 @@ export function parseRollup(line: string, histFrom = ''): DayRollup | undefined 
   let lag: number[] | undefined;
   let lhist = '';
   let xseg: string | undefined;
+  let zh = '';
+  let zlh = '';
   for (let i = 3; i < fields.length; i++) {
     const f = fields[i];
     const eq = f.indexOf('=');
@@ -122,6 +143,8 @@ export function parseRollup(line: string, histFrom = ''): DayRollup | undefined 
     else if (key === 'lag') lag = value.split(',').map((v) => Math.round(Number(v) * 1000));
     else if (key === 'lhist') lhist = value;
     else if (key === 'xseg') xseg = value;
+    else if (key === 'zh') zh = value;
+    else if (key === 'zlh') zlh = value;
   }
   const start = dayStartOf(day);
   if (n?.length !== 3 || !s || s.length !== 4 || !Number.isFinite(start) || !Number.isFinite(cap)) return undefined;
@@ -134,6 +157,8 @@ export function parseRollup(line: string, histFrom = ''): DayRollup | undefined 
   // Latency histograms only matter for recent windows; a caller reading a year skips the old ones.
   const recent = day >= histFrom;
   const histogram = hist && recent ? parseHist(hist) : {};
+  // The parts are histograms too: only recent days need them.
+  const zoneParts = zh && recent ? parseZoneParts(zh, zlh, start) : undefined;
   const [lastAt, lastOutcome, lastFlag] = last.split(':');
   return {
     day,
@@ -152,6 +177,7 @@ export function parseRollup(line: string, histFrom = ''): DayRollup | undefined 
     ...(lastAt && (lastOutcome === 'up' || lastOutcome === 'degraded' || lastOutcome === 'down')
       ? { last: { at: start + Number(lastAt) * 1000, outcome: lastOutcome as Outcome, ...(lastFlag === 'stale' ? { stale: true } : {}) } }
       : {}),
+    ...(zoneParts ? { zoneParts } : {}),
   };
 }
 

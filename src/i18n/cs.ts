@@ -147,7 +147,7 @@ export const cs: Messages = {
   'chart.lagAll': 'Stáří dat, všechny kontroly této komponenty, které ho měří ({count}), dohromady: medián (p50) a 95. percentil (p95)',
   'chart.lagOne': 'Stáří dat, {check}: medián (p50) a 95. percentil (p95)',
   'chart.period': 'Období',
-  'chart.byDay': 'Jeden bod za den (UTC)',
+  'chart.byDay': 'Jeden bod za den',
   'chart.byHour': 'Jeden bod za hodinu',
   'chart.point': '{when}: p50 {p50}, p95 {p95}',
   'chart.noPoint': '{when}: bez dat',

@@ -146,7 +146,7 @@ export const en = {
   'chart.lagAll': 'How old the data was, all checks of this component that measure it ({count}) merged: median (p50) and 95th percentile (p95)',
   'chart.lagOne': 'How old the data was, {check}: median (p50) and 95th percentile (p95)',
   'chart.period': 'Period',
-  'chart.byDay': 'One point per day (UTC)',
+  'chart.byDay': 'One point per day',
   'chart.byHour': 'One point per hour',
   'chart.point': '{when}: p50 {p50}, p95 {p95}',
   'chart.noPoint': '{when}: no data',

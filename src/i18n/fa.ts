@@ -147,7 +147,7 @@ export const fa: Messages = {
   'chart.lagAll': 'عمر داده، همهٔ بررسی‌های این بخش که آن را می‌سنجند ({count}) با هم: میانه (p50) و صدک ۹۵ (p95)',
   'chart.lagOne': 'عمر داده، {check}: میانه (p50) و صدک ۹۵ (p95)',
   'chart.period': 'بازه',
-  'chart.byDay': 'یک نقطه برای هر روز (UTC)',
+  'chart.byDay': 'یک نقطه برای هر روز',
   'chart.byHour': 'یک نقطه برای هر ساعت',
   'chart.point': '{when}: p50 {p50}، p95 {p95}',
   'chart.noPoint': '{when}: بدون داده',

@@ -147,7 +147,7 @@ export const ptBR: Messages = {
   'chart.lagAll': 'Idade dos dados, todas as verificações deste componente que a medem ({count}) combinadas: mediana (p50) e percentil 95 (p95)',
   'chart.lagOne': 'Idade dos dados, {check}: mediana (p50) e percentil 95 (p95)',
   'chart.period': 'Período',
-  'chart.byDay': 'Um ponto por dia (UTC)',
+  'chart.byDay': 'Um ponto por dia',
   'chart.byHour': 'Um ponto por hora',
   'chart.point': '{when}: p50 {p50}, p95 {p95}',
   'chart.noPoint': '{when}: sem dados',

@@ -147,7 +147,7 @@ export const ru: Messages = {
   'chart.lagAll': 'Возраст данных, все проверки этого компонента, которые его измеряют ({count}), вместе: медиана (p50) и 95-й процентиль (p95)',
   'chart.lagOne': 'Возраст данных, {check}: медиана (p50) и 95-й процентиль (p95)',
   'chart.period': 'Период',
-  'chart.byDay': 'Одна точка в день (UTC)',
+  'chart.byDay': 'Одна точка в день',
   'chart.byHour': 'Одна точка в час',
   'chart.point': '{when}: p50 {p50}, p95 {p95}',
   'chart.noPoint': '{when}: нет данных',

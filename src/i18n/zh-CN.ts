@@ -147,7 +147,7 @@ export const zhCN: Messages = {
   'chart.lagAll': '数据时效，本组件测量它的全部检查（{count} 项）合并：中位数（p50）和第 95 百分位（p95）',
   'chart.lagOne': '数据时效，{check}：中位数（p50）和第 95 百分位（p95）',
   'chart.period': '时段',
-  'chart.byDay': '每天一个点（UTC）',
+  'chart.byDay': '每天一个点',
   'chart.byHour': '每小时一个点',
   'chart.point': '{when}：p50 {p50}，p95 {p95}',
   'chart.noPoint': '{when}：无数据',

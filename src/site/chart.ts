@@ -5,18 +5,19 @@
  * The merge: a day's p50/p95 come from the day histograms of every check and region of the
  * component added together (within 10 % of exact, as every merged window; a day with one rollup
  * only keeps its exact percentiles). An hour's come exactly from all the checks' answered samples
- * of that hour (lag: every sample that measured one). Days are UTC days, as the rollups are; hours
- * are the site zone's.
+ * of that hour (lag: every sample that measured one). Days and hours are the site zone's: a day is
+ * the same calendar day as on the 90-day bars, taken from the UTC-day rollups cut at the zone's
+ * midnights (`zoneParts`).
  */
-import { exactPercentiles, histPercentiles, mergeHist, type DayRollup } from '../status/rollup.ts';
+import { dayStartOf, exactPercentiles, histPercentiles, mergeHist, utcDay, type DayRollup } from '../status/rollup.ts';
 import type { Sample } from '../status/sample.ts';
 import { DAY_MS } from '../status/vocabulary.ts';
-import { civil, offsetAt } from '../time/tz.ts';
+import { addDays, civil, dayKey, offsetAt, startOfDay } from '../time/tz.ts';
 import { maxOf } from '../util/arrays.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** `at`: a UTC day (YYYY-MM-DD) or an hour's start (ISO). No p50 when nothing answered. */
+/** `at`: a day of the site zone (YYYY-MM-DD) or an hour's start (ISO). No p50 when nothing answered. */
 export type SeriesPoint = { at: string; p50?: number; p95?: number; samples: number };
 
 /** `checks`: how many checks were merged. Daily: the first day with data (at least a week back) to today; hourly: the last 24 hours. */
@@ -31,38 +32,72 @@ export function componentSeries(
   now: number,
   timeZone: string,
 ): ComponentSeries {
-  return { checks: checks.length, daily: dailySeries(kind, checks, now), hourly: hourlySeries(kind, checks, now, timeZone) };
+  return { checks: checks.length, daily: dailySeries(kind, checks, now, timeZone), hourly: hourlySeries(kind, checks, now, timeZone) };
 }
 
-function dailySeries(kind: SeriesKind, checks: readonly { days: readonly DayRollup[] }[], now: number): SeriesPoint[] {
-  const today = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T00:00:00Z`);
-  const first = new Date(today - 89 * DAY_MS).toISOString().slice(0, 10);
-  const byDay = new Map<string, DayRollup[]>();
+function dailySeries(kind: SeriesKind, checks: readonly { days: readonly DayRollup[] }[], now: number, timeZone: string): SeriesPoint[] {
+  // The site zone's last 90 days as the bars count them (1–90), the day before and tomorrow (0, 91),
+  // where the first and the running UTC day's parts may fall.
+  const today = startOfDay(now, timeZone);
+  const starts = Array.from({ length: 92 }, (_, i) => addDays(today, i - 90, timeZone));
+  const keys = starts.map((t) => dayKey(t, timeZone));
+  const byDay: Piece[][] = starts.map(() => []);
+  const firstUtc = utcDay(starts[0]);
   for (const c of checks)
     for (const d of c.days) {
-      if (d.day < first) continue;
-      const list = byDay.get(d.day);
-      if (list) list.push(d);
-      else byDay.set(d.day, [d]);
+      if (d.day < firstUtc) continue;
+      for (const piece of zoneDayPieces(d, kind, starts)) if (piece.day > 0 && piece.day <= 90 && piece.count > 0) byDay[piece.day].push(piece);
     }
-  const withData = [...byDay.keys()].filter((day) => byDay.get(day)!.some((d) => count(kind, d) > 0)).sort();
+  const withData = byDay.findIndex((list) => list.length > 0);
   // From the first day with data, so a young site's line is not squeezed into the last few pixels; a week at least.
-  const start = Math.min(withData.length ? Date.parse(`${withData[0]}T00:00:00Z`) : today, today - 6 * DAY_MS);
+  const first = Math.min(withData > 0 ? withData : 90, 84);
   const out: SeriesPoint[] = [];
-  for (let t = start; t <= today; t += DAY_MS) {
-    const day = new Date(t).toISOString().slice(0, 10);
-    const list = (byDay.get(day) ?? []).filter((d) => count(kind, d) > 0);
-    const samples = list.reduce((n, d) => n + count(kind, d), 0);
-    const exact = list.length === 1 ? (kind === 'lag' ? list[0].lag : list[0].latency) : undefined;
-    const p = exact ?? histPercentiles(list.reduce<Record<number, number>>((h, d) => mergeHist(h, (kind === 'lag' ? d.lagHist : d.hist) ?? {}), {}));
-    out.push({ at: day, ...(p ? { p50: p.p50, p95: p.p95 } : {}), samples });
+  for (let i = first; i <= 90; i++) {
+    const list = byDay[i];
+    const samples = list.reduce((n, p) => n + p.count, 0);
+    // A site day that is one whole UTC day of one rollup (a UTC site) keeps that rollup's exact figures.
+    const exact = list.length === 1 && list[0].whole ? (kind === 'lag' ? list[0].rollup.lag : list[0].rollup.latency) : undefined;
+    const p = exact ?? histPercentiles(list.reduce<Record<number, number>>((h, piece) => mergeHist(h, piece.hist), {}));
+    out.push({ at: keys[i], ...(p ? { p50: p.p50, p95: p.p95 } : {}), samples });
   }
   return out;
 }
 
-/** Answered samples (latency) or samples that measured a lag, in a day's rollup. */
-function count(kind: SeriesKind, d: DayRollup): number {
-  const hist = kind === 'lag' ? d.lagHist : d.hist;
+/** A rollup's samples that fall on one site day: `day` its index in the chart's days (-1 before them), `whole` when that is the whole rollup. */
+type Piece = { day: number; hist: Record<number, number>; count: number; whole: boolean; rollup: DayRollup };
+
+/**
+ * A UTC-day rollup cut into the site days it overlaps, at the site zone's midnights (`starts`, the
+ * chart's days in order). A rollup cut for this zone is split exactly; one cut for another zone or
+ * before rollups were cut goes whole to the site day that holds its noon (most of its hours).
+ */
+function zoneDayPieces(d: DayRollup, kind: SeriesKind, starts: readonly number[]): Piece[] {
+  const start = dayStartOf(d.day);
+  const hist = (kind === 'lag' ? d.lagHist : d.hist) ?? {};
+  const dayOf = (t: number) => {
+    let i = starts.length - 1;
+    while (i >= 0 && starts[i] > t) i--;
+    return i;
+  };
+  const midnights = starts.filter((t) => t > start && t < start + DAY_MS);
+  const parts = d.zoneParts;
+  if (midnights.length === 0) return [{ day: dayOf(start), hist, count: countOf(hist), whole: true, rollup: d }];
+  if (!parts || parts.length !== midnights.length || parts.some((p, i) => p.until !== midnights[i]))
+    return [{ day: dayOf(start + DAY_MS / 2), hist, count: countOf(hist), whole: false, rollup: d }];
+  const rest = { ...hist };
+  const pieces: Piece[] = [];
+  let from = start;
+  for (const part of parts) {
+    const h = (kind === 'lag' ? part.lagHist : part.hist) ?? {};
+    for (const k in h) rest[k as unknown as number] -= h[k as unknown as number];
+    pieces.push({ day: dayOf(from), hist: h, count: countOf(h), whole: false, rollup: d });
+    from = part.until;
+  }
+  pieces.push({ day: dayOf(from), hist: rest, count: countOf(rest), whole: false, rollup: d });
+  return pieces;
+}
+
+function countOf(hist: Record<number, number>): number {
   let n = 0;
   for (const k in hist) n += hist[k as unknown as number];
   return n;

@@ -5,6 +5,7 @@
 import { DAY_MS, type Outcome } from './vocabulary.ts';
 import type { Sample } from './sample.ts';
 import { sampleTimeline, durations, type CheckState, type Segment } from './timeline.ts';
+import { addDays, startOfDay } from '../time/tz.ts';
 
 export type Latency = { p50: number; p95: number; p99: number };
 
@@ -35,13 +36,33 @@ export type DayRollup = {
   slaSegments?: Segment[];
   /** The day's last sample, which covers into the next day. */
   last?: LastSample;
+  /**
+   * The day cut at each of the site zone's midnights inside it (none for a zone whose days are UTC
+   * days), so a chart can count the site zone's days: see `ZonePart`. Absent when rolled up without a zone.
+   */
+  zoneParts?: ZonePart[];
 };
+
+/**
+ * The part of a UTC day before one of the site zone's midnights inside it: `until` is that midnight
+ * (ms), `hist`/`lagHist` count the answered samples (lags) from the previous midnight, or the day's
+ * start, up to it. What follows the last midnight is the day's histogram minus its parts.
+ */
+export type ZonePart = { until: number; hist: Record<number, number>; lagHist?: Record<number, number> };
 
 /** The last sample of a day, which covers into the next; `stale` when it failed only for old data. */
 export type LastSample = { at: number; outcome: Outcome; stale?: boolean };
 
 export const dayStartOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
 export const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** The site zone's midnights strictly inside a UTC day: one for most zones, none for UTC, two on rare daylight-saving days. */
+export function zoneMidnights(day: string, timeZone: string): number[] {
+  const start = dayStartOf(day);
+  const out: number[] = [];
+  for (let t = addDays(startOfDay(start, timeZone), 1, timeZone); t < start + DAY_MS; t = addDays(t, 1, timeZone)) out.push(t);
+  return out;
+}
 
 /**
  * Summarises one day of one check in one region. `samples` are that day's, sorted; `before` is the
@@ -55,6 +76,8 @@ export function rollupDay(opts: {
   samples: readonly Sample[];
   before?: LastSample;
   end?: number;
+  /** The site zone, to cut the day's histograms at its midnights (`zoneParts`). */
+  timeZone?: string;
 }): DayRollup {
   const start = dayStartOf(opts.day);
   const end = Math.min(opts.end ?? start + DAY_MS, start + DAY_MS);
@@ -95,6 +118,7 @@ export function rollupDay(opts: {
       hist[b] = (hist[b] ?? 0) + 1;
     }
   }
+  const zoneParts = opts.timeZone ? splitAtMidnights(opts.samples, zoneMidnights(opts.day, opts.timeZone), lags.length > 0) : undefined;
   const lastSample = opts.samples[opts.samples.length - 1];
   const last: LastSample | undefined = lastSample
     ? { at: Date.parse(lastSample.time), outcome: lastSample.outcome, ...(lastSample.reason === STALE ? { stale: true } : {}) }
@@ -112,8 +136,27 @@ export function rollupDay(opts: {
     ...(lags.length > 0 ? { lag: exactPercentiles(lags), lagHist } : {}),
     ...(slaSegments ? { slaSegments } : {}),
     ...(last ? { last } : {}),
+    ...(zoneParts?.length ? { zoneParts } : {}),
   };
 }
+
+/** The histograms of the samples before each midnight (and after the previous one); see `ZonePart`. */
+function splitAtMidnights(samples: readonly Sample[], midnights: readonly number[], withLag: boolean): ZonePart[] {
+  const parts: ZonePart[] = midnights.map((until) => ({ until, hist: {}, ...(withLag ? { lagHist: {} } : {}) }));
+  if (parts.length === 0) return parts;
+  for (const s of samples) {
+    const t = Date.parse(s.time);
+    const part = parts.find((p) => t < p.until);
+    if (!part) continue;
+    if (s.lagMs !== undefined && part.lagHist) addTo(part.lagHist, bucketOf(s.lagMs));
+    if (s.outcome !== 'down' && s.latencyMs !== undefined) addTo(part.hist, bucketOf(s.latencyMs));
+  }
+  return parts;
+}
+
+const addTo = (hist: Record<number, number>, bucket: number) => {
+  hist[bucket] = (hist[bucket] ?? 0) + 1;
+};
 
 /** The reason of a sample that failed only because its data was old: the SLA counts it only when the check says so. */
 export const STALE = 'stale';

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
+import { preview } from 'astro';
+import { siteRoot } from '../../src/cli/build.ts';
+import { appendSamples } from '../../src/history/store.ts';
+import type { Sample } from '../../src/status/sample.ts';
 import { launch } from '../helpers/browser.ts';
+import { upkeep } from '../helpers/cli.ts';
 import { buildFixtureSite } from '../helpers/site-fixture.ts';
+import { tempDir, writeTree } from '../helpers/temp.ts';
 
 const PHONE = { viewport: { width: 390, height: 844 } };
 
@@ -256,5 +263,57 @@ describe('the bars, the charts, the SLA table and the nav on a phone and a deskt
     assert.ok((await figure.locator('[data-period="hourly"] tbody tr').count()) >= 20);
     assert.equal(await figure.getByRole('radio', { name: 'Last 24 hours' }).isChecked(), true);
     await context.close();
+  });
+});
+
+describe('a site in Tehran: the chart’s days are the bars’ days', async () => {
+  // Ten days of samples every 10 minutes, 100 ms; slow (900 ms, degraded) for the first three hours
+  // of two Tehran days (enough to move a day's p95), which is the evening before in UTC: 18 November (a day read from the rollup
+  // file) and 22 November (read from raw samples, as the build reads the last two days).
+  const NOW = Date.parse('2026-11-23T12:00:00Z');
+  const slow = [Date.parse('2026-11-17T20:30:00Z'), Date.parse('2026-11-21T20:30:00Z')];
+  const isSlow = (t: number) => slow.some((s) => t >= s && t < s + 3 * 3_600_000);
+  const samples: Sample[] = [];
+  for (let t = NOW - 10 * 86_400_000; t < NOW; t += 10 * 60_000)
+    samples.push({
+      time: new Date(t).toISOString().replace('.000Z', 'Z'),
+      check: 'api',
+      region: 'default',
+      attempts: 1,
+      ...(isSlow(t) ? { outcome: 'degraded', latencyMs: 900, reason: 'slow' } : { outcome: 'up', latencyMs: 100 }),
+    });
+  const checks = await writeTree({
+    'site.yml':
+      'site:\n  title: Tehran CRM Status\n  vendor: Tehran CRM\n  time_zone: Asia/Tehran\n  language: en\ndefaults:\n  interval: 10m\ncomponents:\n  - id: api\n    name: REST API\n',
+    'api.yml': 'checks:\n  - id: api\n    name: API health\n    component: api\n    kind: http\n    url: http://127.0.0.1:9/\n',
+  });
+  const history = await tempDir();
+  await appendSamples(history, samples);
+  const env = { UPKEEP_NOW: new Date(NOW).toISOString() };
+  const rolled = await upkeep(['rollup', '--checks', checks, '--history', history], env);
+  assert.equal(rolled.code, 0, rolled.stderr);
+  const out = join(await tempDir(), 'dist');
+  const built = await upkeep(['build', '--checks', checks, '--history', history, '--out', out], env);
+  assert.equal(built.code, 0, built.stderr);
+  const server = await preview({ root: siteRoot, outDir: out, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
+  after(() => server.stop());
+  const browser = await launch();
+  after(() => browser.close());
+
+  it('the days the bars show slow are the days the chart shows slow, and no others', async () => {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.port}/`);
+    const slowBars = await page
+      .locator('[data-component="api"] .strip li.st-degraded_performance')
+      .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? '').split(':')[0]));
+    assert.deepEqual(slowBars, ['Nov 18, 2026', 'Nov 22, 2026']);
+    await page.goto(`http://127.0.0.1:${server.port}/components/api/`);
+    const rows = await page
+      .locator('section[aria-labelledby="response"] [data-period="daily"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())));
+    const slowDays = rows.filter(([, , p95]) => Number.parseInt(p95.replace(/\D/g, ''), 10) > 500).map(([day]) => day);
+    assert.deepEqual(slowDays.sort(), ['Nov 18, 2026', 'Nov 22, 2026']);
+    assert.equal(await page.getByText('One point per day', { exact: true }).count(), 1, 'the legend names no other zone');
+    await page.close();
   });
 });

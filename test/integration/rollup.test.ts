@@ -80,10 +80,10 @@ describe('rollups', async () => {
     assert.equal(await readFile(join(dir, 'rollups/2026-11.tsv'), 'utf8'), bytes);
 
     // The view from rollups equals the view from raw samples only.
-    const fromRollups = await readHistory(dir, { from: NOW - 365 * DAY, now: NOW, capFor: coverageCap(countingOf(config)) });
+    const fromRollups = await readHistory(dir, { from: NOW - 365 * DAY, now: NOW, capFor: coverageCap(countingOf(config)), timeZone: config.site.time_zone });
     const rawOnly = await tempDir();
     await appendSamples(rawOnly, history());
-    const fromRaw = await readHistory(rawOnly, { from: NOW - 365 * DAY, now: NOW, capFor: coverageCap(countingOf(config)) });
+    const fromRaw = await readHistory(rawOnly, { from: NOW - 365 * DAY, now: NOW, capFor: coverageCap(countingOf(config)), timeZone: config.site.time_zone });
     const a = buildViewModel({ config, days: fromRollups.days, recent: fromRollups.recent, now: new Date(NOW) });
     const b = buildViewModel({ config, days: fromRaw.days, recent: fromRaw.recent, now: new Date(NOW) });
     assert.deepEqual(a.components, b.components);

@@ -4,10 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatRollup, parseRollup } from '../../src/history/rollups.ts';
 import { componentSeries, dayTicks, hourStart, hourTicks, yTicks } from '../../src/site/chart.ts';
 import { dayOfMonth } from '../../src/text/format.ts';
-import { histPercentiles, mergeHist, rollupDay } from '../../src/status/rollup.ts';
+import { dailyBars } from '../../src/status/report.ts';
+import { bucketOf, histPercentiles, mergeHist, rollupDay, utcDay } from '../../src/status/rollup.ts';
 import type { Sample } from '../../src/status/sample.ts';
+import { dayKey } from '../../src/time/tz.ts';
 
 const NOW = Date.parse('2026-11-23T12:10:00Z');
 const MIN = 60_000;
@@ -64,6 +67,80 @@ describe('the merged series', () => {
     const lag = componentSeries('lag', [{ days: [day('s', '2026-11-23', lagged)], samples: lagged }], NOW, 'UTC');
     assert.deepEqual(lag.hourly.at(-2), { at: '2026-11-23T11:00:00.000Z', p50: 60_000, p95: 120_000, samples: 2 });
     assert.deepEqual(lag.daily.at(-1), { at: '2026-11-23', p50: 60_000, p95: 120_000, samples: 2 });
+  });
+});
+
+describe('the days are the site zone’s, the same days as the 90-day bars', () => {
+  // Every 10 minutes for 40 days (over the US change back from daylight saving on 1 November), a
+  // latency that changes every sample and a failed probe every 13th; rolled up per UTC day and
+  // written to and read back from the rollup file format, as the build reads them.
+  const from = Date.parse('2026-10-14T00:00:00Z');
+  const all = Array.from({ length: (NOW - from) / (10 * MIN) }, (_, i) =>
+    sample('a', from + i * 10 * MIN, 40 + ((i * 37) % 400), i % 13 === 0 ? { outcome: 'down' } : {}),
+  );
+  const utcDays = [...new Set(all.map((s) => s.time.slice(0, 10)))];
+  const rolledUp = (timeZone?: string) =>
+    utcDays.map((d) => {
+      const row = rollupDay({ day: d, check: 'a', region: 'default', capMs: 20 * MIN, samples: all.filter((s) => s.time.startsWith(d)), timeZone, end: NOW });
+      return parseRollup(formatRollup(row))!;
+    });
+
+  for (const zone of ['Asia/Tehran', 'America/Los_Angeles', 'Asia/Kathmandu', 'UTC']) {
+    it(`${zone}: each day holds the answered samples of that day on the bars, near midnight too`, () => {
+      const series = componentSeries('latency', [{ days: rolledUp(zone), samples: [] }], NOW, zone);
+      const bars = dailyBars([{ start: from, end: NOW, state: 'operational' }], [], zone, NOW, 90);
+      const shown = bars.slice(-series.daily.length);
+      assert.deepEqual(
+        series.daily.map((p) => p.at),
+        shown.map((b) => b.date),
+      );
+      for (const [i, point] of series.daily.entries()) {
+        const mine = all.filter((s) => s.outcome !== 'down' && Date.parse(s.time) >= shown[i].start && Date.parse(s.time) < shown[i].end);
+        const hist: Record<number, number> = {};
+        for (const s of mine) hist[bucketOf(s.latencyMs!)] = (hist[bucketOf(s.latencyMs!)] ?? 0) + 1;
+        const p = histPercentiles(hist);
+        assert.equal(point.samples, mine.length, `${zone} ${point.at}`);
+        // UTC keeps a whole day's exact figures; elsewhere the day's are read from its parts' histograms.
+        if (zone !== 'UTC') assert.deepEqual([point.p50, point.p95], [p?.p50, p?.p95], `${zone} ${point.at}`);
+      }
+    });
+  }
+
+  it('a rollup cut for no zone (or another) goes whole to the site day holding its noon', () => {
+    const rows = rolledUp();
+    const series = componentSeries('latency', [{ days: rows, samples: [] }], NOW, 'Asia/Tehran');
+    const point = series.daily.find((p) => p.at === '2026-11-20')!;
+    // Tehran's 20 November holds the UTC day's noon: it shows the UTC 20th's samples.
+    const utc20 = histPercentiles(rows.find((r) => r.day === '2026-11-20')!.hist)!;
+    assert.deepEqual(point, {
+      at: '2026-11-20',
+      p50: utc20.p50,
+      p95: utc20.p95,
+      samples: all.filter((s) => s.outcome !== 'down' && utcDay(Date.parse(s.time)) === '2026-11-20').length,
+    });
+  });
+
+  it('lag is cut at the same midnights', () => {
+    const lagged = all.map((s, i) => ({ ...s, lagMs: 1000 * (i % 50) }));
+    const rows = utcDays.map(
+      (d) =>
+        parseRollup(
+          formatRollup(
+            rollupDay({
+              day: d,
+              check: 's',
+              region: 'default',
+              capMs: 20 * MIN,
+              samples: lagged.filter((s) => s.time.startsWith(d)),
+              timeZone: 'America/Los_Angeles',
+              end: NOW,
+            }),
+          ),
+        )!,
+    );
+    const series = componentSeries('lag', [{ days: rows, samples: [] }], NOW, 'America/Los_Angeles');
+    for (const point of series.daily)
+      assert.equal(point.samples, lagged.filter((s) => dayKey(Date.parse(s.time), 'America/Los_Angeles') === point.at).length, point.at);
   });
 });
 
