@@ -5,7 +5,8 @@
  * Then, with `LIGHTHOUSE=1`, runs Lighthouse (npx lighthouse@13, mobile preset, CHROME_PATH or
  * /usr/bin/chromium) on the home, a component, an incident and an SLA statement page (and, with
  * `--instances`, an instance page), LIGHTHOUSE_RUNS times each
- * (default 3), and reports every run and the median. Prints one JSON line last.
+ * (default 3), and reports every run and the median; LIGHTHOUSE_PAGES=home,… measures only those
+ * pages. Prints one JSON line last.
  *
  * `npm run bench:page -- --instances`: the same for 50 instances × 10 components × 2 checks
  * (`for_each: instances`), 90 days generated as instances.ts says, an incident open on IN-00; adds
@@ -116,13 +117,15 @@ try {
     // Lighthouse's scores move from run to run on a busy machine (its own advice: take the median of
     // several runs). Each page is measured LIGHTHOUSE_RUNS times (default 3); every run is printed.
     const runs = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
+    // LIGHTHOUSE_PAGES=home,component measures only those pages (names as printed).
+    const pages = process.env.LIGHTHOUSE_PAGES?.split(',');
     for (const [name, path] of [
       ['home', ''],
       ['component', 'components/component-0/'],
       ['incident', `incidents/${incident}/`],
       ['sla-statement', 'sla/component-0/2026-11/'],
       ...(INSTANCES ? [['instance', 'instances/in-00/']] : []),
-    ]) {
+    ].filter(([name]) => !pages || pages.includes(name))) {
       const all: { scores: Record<string, number>; metrics: string; tbt: number }[] = [];
       for (let i = 0; i < runs; i++) {
         const report = join(root, `${name}-${i}.json`);
@@ -202,7 +205,7 @@ async function audit(out: string) {
       ['incident', `incidents/${incident}/`],
       ['sla-statement', 'sla/component-0/2026-11/'],
       ...(INSTANCES ? [['instance', 'instances/in-00/']] : []),
-    ]) {
+    ].filter(([name]) => !pages || pages.includes(name))) {
       for (const colorScheme of ['light', 'dark'] as const) {
         const context = await browser.newContext({ colorScheme });
         const page = await context.newPage();
