@@ -14,6 +14,7 @@ import { cleanDeep } from '../text/plain.ts';
 import { upkeepSite } from '../site/integration.ts';
 import { buildViewModel, HISTORY_DAYS, type SiteView } from '../site/view-model.ts';
 import { carryDays, monthEvidence, readSampleLog, type MonthEvidence } from '../history/evidence.ts';
+import { withInstances } from './evidence-scope.ts';
 import { countingOf, coverageCap } from '../status/components.ts';
 import { DAY_MS } from '../status/vocabulary.ts';
 import { loadOrFail } from './config.ts';
@@ -105,15 +106,16 @@ async function evidenceOf(
   env: Record<string, string | undefined>,
   view: SiteView,
   capFor: (check: string) => number,
-  checks: Config['checks'],
+  config: Config,
 ): Promise<Record<string, MonthEvidence>> {
   const months = new Map(view.components.flatMap((c) => c.sla.map((m) => [m.month, m] as const)));
   if (months.size === 0) return {};
   const oldest = Math.min(...[...months.values()].map((m) => m.start));
   const log = await readSampleLog(historyDir, env, oldest - 31 * DAY_MS);
   if (!log) return {};
-  const carry = carryDays(checks.map((c) => capFor(c.id)));
-  return Object.fromEntries([...months].map(([k, m]) => [k, monthEvidence(log, m, carry)]));
+  const carry = carryDays(config.checks.map((c) => capFor(c.id)));
+  // Each file says which instances' checks it can hold, for the instances' own statements.
+  return Object.fromEntries([...months].map(([k, m]) => [k, withInstances(config, monthEvidence(log, m, carry))]));
 }
 
 /** Each heartbeat check's latest beat, for "last beat" on its component's page. */
@@ -203,7 +205,7 @@ export async function build(opts: BuildOptions, io: Io): Promise<void> {
       (key) => structural.has(key),
     ),
   );
-  view.evidence = await evidenceOf(opts.history, opts.env, view, coverageCap(countingOf(config)), config.checks);
+  view.evidence = await evidenceOf(opts.history, opts.env, view, coverageCap(countingOf(config)), config);
   const outDir = resolve(opts.out);
   // A status page build must not phone home (and CI has no network to do it with).
   process.env.ASTRO_TELEMETRY_DISABLED = '1';

@@ -43,6 +43,7 @@ export const optionHelp = {
   days: ['N', 'days of history to make; default 90'],
   component: ['ID', '`sla`: the component'],
   month: ['YYYY-MM', '`sla`: the month, in sla.time_zone'],
+  instance: ['ID', '`sla`: that instance alone (its checks and those every instance shares)'],
 };
 
 /** Each command: one line on what it does, and the options it takes. */
@@ -88,8 +89,8 @@ export const commandHelp = {
   },
   rollup: { summary: 'Daily rollups of complete days (idempotent); removes raw samples past the retention.', options: ['checks', 'history', 'all'] },
   sla: {
-    summary: "One component's SLA statement for a month, recomputed from the raw sample files alone (what the statement page says to run).",
-    options: ['checks', 'history', 'component', 'month', 'json'],
+    summary: "One component's (or instance's) SLA statement for a month, recomputed from the raw sample files alone (what the statement page says to run).",
+    options: ['checks', 'history', 'component', 'instance', 'month', 'json'],
   },
   build: { summary: 'Build the static site: pages, feeds, JSON API, badges.', options: ['checks', 'history', 'out'] },
   heartbeat: {

@@ -156,6 +156,7 @@ const commands: Record<keyof typeof commandHelp, Run> = {
         now: await clock(env),
         ...(typeof v.component === 'string' ? { component: v.component } : {}),
         ...(typeof v.month === 'string' ? { month: v.month } : {}),
+        ...(typeof v.instance === 'string' ? { instance: v.instance } : {}),
       },
       io,
     );

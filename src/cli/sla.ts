@@ -1,18 +1,20 @@
 /**
- * `upkeep sla --component ID --month YYYY-MM`: one SLA statement recomputed from the raw sample
- * files alone (no rollups), by the same counting the site uses, so anyone with a checkout at the
- * statement's commit can check its figures.
+ * `upkeep sla --component ID [--instance ID] --month YYYY-MM`: one SLA statement recomputed from the
+ * raw sample files alone (no rollups), by the same counting the site uses, so anyone with a checkout
+ * at the statement's commit can check its figures; with `--instance`, the statement of that instance.
  */
 import { carryDays, monthEvidence, readSampleLog } from '../history/evidence.ts';
 import { loadIncidents } from '../history/incidents.ts';
 import { rawDays } from '../history/read.ts';
 import { statementJson } from '../site/statement.ts';
 import { buildViewModel } from '../site/view-model.ts';
+import { didYouMean } from '../config/errors.ts';
 import { countingOf, coverageCap } from '../status/components.ts';
 import { utcDay } from '../status/rollup.ts';
 import { DAY_MS } from '../status/vocabulary.ts';
 import { monthRange } from '../time/tz.ts';
 import { loadOrFail } from './config.ts';
+import { withInstances } from './evidence-scope.ts';
 import { InputError, UsageError } from './errors.ts';
 import type { Io } from './io.ts';
 
@@ -21,6 +23,7 @@ export type SlaOptions = {
   history: string;
   component?: string;
   month?: string;
+  instance?: string;
   json: boolean;
   env: Record<string, string | undefined>;
   now: () => Date;
@@ -33,6 +36,14 @@ export async function sla(opts: SlaOptions, io: Io): Promise<void> {
   const config = await loadOrFail(opts.checks, { env: opts.env, requireEnv: false }, io);
   if (!config.components.some((c) => c.id === opts.component))
     throw new InputError(`no component ${JSON.stringify(opts.component)} in site.yml (${config.components.map((c) => c.id).join(', ')})`);
+  if (opts.instance !== undefined && !config.instances.some((i) => i.id === opts.instance)) {
+    const ids = config.instances.map((i) => i.id);
+    throw new InputError(
+      ids.length === 0
+        ? `--instance ${opts.instance}: site.yml declares no instances`
+        : `no instance ${JSON.stringify(opts.instance)} in site.yml${didYouMean(opts.instance, ids)} (${ids.join(', ')})`,
+    );
+  }
   const { start, end } = monthRange(Number(mm[1]), Number(mm[2]), config.sla.time_zone);
   const clock = opts.now().getTime();
   if (clock <= start) throw new InputError(`${opts.month} has not begun`);
@@ -47,17 +58,20 @@ export async function sla(opts: SlaOptions, io: Io): Promise<void> {
     config.components.map((c) => c.id),
   );
   const view = buildViewModel({ config, days: raw.days, recent: [], incidents, now: new Date(now) });
-  if (!view.components.find((c) => c.id === opts.component)?.sla.some((m) => m.month === opts.month))
+  const components = opts.instance === undefined ? view.components : view.instances.find((i) => i.id === opts.instance)!.components;
+  if (!components.find((c) => c.id === opts.component)?.sla.some((m) => m.month === opts.month))
     throw new InputError(`no samples for ${opts.month}: nothing to count`);
   const log = await readSampleLog(opts.history, opts.env, start - 31 * DAY_MS);
   const m = { start, end, running: clock < end };
-  const s = statementJson(view, opts.component, opts.month, log ? monthEvidence(log, m, carry) : undefined);
+  const s = statementJson(view, opts.component, opts.month, log ? withInstances(config, monthEvidence(log, m, carry)) : undefined, opts.instance);
   if (opts.json) {
     io.out(JSON.stringify(s, null, 2));
     return;
   }
   const h = (seconds: number) => `${seconds} s (${(seconds / 3600).toFixed(2)} h)`;
-  io.out(`${s.component.name} (${s.component.id}), ${s.month} ${s.time_zone}${s.running ? ', so far' : ''}: ${s.outcome}`);
+  io.out(
+    `${s.component.name} (${s.component.id})${s.instance ? ` on ${s.instance.name} (${s.instance.id})` : ''}, ${s.month} ${s.time_zone}${s.running ? ', so far' : ''}: ${s.outcome}`,
+  );
   io.out(`  target      ${s.target_percent} %`);
   io.out(`  achieved    ${s.achieved_percent ?? '—'} % = available ${s.available_seconds} s / observed ${s.observed_seconds} s (maintenance excluded)`);
   io.out(`  coverage    ${s.coverage_percent} % (needs ${s.min_coverage_percent} %)`);

@@ -26,7 +26,8 @@ export type MonthEvidence = {
   commit?: string;
   atHead: boolean;
   repoUrl?: string;
-  files: { path: string; day: string; carry: boolean; url?: string }[];
+  /** `instances`: the only instances whose checks the file can hold (its runner's); absent when it can hold any. */
+  files: { path: string; day: string; carry: boolean; url?: string; instances?: string[] }[];
 };
 
 /** Whole UTC days before a month whose last samples can still cover its first minutes (from each check's coverage cap). */

@@ -34,6 +34,14 @@ export function dayFile(historyDir: string, day: string, region: string, shard?:
 /** The UTC day of a sample file's name (`2026-11-30.default.tsv` → 2026-11-30), or undefined for any other name. */
 export const sampleFileDay = (name: string) => (/^\d{4}-\d{2}-\d{2}\..+\.tsv$/.test(name) ? name.slice(0, 10) : undefined);
 
+/** The runner of a sample file's name (`2026-11-30.eu.2-of-4.tsv` → region eu, shard 2 of 4), or undefined for any other name. */
+export function sampleFileRunner(name: string): { region: string; shard?: Shard } | undefined {
+  if (!sampleFileDay(name)) return undefined;
+  const runner = name.slice(11, -'.tsv'.length);
+  const m = /^(.+)\.(\d+)-of-(\d+)$/.exec(runner);
+  return m ? { region: m[1], shard: { index: Number(m[2]), count: Number(m[3]) } } : { region: runner };
+}
+
 /** Sample files: regular files only (a symbolic link committed here is not history). */
 async function sampleFileNames(historyDir: string): Promise<string[]> {
   if (!(await isPlainDirUnder(historyDir, samplesDir(historyDir)))) return [];

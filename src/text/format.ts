@@ -85,6 +85,12 @@ export function formatMonth(month: string, lang: string): string {
   return d ? dates(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(d) : month;
 }
 
+/** A month in few letters ("Nov 2026"), for a row of month links. */
+export function formatMonthShort(month: string, lang: string): string {
+  const d = when(`${month}-15T12:00:00Z`);
+  return d ? dates(lang, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(d) : month;
+}
+
 export function formatTime(iso: string, lang: string, timeZone: string): string {
   const d = when(iso);
   return d ? dates(lang, { timeStyle: 'short', timeZone }).format(d) : iso;

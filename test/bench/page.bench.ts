@@ -24,6 +24,8 @@ import { siteRoot } from '../../src/cli/build.ts';
 import { capForDir, generateHistory, instancesMode, writeInstanceSite, type Generated } from './instances.ts';
 import { round, treeSize } from './util.ts';
 
+// LIGHTHOUSE_PAGES=home,component measures (and audits with axe) only those pages (names as printed).
+const only = process.env.LIGHTHOUSE_PAGES?.split(',');
 const INSTANCES = instancesMode() ? Number(process.env.BENCH_INSTANCES ?? 50) : 0;
 const COMPONENTS = INSTANCES ? 10 : Number(process.env.BENCH_COMPONENTS ?? 30);
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -117,15 +119,18 @@ try {
     // Lighthouse's scores move from run to run on a busy machine (its own advice: take the median of
     // several runs). Each page is measured LIGHTHOUSE_RUNS times (default 3); every run is printed.
     const runs = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
-    // LIGHTHOUSE_PAGES=home,component measures only those pages (names as printed).
-    const pages = process.env.LIGHTHOUSE_PAGES?.split(',');
     for (const [name, path] of [
       ['home', ''],
       ['component', 'components/component-0/'],
       ['incident', `incidents/${incident}/`],
       ['sla-statement', 'sla/component-0/2026-11/'],
-      ...(INSTANCES ? [['instance', 'instances/in-00/']] : []),
-    ].filter(([name]) => !pages || pages.includes(name))) {
+      ...(INSTANCES
+        ? [
+            ['instance', 'instances/in-00/'],
+            ['instance-statement', 'instances/in-00/sla/component-0/2026-11/'],
+          ]
+        : []),
+    ].filter(([name]) => !only || only.includes(name))) {
       const all: { scores: Record<string, number>; metrics: string; tbt: number }[] = [];
       for (let i = 0; i < runs; i++) {
         const report = join(root, `${name}-${i}.json`);
@@ -204,8 +209,13 @@ async function audit(out: string) {
       ['component', 'components/component-0/'],
       ['incident', `incidents/${incident}/`],
       ['sla-statement', 'sla/component-0/2026-11/'],
-      ...(INSTANCES ? [['instance', 'instances/in-00/']] : []),
-    ].filter(([name]) => !pages || pages.includes(name))) {
+      ...(INSTANCES
+        ? [
+            ['instance', 'instances/in-00/'],
+            ['instance-statement', 'instances/in-00/sla/component-0/2026-11/'],
+          ]
+        : []),
+    ].filter(([name]) => !only || only.includes(name))) {
       for (const colorScheme of ['light', 'dark'] as const) {
         const context = await browser.newContext({ colorScheme });
         const page = await context.newPage();

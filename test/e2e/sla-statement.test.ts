@@ -74,13 +74,16 @@ describe('SLA statement page', async () => {
     assert.equal(await page.locator('[data-field="credit_percent"]').textContent(), '10%');
     assert.equal(await page.locator('#st-outage-table tbody tr').count(), 1);
     assert.match((await page.locator('#st-outage-table tbody tr').textContent())!, /Nov 29, 2026, 11:00 AM.*Nov 29, 2026, 10:00 AM UTC/);
+    // One line per runner on the page, linked to its folder at the closing commit; each file's permalink in the JSON and CSV.
     const links = await page.locator('.evidence a[href^="https://github.example/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    assert.equal(links.length, 30);
-    assert.deepEqual(
-      links,
-      json.evidence.files.map((f: { url: string }) => f.url),
+    assert.deepEqual(links, [`https://github.example/acme/status/tree/${r.closing}/history/samples`]);
+    assert.match(
+      (await page.locator('.evidence li').textContent())!,
+      /history\/samples\/\*\.default\.tsv: one file per day, Nov 1, 2026 – Nov 30, 2026, files: 30/,
     );
-    assert.ok(links.every((l) => l!.includes(`/blob/${r.closing}/history/samples/`)));
+    const files = json.evidence.files.map((f: { url: string }) => f.url);
+    assert.equal(files.length, 30);
+    assert.ok(files.every((l: string) => l.includes(`/blob/${r.closing}/history/samples/`)));
     assert.match(
       (await page.locator('.evidence pre').textContent())!,
       new RegExp(`git checkout ${r.closing}\\nnpx upkeep sla --component api --month 2026-11`),
@@ -93,7 +96,7 @@ describe('SLA statement page', async () => {
       assert.equal(figure(k), String(json[k]), k);
     assert.deepEqual(
       csv.filter((row) => row[0] === 'evidence').map((row) => row[7]),
-      links,
+      files,
     );
     assert.equal(figure('component_name'), 'REST API');
   });
@@ -119,7 +122,7 @@ describe('SLA statement page', async () => {
       const cs = getComputedStyle(document.querySelector('main h1')!);
       return { after: getComputedStyle(a, '::after').content, color: cs.color, bg: getComputedStyle(document.body).backgroundColor };
     });
-    assert.match(styles.after, /https:\/\/github\.example\/acme\/status\/blob\//);
+    assert.match(styles.after, /https:\/\/github\.example\/acme\/status\/tree\//);
     assert.equal(styles.color, 'rgb(0, 0, 0)');
     assert.equal(styles.bg, 'rgb(255, 255, 255)');
     const pdf = await page.pdf({ format: 'A4' });
