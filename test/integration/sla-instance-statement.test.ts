@@ -44,6 +44,11 @@ describe('SLA statement per instance', async () => {
       whole.outages.map((o) => [o.start, o.end, o.worst]),
       [['2026-11-29T10:00:00.000Z', '2026-11-29T10:30:00.000Z', 'partial_outage']],
     );
+    // How the page lists a month of many outages: by the day (in the SLA zone) they began on.
+    assert.deepEqual(
+      whole.outage_days.map((d) => [d.day, d.outages, d.down_seconds, d.incidents.map((i) => i.id)]),
+      [['2026-11-29', 1, 1800, ['2026-11-29-eu1-api']]],
+    );
     for (const id of SLA_INSTANCES) {
       const s = of(id);
       const hit = (SLA_DOWN as readonly string[]).includes(id);
