@@ -1,5 +1,5 @@
-// <upkeep-status>: the status page's incidents and maintenance as a banner in an app. Hand-written,
-// no build step or dependencies: no library does it in 3 KB gzip. README: "An embed for your app".
+// <upkeep-status>: incidents and maintenance as a banner in an app (README: "An embed for your app").
+// Hand-written, shipped as is: no library does it in 3 KB gzip.
 
 const WORDS = ['minor', 'major', 'critical', 'in_progress', 'scheduled', 'dismiss'];
 const L = {
@@ -19,7 +19,7 @@ i{width:1.4em;border-radius:50%;background:var(--c);color:#fff;font:700 1em/1.4 
 p{margin:0;flex:1}a{color:inherit;font-weight:600}
 button{min-width:24px;min-height:24px;border:0;background:none;color:inherit;font-size:1.2em}
 @media (prefers-color-scheme:dark){.b{background:#161b22;color:#eee;border-color:#444}}
-@media (prefers-reduced-motion:no-preference){.b{animation:u .3s}@keyframes u{from{opacity:0}}}`);
+@media (prefers-reduced-motion:no-preference){.b{animation:u .3s}}@keyframes u{from{opacity:0}}`);
 
 // Dismissed "id status updated_at": an update shows again.
 let gone = [];
@@ -39,7 +39,7 @@ class UpkeepStatus extends HTMLElement {
     super();
     const root = this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [css];
-    // Live first, so a banner is announced.
+    // Live first: a banner is announced.
     this.live = root.appendChild(el('div', { role: 'status' }));
   }
 
@@ -57,7 +57,7 @@ class UpkeepStatus extends HTMLElement {
     const src = this.getAttribute('src');
     this.base = new URL(src ? src.replace(/\/?$/, '/') : '../', src ? document.baseURI : import.meta.url);
     try {
-      // Revalidated: a CDN's max-age must not hide an incident.
+      // A CDN's max-age must not hide an incident.
       const res = await fetch(new URL('api/v2/summary.json', this.base), { cache: 'no-cache' });
       if (res.ok) this.summary = await res.json();
       this.render();
@@ -83,7 +83,7 @@ class UpkeepStatus extends HTMLElement {
       if (end > now && (going || start - now < (this.getAttribute('upcoming') ?? 24) * 36e5))
         list.push({ rank: going ? 2 : 1, kind: going ? 'in_progress' : 'scheduled', note: time.formatRange(start, end), i });
     }
-    // Stable: the summary lists newest and soonest first.
+    // Stable: newest and soonest first, as listed.
     list.sort((a, b) => b.rank - a.rank);
     const key = ({ i }) => `${i.id} ${i.status} ${i.updated_at}`;
     const shown = list.find((x) => !gone.includes(key(x)));
@@ -114,7 +114,7 @@ class UpkeepStatus extends HTMLElement {
           {},
           el('strong', {}, t[shown.kind]),
           ' ',
-          // Upkeep's JSON has < and > as entities, for innerHTML.
+          // The JSON has < and > as entities (for innerHTML).
           el('a', { href: /^https?:$/.test(url.protocol) ? url : this.base, dir: 'auto' }, n.name.replace(/&lt;/g, '<').replace(/&gt;/g, '>')),
           ` | ${shown.note}`,
         ),
