@@ -17,6 +17,7 @@
  */
 
 import { domainToUnicode } from 'node:url';
+import { mapStrings } from '../text/plain.ts';
 
 /** The shortest piece of a secret that is hidden on its own. */
 export const PIECE = 8;
@@ -97,13 +98,7 @@ export class Redactor {
   /** `redact` applied to every string inside a JSON-like value; `keep(key)` skips strings under structural keys. */
   redactDeep<T>(value: T, keep: (key: string) => boolean = () => false): T {
     if (this.#secrets.length === 0) return value;
-    const walk = (v: unknown): unknown => {
-      if (typeof v === 'string') return this.redact(v);
-      if (Array.isArray(v)) return v.map(walk);
-      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, keep(k) ? x : walk(x)]));
-      return v;
-    };
-    return walk(value) as T;
+    return mapStrings(value, (text) => this.redact(text), keep);
   }
 
   /** Merged, sorted [start, end) ranges of `text` that show a secret. */

@@ -274,6 +274,8 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
   const firstSeen = firstData(days) ?? to;
   // The SLA counts stale time only for checks that say so; without any stale day it is the same timelines.
   const slaDays = forSla(days, (id) => lagInSla(config.checks.find((c) => c.id === id)));
+  // A check reads the same on the site's page and its instance's: one view, shared (the build writes it once).
+  const sharedCheckViews = new Map<string, CheckView>();
 
   /** The components as `checks` make them, with the incidents and maintenance that `affects` keeps: the whole page, or one instance. */
   const componentsFor = (checks: readonly Check[], incidentList: readonly IncidentView[], maintList: readonly Occurrence[]): ComponentView[] => {
@@ -285,9 +287,14 @@ export function buildViewModel({ config, days, recent, now, incidents: allIncide
       const windows: Interval[] = intervalsFor(component.id, maintList);
       const probedStatus = stateAt(timeline, to - 1, 'nodata');
       const inMaintenance = windows.some((w) => w.start <= to && to < w.end);
-      const checkViews = timelines.map(({ check, timeline: tl }) =>
-        checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to, config.vars, beats?.get(check.id)),
-      );
+      const checkViews = timelines.map(({ check, timeline: tl }) => {
+        let v = sharedCheckViews.get(check.id);
+        if (!v) {
+          v = checkView(check, tl, byCheck.get(check.id) ?? [], recentByCheck.get(check.id) ?? [], to, config.vars, beats?.get(check.id));
+          sharedCheckViews.set(check.id, v);
+        }
+        return v;
+      });
       const mine = incidentList.filter((i) => i.components.some((c) => c.id === component.id));
       const series = (kind: SeriesKind, list: readonly Check[]) =>
         componentSeries(

@@ -25,11 +25,29 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Instants already converted, per zone. A site build asks for the same few hundred day starts for
+ * every component of every instance (formatToParts is the slowest call in a build of 1,000 checks);
+ * bounded, so a long process does not keep every second it ever converted.
+ */
+const converted = new Map<string, Map<number, Readonly<Civil>>>();
+const CONVERTED_MAX = 100_000;
+
 /** The wall-clock date and time at instant `t` in `timeZone`. */
-export function civil(t: number, timeZone: string): Civil {
+export function civil(t: number, timeZone: string): Readonly<Civil> {
+  let zone = converted.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    converted.set(timeZone, zone);
+  }
+  const known = zone.get(t);
+  if (known) return known;
   const parts = formatter(timeZone).formatToParts(new Date(t));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+  const c = Object.freeze({ year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') });
+  if (zone.size >= CONVERTED_MAX) zone.clear();
+  zone.set(t, c);
+  return c;
 }
 
 /** Offset of `timeZone` from UTC at instant `t`, in ms (Prague in winter: +3_600_000). */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MASK, Redactor, redactorFor } from '../../src/secrets/redact.ts';
 import { HOSTILE_SECRETS, leaks, secretForms } from '../helpers/secret-forms.ts';
+import { cleanDeep } from '../../src/text/plain.ts';
 
 describe('redaction: every form of every secret, before any truncation', () => {
   const r = new Redactor();
@@ -66,6 +67,24 @@ describe('redaction: every form of every secret, before any truncation', () => {
     p.add('hunter2-secret');
     const out = p.redactDeep({ id: 'hunter2-secret', list: ['x hunter2-secret', 3, true], nested: { message: 'aHVudGVyMi1zZWNyZXQ=' } }, (k) => k === 'id');
     assert.deepEqual(out, { id: 'hunter2-secret', list: [`x ${MASK}`, 3, true], nested: { message: MASK } });
+  });
+
+  it('redactDeep and cleanDeep hide a secret in an object met twice, keep it shared, and leave untouched parts as they were', () => {
+    const p = new Redactor();
+    p.add('hunter2-secret');
+    // The site's view shares one check's view between the site and its instance.
+    const check = { id: 'api@eu2', recent: [{ time: 't', outcome: 'up' }], last: { reason: 'saw hunter2-secret\u0000' } };
+    const untouched = { bars: [{ day: '2026-12-01', state: 'up' }] };
+    const view = { components: [{ checks: [check], untouched }], instances: [{ components: [{ checks: [check], untouched }] }] };
+    const out = cleanDeep(p.redactDeep(view));
+    const a = out.components[0].checks[0];
+    const b = out.instances[0].components[0].checks[0];
+    assert.equal(a.last.reason, `saw ${MASK}`);
+    assert.equal(a, b, 'one object in both places, as in the input');
+    assert.equal(a.recent, check.recent, 'a part without a secret is not copied');
+    assert.equal(out.components[0].untouched, untouched);
+    assert.equal(check.last.reason, 'saw hunter2-secret\u0000', 'the input is not changed');
+    assert.equal(cleanDeep(untouched), untouched);
   });
 
   it('exposes() says whether anything would be hidden', () => {
