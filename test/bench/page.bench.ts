@@ -27,6 +27,23 @@ import { round, treeSize } from './util.ts';
 // LIGHTHOUSE_PAGES=home,component measures (and audits with axe) only those pages (names as printed).
 const only = process.env.LIGHTHOUSE_PAGES?.split(',');
 const INSTANCES = instancesMode() ? Number(process.env.BENCH_INSTANCES ?? 50) : 0;
+
+/** The pages Lighthouse and axe measure (LIGHTHOUSE_PAGES=home,component keeps those): [name, path]. */
+const auditedPages = (incident: string | undefined): [string, string][] =>
+  (
+    [
+      ['home', ''],
+      ['component', 'components/component-0/'],
+      ['incident', `incidents/${incident}/`],
+      ['sla-statement', 'sla/component-0/2026-11/'],
+      ...(INSTANCES
+        ? [
+            ['instance', 'instances/in-00/'],
+            ['instance-statement', 'instances/in-00/sla/component-0/2026-11/'],
+          ]
+        : []),
+    ] as [string, string][]
+  ).filter(([name]) => !only || only.includes(name));
 const COMPONENTS = INSTANCES ? 10 : Number(process.env.BENCH_COMPONENTS ?? 30);
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
@@ -119,18 +136,7 @@ try {
     // Lighthouse's scores move from run to run on a busy machine (its own advice: take the median of
     // several runs). Each page is measured LIGHTHOUSE_RUNS times (default 3); every run is printed.
     const runs = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
-    for (const [name, path] of [
-      ['home', ''],
-      ['component', 'components/component-0/'],
-      ['incident', `incidents/${incident}/`],
-      ['sla-statement', 'sla/component-0/2026-11/'],
-      ...(INSTANCES
-        ? [
-            ['instance', 'instances/in-00/'],
-            ['instance-statement', 'instances/in-00/sla/component-0/2026-11/'],
-          ]
-        : []),
-    ].filter(([name]) => !only || only.includes(name))) {
+    for (const [name, path] of auditedPages(incident)) {
       const all: { scores: Record<string, number>; metrics: string; tbt: number }[] = [];
       for (let i = 0; i < runs; i++) {
         const report = join(root, `${name}-${i}.json`);
@@ -204,18 +210,7 @@ async function audit(out: string) {
   const incident = (await readdir(join(out, 'incidents'))).find((n) => /^\d{4}-\d{2}-\d{2}-/.test(n));
   const axe: Record<string, number> = {};
   try {
-    for (const [name, path] of [
-      ['home', ''],
-      ['component', 'components/component-0/'],
-      ['incident', `incidents/${incident}/`],
-      ['sla-statement', 'sla/component-0/2026-11/'],
-      ...(INSTANCES
-        ? [
-            ['instance', 'instances/in-00/'],
-            ['instance-statement', 'instances/in-00/sla/component-0/2026-11/'],
-          ]
-        : []),
-    ].filter(([name]) => !only || only.includes(name))) {
+    for (const [name, path] of auditedPages(incident)) {
       for (const colorScheme of ['light', 'dark'] as const) {
         const context = await browser.newContext({ colorScheme });
         const page = await context.newPage();
